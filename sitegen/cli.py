@@ -1,0 +1,59 @@
+"""The `sitegen` command line: one sub-command per module, errors shown in plain words."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from typing import Callable, Sequence
+
+from sitegen import __version__
+
+# name -> module; each module has `configure(parser)` and `run(args) -> int`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("sitegen.commands.build", "build the site into public/"),
+    "new": ("sitegen.scaffold", "create a new site that builds at once"),
+    "serve": ("sitegen.serve", "preview the site locally, rebuilding on save"),
+    "import": ("sitegen.importer.command", "turn raw articles (text, HTML, URL) into Markdown"),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Build a bilingual (Arabic/English) research archive as a static site.",
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = subs.add_parser(name, help=help_text, description=(module.__doc__ or help_text).strip())
+        sub.add_argument("--debug", action="store_true", help="show Python tracebacks (for bug reports)")
+        module.configure(sub)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "_run", None)
+    if run is None:
+        parser.print_help()
+        return 2
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        print("\nstopped", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in sitegen, not in the user's site
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(
+                f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
+                "    This is a bug in sitegen. Run the same command with --debug and report the output.",
+                file=sys.stderr,
+            )
+        return 70

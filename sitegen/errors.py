@@ -1,0 +1,86 @@
+"""Errors are data: collected by every stage, then shown once, in the user's words."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class SiteError:
+    """One problem in the user's site: where it is, what is wrong, how to fix it."""
+
+    path: Path | None
+    line: int | None
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def location(self, root: Path | None = None) -> str:
+        if self.path is None:
+            return "site"
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def format(self, root: Path | None = None) -> str:
+        text = f"{self.location(root)}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class SiteErrors(Exception):
+    """Raised by a stage with every problem it found (never just the first)."""
+
+    def __init__(self, errors: Iterable[SiteError]):
+        self.errors = sorted(errors, key=_sort_key)
+        super().__init__(f"{len(self.errors)} problem(s) in the site")
+
+
+def _sort_key(e: SiteError) -> tuple[str, int]:
+    return (str(e.path or ""), e.line or 0)
+
+
+@dataclass
+class Problems:
+    """A collector that stages append to; `raise_if_errors` ends the stage when needed."""
+
+    items: list[SiteError] = field(default_factory=list)
+
+    def error(self, path: Path | None, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(SiteError(path, line, message, hint, "error"))
+
+    def warning(self, path: Path | None, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(SiteError(path, line, message, hint, "warning"))
+
+    def extend(self, other: Iterable[SiteError]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[SiteError]:
+        return [e for e in self.items if e.severity == "error"]
+
+    @property
+    def warnings(self) -> list[SiteError]:
+        return [e for e in self.items if e.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise SiteErrors(self.items)
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """A 'did you mean …?' hint naming the closest choices, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    if not close:
+        return ""
+    return "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"

@@ -1,0 +1,1 @@
+"""Turn raw articles (copied text, saved HTML, URLs) into Markdown files with front matter."""
