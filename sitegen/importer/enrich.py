@@ -8,6 +8,7 @@ from typing import Any
 
 from sitegen.importer.draft import Draft
 from sitegen.importer.extract_text import fold
+from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
 
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
@@ -56,7 +57,7 @@ def resolve_related(draft: Draft, site: SiteContext) -> tuple[list[Any], list[st
         if slug:
             entry: Any = slug
         elif ref.url:
-            entry = {"title": ref.title or ref.url, "url": ref.url}
+            entry = {"title": plain_field(ref.title) or ref.url, "url": ref.url}
         else:
             unlinked.append(ref.title)
             continue

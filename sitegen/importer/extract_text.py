@@ -51,6 +51,8 @@ def fold(text: str) -> str:
 
 
 def _is_end(line: str) -> bool:
+    if _words(line) > 8:  # chrome lines are short; a body sentence may well start with "Comments"
+        return False
     f = fold(line)
     return any(f.startswith(fold(m)) for m in _END_MARKERS)
 
@@ -150,6 +152,8 @@ def extract_text(text: str) -> Draft:
             notes.append(f"author '{box_author}' taken from the author box (the byline said '{author}')")
         author = box_author
 
+    if end < len(lines):
+        notes.append(f"{len(lines) - end} line(s) from '{lines[end][:40]}' on were left out as page chrome")
     body: list[str] = []
     related: list[Related] = []
     expecting_links = False

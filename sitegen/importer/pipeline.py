@@ -20,6 +20,7 @@ from sitegen.importer.extract_text import extract_text
 from sitegen.importer.fetch import ImportProblem, Loaded, decode
 from sitegen.importer.frontmatter import Article, build_meta
 from sitegen.importer.repair import arabic_share
+from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
 from sitegen.importer.slug import choose_slug
 
@@ -67,6 +68,10 @@ def extract(loaded: Loaded) -> tuple[Draft, list[str]]:
                 f"this text does not look like an article: only {len(draft.body.split())} words after the title",
                 "check that the file holds the article's text, not just a headline or a menu",
             )
+    draft = Draft(**{
+        **draft.__dict__, "title": plain_field(draft.title), "author": plain_field(draft.author),
+        "source_name": plain_field(draft.source_name),
+    })
     if not draft.title:
         raise ImportProblem("could not find the article's title", "put the title on the first line of the text")
     return draft, notes + list(draft.notes)
@@ -102,13 +107,14 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
     text = f"{draft.title}\n{draft.body}"
     tags = list(options.tags) + [t for t in find_tags(text, site.tags) if t not in options.tags]
     related, unlinked = resolve_related(draft, site)
+    unlinked = [plain_field(t) for t in unlinked]
     if unlinked:
         notes.append(f"{len(unlinked)} 'read also' title(s) had no link: kept as comments in the front matter")
     sha256 = hashlib.sha256(loaded.raw).hexdigest()
     meta = build_meta(
         title=draft.title, date=date, author=author_id(draft.author, site) if draft.author else "",
         source_name=draft.source_name, source_url=draft.source_url, accessed=draft.accessed or options.today,
-        sha256=sha256, tags=tags, related=related, summary=summary_of(draft.body),
+        sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
     return Prepared(Article(slug, lang, meta, draft.body, tuple(unlinked)), tuple(notes), sha256)

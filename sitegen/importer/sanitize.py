@@ -13,7 +13,11 @@ import re
 
 from sitegen.importer.draft import safe_url
 
-_MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# [text](url), [text](<url>), [text](url "title"); urls may hold balanced parentheses
+_MD_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*(?:<([^>\n]*)>|((?:[^()\s]|\([^()\s]*\))*))"
+    r"(?:\s+\"[^\"]*\")?\s*\)"
+)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 
 
@@ -23,7 +27,7 @@ def escape_plain(line: str) -> str:
     line = line.replace("`", "\\`")
     # a line that would start a heading, quote, list or rule is text in a copied article
     line = re.sub(r"^(\d+)([.)])(?=\s)", r"\1\\\2", line)
-    return re.sub(r"^([#>+=|]|[-*_](?=\s|$))", r"\\\1", line)
+    return re.sub(r"^([#>+=|]|[-*_](?=[\s*_-]|$))", r"\\\1", line)
 
 
 def sanitize_markdown(md: str, base_url: str = "") -> str:
@@ -31,7 +35,7 @@ def sanitize_markdown(md: str, base_url: str = "") -> str:
     links: list[str] = []
 
     def keep_link(m: re.Match[str]) -> str:
-        bang, text, url = m.group(1), m.group(2), m.group(3)
+        bang, text, url = m.group(1), m.group(2), m.group(3) or m.group(4) or ""
         target = safe_url(url, base_url)
         if bang or not target:  # images are not imported; unsafe links keep their text only
             return _neutral(text) if not bang else ""
@@ -48,4 +52,14 @@ def sanitize_markdown(md: str, base_url: str = "") -> str:
 
 
 def _neutral(text: str) -> str:
-    return text.replace("<", "&lt;").replace("[[", "\\[\\[").replace("]]", "\\]\\]")
+    # `\<` is Markdown's own escape (trafilatura writes it): one `&lt;` is enough
+    return text.replace("\\<", "<").replace("<", "&lt;").replace("[[", "\\[\\[").replace("]]", "\\]\\]")
+
+
+_TAG = re.compile(r"</?[A-Za-z!][^<>]*>?")
+
+
+def plain_field(text: str) -> str:
+    """A front-matter text (title, name, summary): HTML tags dropped, one line. Templates may put these
+    in attributes and <meta> tags, so they carry no markup at all, not even escaped."""
+    return " ".join(_TAG.sub(" ", text).split())

@@ -1,0 +1,122 @@
+"""The pipeline, in order: config → read → validate → graph → pages → render → write → search.
+
+This is the only module that calls the stages one after another.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from sitegen.config import load_config
+from sitegen.data import load_registries
+from sitegen.errors import Problems, SiteError, SiteErrors
+from sitegen.graph import Graph, link
+from sitegen.model import Site
+from sitegen.pages import Page, plan_pages
+from sitegen.read import read_content
+from sitegen.render import RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all
+from sitegen.search import index_search
+from sitegen.validate import validate
+from sitegen.write import clean_stale_stages, copy_static, staged_output
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    base_url: str | None = None
+    drafts: bool = False
+    search: bool = True
+    extra_head: str = ""       # the dev server's live-reload snippet; empty for `build`
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    articles: int = 0
+    pages: int = 0
+    warnings: list[SiteError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything up to the page plan: what the dev server keeps between rebuilds."""
+
+    site: Site
+    graph: Graph
+    pages: list[Page]
+    warnings: list[SiteError]
+
+
+def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None) -> Model:
+    """Config, content, validation and graph; raises SiteErrors with every problem found."""
+    timings = {} if timings is None else timings
+    clock = _Clock(timings)
+    config, warnings = load_config(site_dir, options.base_url)
+    problems = Problems(list(warnings))
+    clock("config")
+    results = read_content(site_dir, config)
+    for result in results:
+        problems.extend(result.errors)
+    docs = [r.doc for r in results if r.doc is not None]
+    clock("read")
+    registries = load_registries(config, problems)
+    site = validate(docs, config, registries, problems, drafts=options.drafts)
+    if not docs and not any(e.severity == "error" for e in problems.items):
+        problems.warning(site_dir / "content" / "articles", None, "no articles found",
+                         "add Markdown files named <slug>.<lang>.md under content/articles/")
+    clock("validate")
+    graph = link(site, problems)
+    clock("graph")
+    problems.raise_if_errors()
+    pages = plan_pages(site, graph)
+    clock("plan")
+    return Model(site, graph, pages, problems.warnings)
+
+
+def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
+          progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
+    report = BuildReport(out)
+    model = load_model(site_dir, options, report.timings)
+    clock = _Clock(report.timings)
+    env = make_environment(site_dir)
+    errors = check_templates(env) + check_unique_urls(model.pages)
+    if errors:
+        raise SiteErrors(errors + model.warnings)
+    clean_stale_stages(out)
+    with staged_output(out) as stage:
+        if progress:
+            progress(f"rendering {len(model.pages)} pages")
+        search = options.search and model.site.config.search
+        job = RenderJob(model.site, model.graph, env, model.pages, stage,
+                        make_views(model.site, model.graph, env, search), options.extra_head)
+        errors = render_all(job)
+        if errors:
+            raise SiteErrors(errors + model.warnings)
+        copy_static(site_dir, stage)
+        (stage / ".nojekyll").write_text("", encoding="utf-8")
+        clock("render")
+        if search:
+            if progress:
+                progress("indexing for search")
+            errors = index_search(stage)
+            if errors:
+                raise SiteErrors(errors)
+            clock("search")
+    report.articles = len(model.site.articles)
+    report.pages = len(model.pages)
+    report.warnings = model.warnings
+    return report
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float]):
+        self.timings, self.last = timings, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now

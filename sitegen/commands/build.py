@@ -1,0 +1,63 @@
+"""Build the site into public/ (replaced atomically: a failed build leaves the old one as it was)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from sitegen.build import BuildOptions, build
+from sitegen.errors import SiteErrors
+from sitegen.report import count, error_console, print_problems
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR",
+                        help="the site folder (default: the current folder)")
+    parser.add_argument("-o", "--out", metavar="OUT", help="output folder (default: SITE_DIR/public)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="where the site will be published, e.g. https://user.github.io/archive/")
+    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
+
+
+def run(args: argparse.Namespace) -> int:
+    site_dir = Path(args.site_dir).resolve()
+    console = error_console()
+    if not site_dir.is_dir():
+        console.print(f"sitegen: error: the site folder {args.site_dir} does not exist")
+        return 2
+    out = Path(args.out).resolve() if args.out else site_dir / "public"
+    if out == site_dir or out in site_dir.parents:
+        console.print(f"sitegen: error: the output folder {out} would replace the site itself",
+                      "\n    hint: choose another folder with -o, e.g. -o public", sep="")
+        return 2
+    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search)
+    started = time.perf_counter()
+    progress = None if args.quiet else (lambda msg: console.print(f"[dim]{msg}…[/dim]"))
+    try:
+        report = build(site_dir, out, options, progress=progress)
+    except SiteErrors as exc:
+        print_problems(exc.errors, site_dir, console)
+        n = sum(1 for e in exc.errors if e.severity == "error")
+        console.print(f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged")
+        return 1
+    if not args.quiet:
+        print_problems(report.warnings, site_dir, console)
+    elapsed = time.perf_counter() - started
+    if args.verbose:
+        console.print("  " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
+    if not args.quiet:
+        console.print(f"built {count(report.articles, 'article')}, {count(report.pages, 'page')} "
+                      f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
+                      + (f" ({count(len(report.warnings), 'warning')})" if report.warnings else ""))
+    return 0
+
+
+def _shown(out: Path, site_dir: Path) -> str:
+    try:
+        return str(out.relative_to(site_dir)) + "/"
+    except ValueError:
+        return str(out)

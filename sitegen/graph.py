@@ -1,0 +1,120 @@
+"""Stage 4: the site graph — translations, taxonomies, related links both ways, backlinks, timeline.
+
+Built once, in work proportional to articles + links (never articles × articles).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sitegen.errors import Problems, did_you_mean
+from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
+from sitegen.yamlio import locate
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: PartialDate
+    end: PartialDate | None
+    title: str
+    slug: Slug
+    lang: Lang
+    is_publication: bool      # the article's own date rather than an event it reports
+
+
+@dataclass(frozen=True)
+class Graph:
+    versions: dict[Slug, dict[Lang, Article]]   # slug -> its language versions (translations)
+    order: tuple[Slug, ...]                      # every slug, newest first
+    by_tag: dict[TagId, tuple[Slug, ...]]
+    by_author: dict[str, tuple[Slug, ...]]
+    by_source: dict[str, tuple[Slug, ...]]
+    related: dict[Slug, tuple[Slug, ...]]        # both directions, deduplicated
+    backlinks: dict[Slug, tuple[Slug, ...]]      # articles that link here (body links and related)
+    events: dict[Slug, tuple[TimelineEntry, ...]]  # per slug, in each language version's words
+
+    def version(self, slug: Slug, lang: str) -> Article:
+        """The article in `lang`, or the best other version (the fallback, shown with a marker)."""
+        langs = self.versions[slug]
+        if lang in langs:
+            return langs[lang]  # type: ignore[index]
+        return next(iter(langs.values()))
+
+
+def _newest_first(site: Site, slugs: set[Slug] | list[Slug], rank: dict[Slug, int]) -> tuple[Slug, ...]:
+    return tuple(sorted(set(slugs), key=rank.__getitem__))
+
+
+def link(site: Site, problems: Problems) -> Graph:
+    """Build the graph; links to missing slugs become errors with file, line and suggestions."""
+    versions: dict[Slug, dict[Lang, Article]] = defaultdict(dict)
+    langs_order = {lang: i for i, lang in enumerate(site.config.languages)}
+    for (slug, lang), article in sorted(site.articles.items(), key=lambda kv: (kv[0][0], langs_order[kv[0][1]])):
+        versions[slug][lang] = article
+    # a slug's date is its default-language version's date (or the first version's)
+    def slug_date(slug: Slug) -> dt.date:
+        v = versions[slug]
+        return (v.get(site.config.default_language) or next(iter(v.values()))).date
+
+    order = tuple(sorted(versions, key=lambda s: (-slug_date(s).toordinal(), s)))
+    rank = {slug: i for i, slug in enumerate(order)}
+
+    by_tag: dict[TagId, set[Slug]] = defaultdict(set)
+    by_author: dict[str, set[Slug]] = defaultdict(set)
+    by_source: dict[str, set[Slug]] = defaultdict(set)
+    related: dict[Slug, set[Slug]] = defaultdict(set)
+    backlinks: dict[Slug, set[Slug]] = defaultdict(set)
+    events: dict[Slug, list[TimelineEntry]] = defaultdict(list)
+    from sitegen.urls import safe_segment
+
+    for article in site.articles.values():
+        slug = article.slug
+        for tag in article.tags:
+            by_tag[tag].add(slug)
+        for author in article.authors:
+            by_author[author].add(slug)
+        if article.source.name:
+            by_source[safe_segment(article.source.name)].add(slug)
+        for i, target in enumerate(article.related):
+            if target not in versions:
+                _missing(article, target, problems, versions, ["related", i])
+            elif target != slug:
+                related[slug].add(target)
+                related[target].add(slug)
+                backlinks[target].add(slug)
+        for ref in article.links:
+            if ref.target not in versions:
+                _missing(article, ref.target, problems, versions, None, ref.line)
+            elif ref.target != slug:
+                backlinks[ref.target].add(slug)
+        d = article.date
+        events[slug].append(TimelineEntry(PartialDate(d.year, d.month, d.day), None, article.title, slug,
+                                          article.lang, True))
+        for ev in article.events:
+            events[slug].append(_entry(ev, article))
+
+    return Graph(
+        versions=dict(versions),
+        order=order,
+        by_tag={k: _newest_first(site, v, rank) for k, v in by_tag.items()},
+        by_author={k: _newest_first(site, v, rank) for k, v in by_author.items()},
+        by_source={k: _newest_first(site, v, rank) for k, v in by_source.items()},
+        related={k: _newest_first(site, v, rank) for k, v in related.items()},
+        backlinks={k: _newest_first(site, v, rank) for k, v in backlinks.items()},
+        events={k: tuple(v) for k, v in events.items()},
+    )
+
+
+def _entry(ev: Event, article: Article) -> TimelineEntry:
+    return TimelineEntry(ev.date, ev.end, ev.title, article.slug, article.lang, False)
+
+
+def _missing(article: Article, target: str, problems: Problems, versions: dict[Slug, dict[Lang, Article]],
+             fm_path: list[str | int] | None, line: int | None = None) -> None:
+    if fm_path is not None:
+        found = locate(article.fm_text, fm_path)
+        line = article.fm_start + found - 1 if found else None
+    hint = did_you_mean(target, versions) or "check the slug: it is the file name without .<lang>.md"
+    problems.error(article.source_path, line, f"link to an article that does not exist: '{target}'", hint)

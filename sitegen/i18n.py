@@ -1,0 +1,101 @@
+"""Interface strings per language, and localized dates and numbers (CLDR through Babel)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel.dates import format_date, format_skeleton
+
+from sitegen.model import PartialDate
+
+ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "home": "Home", "articles": "Articles", "tags": "Tags", "tag": "Tag", "authors": "Authors",
+        "author": "Author", "sources": "Sources", "source": "Source", "timeline": "Timeline",
+        "search": "Search", "latest": "Latest reports", "by": "By", "published": "Published",
+        "read_in": "Read in English", "not_translated": "This article has not been translated into {lang} yet.",
+        "translation": "Translation", "related": "Related reports", "backlinks": "Reports that link here",
+        "events": "Events", "summary": "Summary", "original_source": "Original source",
+        "archived_copy": "Archived copy", "accessed": "Accessed", "page": "Page", "next": "Next",
+        "previous": "Previous", "pagination": "Pages", "skip": "Skip to content", "main_nav": "Main",
+        "languages": "Languages", "not_found": "Page not found",
+        "not_found_text": "The page you asked for does not exist. It may have moved.",
+        "back_home": "Go to the home page", "articles_count": "{n} articles", "in_lang": "in {lang}",
+        "lang_name": "English", "all_tags": "All tags", "no_articles": "No articles yet.",
+        "feed": "Feed", "year": "Year", "years": "Years", "circa": "c.", "tag_other_lang": "This tag in {lang}",
+        "content_warning": "Content warning", "translated_from": "Translated from",
+        "translator": "Translator", "external": "external", "footer": "Built with sitegen.",
+        "search_off": "Search is not available in this build of the site.",
+    },
+    "ar": {
+        "home": "الرئيسية", "articles": "المقالات", "tags": "الوسوم", "tag": "وسم", "authors": "الكتّاب",
+        "author": "الكاتب", "sources": "المصادر", "source": "المصدر", "timeline": "الخط الزمني",
+        "search": "بحث", "latest": "أحدث التقارير", "by": "بقلم", "published": "نُشر في",
+        "read_in": "اقرأ بالعربية", "not_translated": "لم تُترجم هذه المقالة إلى {lang} بعد.",
+        "translation": "الترجمة", "related": "تقارير ذات صلة", "backlinks": "تقارير تشير إلى هذا التقرير",
+        "events": "الأحداث", "summary": "ملخص", "original_source": "المصدر الأصلي",
+        "archived_copy": "نسخة مؤرشفة", "accessed": "تاريخ الاطلاع", "page": "صفحة", "next": "التالي",
+        "previous": "السابق", "pagination": "الصفحات", "skip": "انتقل إلى المحتوى", "main_nav": "القائمة الرئيسية",
+        "languages": "اللغات", "not_found": "الصفحة غير موجودة",
+        "not_found_text": "الصفحة التي طلبتها غير موجودة. ربما نُقلت.",
+        "back_home": "العودة إلى الصفحة الرئيسية", "articles_count": "{n} مقالة", "in_lang": "بال{lang}",
+        "lang_name": "العربية", "all_tags": "كل الوسوم", "no_articles": "لا توجد مقالات بعد.",
+        "feed": "خلاصة", "year": "السنة", "years": "السنوات", "circa": "نحو", "tag_other_lang": "هذا الوسم بـ{lang}",
+        "content_warning": "تحذير من المحتوى", "translated_from": "مترجم عن",
+        "translator": "المترجم", "external": "خارجي", "footer": "صُنع باستخدام sitegen.",
+        "search_off": "البحث غير متاح في هذه النسخة من الموقع.",
+    },
+}
+
+# a language's own name (for the language switch), and names as written in another language
+LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "fr": "Français", "fa": "فارسی", "ku": "Kurdî", "tr": "Türkçe"}
+NAMES_IN = {
+    "en": {"ar": "Arabic", "en": "English", "fr": "French", "fa": "Persian", "ku": "Kurdish", "tr": "Turkish"},
+    "ar": {"ar": "العربية", "en": "الإنجليزية", "fr": "الفرنسية", "fa": "الفارسية", "ku": "الكردية", "tr": "التركية"},
+}
+
+
+def strings(lang: str) -> dict[str, str]:
+    return STRINGS.get(lang, STRINGS["en"])
+
+
+def language_name(lang: str, in_lang: str | None = None) -> str:
+    """`ar` → 'العربية' (its own name), or its name in another language: ('ar', 'en') → 'Arabic'."""
+    if in_lang is None:
+        return LANGUAGE_NAMES.get(lang, lang)
+    return NAMES_IN.get(in_lang, NAMES_IN["en"]).get(lang, lang)
+
+
+def digits(text: str, style: str) -> str:
+    return text.translate(ARABIC_DIGITS) if style == "arab" else text
+
+
+@lru_cache(maxsize=65536)
+def format_day(day: dt.date, locale: str, style: str) -> str:
+    """`24 كانون الأول 2020` (ar_SY), `24 December 2020` (en_GB); digits in the site's style."""
+    return digits(format_date(day, "long", locale=locale), style)
+
+
+@lru_cache(maxsize=8192)
+def format_partial(date: PartialDate, locale: str, style: str, circa_word: str = "") -> str:
+    if date.precision == "day":
+        text = format_date(dt.date(date.year, date.month, date.day), "long", locale=locale)
+    elif date.precision == "month":
+        text = format_skeleton("yMMMM", dt.date(date.year, date.month, 1), locale=locale)
+    else:
+        text = str(date.year)
+    if date.circa and circa_word:
+        text = f"{circa_word} {text}"
+    return digits(text, style)
+
+
+@lru_cache(maxsize=4096)
+def format_month(year: int, month: int, locale: str, style: str) -> str:
+    return digits(format_skeleton("yMMMM", dt.date(year, month, 1), locale=locale), style)
+
+
+def format_number(n: int, style: str) -> str:
+    return digits(str(n), style)

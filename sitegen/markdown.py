@@ -1,0 +1,121 @@
+"""Markdown → HTML with markdown-it-py; links between articles become markers resolved at render time.
+
+Bodies are rendered once, in parallel, before the site graph exists. A link to another article is
+rendered with a marker (NUL-delimited: markdown-it turns any NUL in the input into U+FFFD, so no text
+can forge one) that `resolve_markers` replaces with the target's URL and title once the graph is known.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from sitegen.model import LinkRef, Slug
+
+MARKER_RE = re.compile("\x00([LT]):([^:\x00]*):([^\x00]*)\x00")
+MD_LINK_RE = re.compile(r"^(?:\.{0,2}/)*(?:[^/:?#]+/)*([a-z0-9][a-z0-9-]*)\.([a-z]{2,3})\.md(#[^\s]*)?$")
+WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def link_marker(slug: str, lang: str = "", fragment: str = "") -> str:
+    return f"\x00L:{slug}:{lang}\x00{fragment}"
+
+
+def title_marker(slug: str) -> str:
+    return f"\x00T:{slug}:\x00"
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = WIKILINK_RE.match(state.src, state.pos)
+    if not match:
+        return False
+    target, text = match.group(1).strip(), (match.group(2) or "").strip()
+    slug, _, fragment = target.partition("#")
+    slug = slug.strip()
+    if not silent:
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": link_marker(slug, "", "#" + fragment if fragment else "")}
+        token.meta = {"wikilink": True}
+        token = state.push("text", "", 0)
+        token.content = text or title_marker(slug)
+        state.push("link_close", "a", -1)
+    state.pos = match.end()
+    return True
+
+
+def _line_tracker(state: StateCore) -> None:
+    """Rewrite relative `.md` links into markers and record every internal link with its line."""
+    links: list[tuple[str, str, str, int | None]] = state.env.setdefault("links", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] + 1 if token.map else None
+        for child in token.children:
+            if child.type != "link_open":
+                continue
+            href = str(child.attrs.get("href", ""))
+            if child.meta.get("wikilink"):
+                m = MARKER_RE.match(href)
+                if m:
+                    links.append((m.group(2), "", href[m.end():].lstrip("#"), line))
+                continue
+            if SCHEME_RE.match(href) or href.startswith("//"):
+                if not href.startswith(("http:", "https:", "mailto:")):
+                    continue
+                child.attrs["rel"] = "noopener noreferrer"
+                continue
+            m = MD_LINK_RE.match(href)
+            if m:
+                slug, lang, fragment = m.group(1), m.group(2), m.group(3) or ""
+                child.attrs["href"] = link_marker(slug, lang, fragment)
+                links.append((slug, lang, fragment.lstrip("#"), line))
+
+
+def _slugify(text: str) -> str:
+    # keeps Arabic letters: heading ids in Arabic pages stay readable
+    text = re.sub(r"[^\w\s-]", "", text.strip().lower())
+    return re.sub(r"[\s_]+", "-", text).strip("-") or "section"
+
+
+@lru_cache(maxsize=4)
+def make_markdown(allow_html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slugify, permalink=False)
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.core.ruler.push("sitegen_links", _line_tracker)
+    return md
+
+
+def render_body(text: str, line_offset: int, allow_html: bool = False) -> tuple[str, tuple[LinkRef, ...]]:
+    """Render a Markdown body; return HTML with link markers and the internal links (file lines)."""
+    env: dict = {}
+    html = make_markdown(allow_html).render(text, env)
+    refs = tuple(
+        LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)  # type: ignore[arg-type]
+        for slug, lang, frag, line in env.get("links", [])
+    )
+    return html, refs
+
+
+def resolve_markers(html: str, url_for: Callable[[str, str], str], title_for: Callable[[str], str]) -> str:
+    """Replace link markers with real URLs and titles (already HTML-escaped by the callers)."""
+    if "\x00" not in html:
+        return html
+
+    def sub(m: re.Match[str]) -> str:
+        kind, slug, lang = m.group(1), m.group(2), m.group(3)
+        return url_for(slug, lang) if kind == "L" else title_for(slug)
+
+    return MARKER_RE.sub(sub, html)

@@ -1,0 +1,177 @@
+"""Plain, frozen data that flows between the stages (config → read → validate → graph → pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NewType
+
+Slug = NewType("Slug", str)          # an article's id: lowercase ASCII, digits, hyphens
+Lang = NewType("Lang", str)          # a language code from site.yaml: "ar", "en"
+URLPath = NewType("URLPath", str)    # a site-relative URL path without base: "/en/articles/x/"
+TagId = NewType("TagId", str)
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi", "dv"})
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+@dataclass(frozen=True)
+class Config:
+    site_dir: Path
+    title: dict[str, str]
+    description: dict[str, str]
+    languages: tuple[Lang, ...]
+    default_language: Lang
+    base_url: str              # always ends with "/"; may be just "/"
+    date_locale: dict[str, str]
+    numerals: dict[str, str]   # "latn" or "arab" per language
+    per_page: int = 20
+    allow_html: bool = False
+    search: bool = True
+    config_path: Path | None = None
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: "/" or "/archive/"."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """An internal link found in a body: where it is and what it points to."""
+
+    target: Slug
+    line: int | None
+    fragment: str = ""
+    lang: Lang | None = None    # language named by a `.en.md` link; None for wikilinks
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One content file after reading: front matter as data, body rendered with link markers."""
+
+    path: Path
+    slug: Slug
+    lang: Lang
+    meta: dict[str, object]
+    fm_start: int               # 1-based line of the first front-matter line (after '---')
+    body_html: str
+    links: tuple[LinkRef, ...]
+    fm_text: str = ""           # the raw front matter, kept to find lines for error messages
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A day, a month or a year; `circa` marks approximate dates."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+    circa: bool = False
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class Event:
+    date: PartialDate
+    title: str
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str = ""
+    url: str = ""
+    accessed: dt.date | None = None
+    archive_url: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class ExternalRef:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: Slug
+    lang: Lang
+    title: str
+    date: dt.date
+    authors: tuple[str, ...]          # author ids (registry ids or ids made from free-text names)
+    source: Source
+    tags: tuple[TagId, ...]
+    related: tuple[Slug, ...]
+    external_related: tuple[ExternalRef, ...]
+    events: tuple[Event, ...]
+    summary: str
+    draft: bool
+    body_html: str
+    links: tuple[LinkRef, ...]
+    source_path: Path
+    translated_from: str = ""
+    translator: str = ""
+    content_warning: str = ""
+    fm_text: str = ""          # raw front matter and its first line, to point errors at a key
+    fm_start: int = 2
+
+    @property
+    def key(self) -> tuple[Slug, Lang]:
+        return (self.slug, self.lang)
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: TagId
+    labels: dict[str, str]       # lang -> label
+    registered: bool
+
+
+@dataclass(frozen=True)
+class Author:
+    id: str
+    names: dict[str, str]        # lang -> name; free-text authors have one name under "*"
+    bio: dict[str, str]
+    links: tuple[str, ...]
+    registered: bool
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("*") or next(iter(self.names.values()), self.id)
+
+
+@dataclass(frozen=True)
+class Publication:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything validated: articles keyed by (slug, lang), and the registries."""
+
+    config: Config
+    articles: dict[tuple[Slug, Lang], Article]
+    tags: dict[TagId, Tag]
+    authors: dict[str, Author]
+    sources: dict[str, Publication]

@@ -1,0 +1,197 @@
+"""Stage 5: what to write, URL by URL. Each Page is independent, so pages render in any order, in parallel.
+
+`Page.slugs` records which articles a page reads: the dev server uses it to re-render only the pages
+a change touches.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from sitegen import urls
+from sitegen.graph import Graph, TimelineEntry
+from sitegen.model import Lang, Site, Slug, URLPath
+
+
+@dataclass(frozen=True)
+class Page:
+    url: URLPath
+    template: str
+    lang: Lang
+    ctx: dict[str, Any]
+    slugs: frozenset[Slug] = frozenset()
+    alternates: tuple[tuple[Lang, URLPath], ...] = ()   # the same page in other languages
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    urls: tuple[URLPath, ...] = field(default=())
+
+    @property
+    def prev_url(self) -> URLPath | None:
+        return self.urls[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next_url(self) -> URLPath | None:
+        return self.urls[self.number] if self.number < self.total else None
+
+    def window(self, size: int = 2) -> list[tuple[int, URLPath | None]]:
+        """Page numbers to show: first, last and a few around the current one (None = a gap)."""
+        keep = {1, self.total, *range(self.number - size, self.number + size + 1)}
+        out: list[tuple[int, URLPath | None]] = []
+        last = 0
+        for n in sorted(k for k in keep if 1 <= k <= self.total):
+            if n - last > 1:
+                out.append((0, None))
+            out.append((n, self.urls[n - 1]))
+            last = n
+        return out
+
+
+def _paginate(slugs: Sequence[Slug], per_page: int, url_of: Any) -> list[tuple[Pager, Sequence[Slug]]]:
+    total = max(1, -(-len(slugs) // per_page))
+    page_urls = tuple(url_of(n) for n in range(1, total + 1))
+    return [(Pager(n, total, page_urls), slugs[(n - 1) * per_page : n * per_page]) for n in range(1, total + 1)]
+
+
+def _alts(site: Site, langs: Sequence[Lang], make: Any) -> tuple[tuple[Lang, URLPath], ...]:
+    return tuple((lang, make(lang)) for lang in langs)
+
+
+def plan_pages(site: Site, graph: Graph) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    config = site.config
+    langs = config.languages
+    pages: list[Page] = []
+    per_page = config.per_page
+
+    # articles
+    for slug in graph.order:
+        versions = graph.versions[slug]
+        alts = tuple((lang, urls.article_url(config, lang, slug)) for lang in versions)
+        for lang, article in versions.items():
+            reads = {slug, *graph.related.get(slug, ()), *graph.backlinks.get(slug, ()),
+                     *(ref.target for ref in article.links if ref.target in graph.versions)}
+            pages.append(Page(urls.article_url(config, lang, slug), "article.html", lang,
+                              {"article": article}, frozenset(reads), alts, "article"))
+
+    for lang in langs:
+        # home, paginated
+        for pager, chunk in _paginate(graph.order, per_page, lambda n, lang=lang: urls.home_url(config, lang, n)):
+            pages.append(Page(pager.urls[pager.number - 1], "home.html", lang,
+                              {"slugs": chunk, "pager": pager}, frozenset(chunk),
+                              _alts(site, langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
+                              "home"))
+        pages.append(Page(urls.section_url(config, lang, "search"), "search.html", lang, {}, frozenset(),
+                          _alts(site, langs, lambda other: urls.section_url(config, other, "search")), "search"))
+        pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/404.html"), "404.html", lang, {}, frozenset(),
+                          (), "404"))
+
+    pages += _taxonomy_pages(site, graph)
+    pages += _timeline_pages(site, graph)
+    pages += _feed_pages(site, graph, pages)
+    return pages
+
+
+def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
+    """Atom feed per language, sitemap with hreflang alternates, robots.txt."""
+    config = site.config
+    out: list[Page] = []
+    for lang in config.languages:
+        latest = [s for s in graph.order if lang in graph.versions[s]][:20]
+        out.append(Page(URLPath(urls.lang_prefix(config, lang) + "/feed.xml"), "atom.xml", lang,
+                        {"slugs": latest}, frozenset(latest), (), "feed"))
+    listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search")]
+    out.append(Page(URLPath("/sitemap.xml"), "sitemap.xml", config.default_language, {"entries": listed},
+                    frozenset(graph.order), (), "sitemap"))
+    out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, frozenset(), (), "robots"))
+    return out
+
+
+def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:
+    tag = site.tags[tag_id]  # type: ignore[index]
+    langs = site.config.languages
+    return langs if tag.registered else tuple(lang for lang in langs if lang in tag.labels)
+
+
+def _taxonomy_pages(site: Site, graph: Graph) -> list[Page]:
+    config = site.config
+    langs = config.languages
+    pages: list[Page] = []
+    sections: list[tuple[str, dict[str, tuple[Slug, ...]]]] = [
+        ("tags", graph.by_tag), ("authors", graph.by_author), ("sources", graph.by_source)]
+    for section, members in sections:
+        for lang in langs:
+            keys = [k for k in members if section != "tags" or lang in tag_languages(site, k)]
+            keys.sort(key=lambda k: (-len(members[k]), k))
+            pages.append(Page(urls.section_url(config, lang, section), f"{section}.html", lang,
+                              {"keys": keys, "members": {k: len(members[k]) for k in keys}}, frozenset(),
+                              _alts(site, langs, lambda other, s=section: urls.section_url(config, other, s)),
+                              section))
+        for key, slugs in members.items():
+            page_langs = tag_languages(site, key) if section == "tags" else langs
+            for lang in page_langs:
+                def url_of(n: int, lang: Lang = lang, key: str = key, section: str = section) -> URLPath:
+                    return urls.section_url(config, lang, section, key, n)
+
+                for pager, chunk in _paginate(slugs, config.per_page, url_of):
+                    ctx: dict[str, Any] = {"key": key, "slugs": chunk, "pager": pager, "count": len(slugs)}
+                    reads = set(chunk)
+                    if section == "tags" and pager.number == 1:
+                        # events only: the list above already shows each article's publication date
+                        ctx["timeline"] = group_timeline(
+                            [e for e in timeline_entries(graph, slugs, lang) if not e.is_publication])
+                        reads |= set(slugs)
+                    alts = tuple((other, urls.section_url(config, other, section, key, pager.number))
+                                 for other in page_langs if pager.number == 1 or other == lang)
+                    pages.append(Page(url_of(pager.number), f"{section[:-1]}.html", lang, ctx,
+                                      frozenset(reads), alts, section[:-1]))
+    return pages
+
+
+def timeline_entries(graph: Graph, slugs: Sequence[Slug], lang: str) -> list[TimelineEntry]:
+    """Events of these articles in `lang` (falling back per article), oldest first."""
+    out: list[TimelineEntry] = []
+    for slug in slugs:
+        version = graph.version(slug, lang)
+        out.extend(e for e in graph.events.get(slug, ()) if e.lang == version.lang)
+    out.sort(key=lambda e: (e.date.sort_key(), not e.is_publication, e.slug, e.title))
+    return out
+
+
+def group_timeline(entries: list[TimelineEntry]) -> list[tuple[int, list[tuple[int, list[TimelineEntry]]]]]:
+    """[(year, [(month or 0, entries)])], in order; month 0 holds year-only dates."""
+    years: dict[int, dict[int, list[TimelineEntry]]] = defaultdict(lambda: defaultdict(list))
+    for e in entries:
+        years[e.date.year][e.date.month].append(e)
+    return [(y, sorted(months.items())) for y, months in sorted(years.items())]
+
+
+def _timeline_pages(site: Site, graph: Graph) -> list[Page]:
+    config = site.config
+    pages: list[Page] = []
+    for lang in config.languages:
+        entries = timeline_entries(graph, graph.order, lang)
+        by_year: dict[int, list[TimelineEntry]] = defaultdict(list)
+        for e in entries:
+            by_year[e.date.year].append(e)
+        years = sorted(by_year)
+        pages.append(Page(urls.section_url(config, lang, "timeline"), "timeline.html", lang,
+                          {"years": [(y, len(by_year[y])) for y in years]}, frozenset(graph.order),
+                          _alts(site, config.languages, lambda other: urls.section_url(config, other, "timeline")),
+                          "timeline"))
+        for y in years:
+            slugs = frozenset(e.slug for e in by_year[y])
+            pages.append(Page(urls.section_url(config, lang, "timeline", str(y)), "timeline_year.html", lang,
+                              {"year": y, "groups": group_timeline(by_year[y]), "years": years}, slugs,
+                              _alts(site, config.languages,
+                                    lambda other, y=y: urls.section_url(config, other, "timeline", str(y))),
+                              "timeline_year"))
+        pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/timeline.json"), "timeline.json", lang,
+                          {"entries": entries}, frozenset(graph.order), (), "data"))
+    return pages

@@ -1,0 +1,47 @@
+"""Map a function over items on every core (fork), or in-process for small inputs."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SERIAL_BELOW = 300  # under this many items a pool costs more than it saves
+
+# The shared, read-only input of the current pmap. Forked workers inherit it instead of receiving it
+# pickled with every chunk (the site graph is large); it is set and cleared around each pool only.
+_shared: tuple[Callable[..., Any], Any] | None = None
+
+
+def workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _call(item: Any) -> Any:
+    assert _shared is not None
+    fn, shared = _shared
+    return fn(shared, item)
+
+
+def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: int = 32,
+         jobs: int | None = None, work: int | None = None) -> list[R]:
+    """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
+
+    `work` is the number of units the items stand for (pages in a range), when not one each."""
+    global _shared
+    jobs = jobs or workers()
+    small = (work if work is not None else len(items)) < SERIAL_BELOW
+    if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(shared, x) for x in items]
+    _shared = (fn, shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_call, items, chunksize=chunksize)
+    finally:
+        _shared = None

@@ -1,0 +1,139 @@
+"""Stage 2: content files → SourceDoc (front matter as data, body rendered with link markers)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import SiteError
+from sitegen.markdown import render_body
+from sitegen.model import Config, Lang, Slug, SourceDoc
+from sitegen.parallel import pmap
+from sitegen.yamlio import YamlProblem, load
+
+FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    doc: SourceDoc | None
+    errors: tuple[SiteError, ...] = ()
+
+
+@dataclass(frozen=True)
+class _ReadJob:
+    languages: tuple[str, ...]
+    allow_html: bool
+
+
+def content_files(site_dir: Path) -> list[Path]:
+    """Every Markdown file under content/articles, in a stable order."""
+    root = site_dir / "content" / "articles"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None) -> list[ReadResult]:
+    """Read and parse every content file (on all cores for large sites)."""
+    files = content_files(site_dir) if paths is None else paths
+    job = _ReadJob(tuple(config.languages), config.allow_html)
+    return pmap(_read_one, job, files, chunksize=64)
+
+
+def _read_one(job: _ReadJob, path: Path) -> ReadResult:
+    return read_file(path, job.languages, job.allow_html)
+
+
+def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
+    """UTF-8 text (a BOM is dropped) or an error that says which encoding the file looks like."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        encoding = guess_encoding(data)
+        guess = f" It looks like {encoding}." if encoding else ""
+        return None, SiteError(
+            path, line, f"this file is not UTF-8 text.{guess}",
+            "open it in your editor and save it with the UTF-8 encoding (or re-import it with `sitegen import`)",
+        )
+
+
+def guess_encoding(data: bytes) -> str:
+    """A human name for the encoding of non-UTF-8 bytes; Arabic Windows text is checked first
+    because short Arabic texts fool general detectors (they guess mac-cyrillic)."""
+    try:
+        text = data.decode("cp1256")
+        letters = [c for c in text if c.isalpha()]
+        if letters and sum("\u0600" <= c <= "\u06ff" for c in letters) / len(letters) > 0.5:
+            return "Windows-1256 (Arabic)"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return best.encoding.replace("_", "-") if best is not None else ""
+    except Exception:  # the guess is a courtesy; never fail on it
+        return ""
+
+
+def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False) -> ReadResult:
+    """Parse one content file; never raises for a user mistake."""
+    m = FILE_RE.match(path.name)
+    if not m:
+        return ReadResult(None, (SiteError(
+            path, None, "an article file must be named <slug>.<language>.md",
+            f"rename it, e.g. {path.stem.split('.')[0].lower() or 'my-article'}.{languages[0]}.md"),))
+    slug, lang = m.group("slug"), m.group("lang")
+    errors: list[SiteError] = []
+    if lang not in languages:
+        errors.append(SiteError(
+            path, None, f"unknown language suffix '.{lang}' in the file name",
+            f"use one of the site's languages: {', '.join('.' + x + '.md' for x in languages)}"
+            " (or add the language to `languages` in site.yaml)"))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, (SiteError(path, None, f"cannot read this file: {exc.strerror}"),))
+    text, err = decode(data, path)
+    if err is not None or text is None:
+        return ReadResult(None, tuple(errors) + ((err,) if err else ()))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or not FENCE_RE.match(lines[0]) or lines[0].startswith("..."):
+        errors.append(SiteError(
+            path, 1, "the file does not start with front matter",
+            "start the file with a line '---', then title: and date:, then another line '---'"))
+        return ReadResult(None, tuple(errors))
+    close = next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
+    if close is None:
+        errors.append(SiteError(
+            path, 1, "the front matter is never closed",
+            "add a line with just '---' after the last front-matter line, before the article text"))
+        return ReadResult(None, tuple(errors))
+    fm_text = "\n".join(lines[1:close])
+    try:
+        meta = load(fm_text) if fm_text.strip() else {}
+    except YamlProblem as exc:
+        # a problem found at the end of the text (an unclosed bracket) is shown on the last line
+        line = min(exc.line, close - 1) + 1 if exc.line else 1
+        errors.append(SiteError(path, line, exc.message, exc.hint))
+        return ReadResult(None, tuple(errors))
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        errors.append(SiteError(path, 2, "the front matter must be a list of `key: value` lines",
+                                "write e.g. 'title: ...' and 'date: 2020-12-21' between the '---' lines"))
+        return ReadResult(None, tuple(errors))
+    if errors:
+        return ReadResult(None, tuple(errors))
+    body = "\n".join(lines[close + 1:])
+    body_html, links = render_body(body, close + 1, allow_html)
+    return ReadResult(SourceDoc(
+        path=path, slug=Slug(slug), lang=Lang(lang), meta={str(k): v for k, v in meta.items()},
+        fm_start=2, body_html=body_html, links=links, fm_text=fm_text,
+    ))

@@ -1,0 +1,281 @@
+"""Stage 6: pages → files. Jinja2 (autoescape, StrictUndefined), on every core, writing into the stage."""
+
+from __future__ import annotations
+
+import json
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import jinja2
+from markupsafe import Markup, escape
+
+from sitegen import i18n, urls
+from sitegen.errors import SiteError
+from sitegen.graph import Graph, TimelineEntry
+from sitegen.markdown import resolve_markers
+from sitegen.model import Article, Author, Config, PartialDate, Site, Slug, direction
+from sitegen.pages import Page, tag_languages
+from sitegen.parallel import pmap
+
+THEME_DIR = Path(__file__).parent / "theme"
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+
+
+def make_environment(site_dir: Path) -> jinja2.Environment:
+    """Site templates override the packaged theme's, file by file."""
+    loaders: list[jinja2.BaseLoader] = []
+    if (site_dir / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_dir / "templates")))
+    loaders.append(jinja2.FileSystemLoader(str(THEME_DIR / "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,  # every template, including .xml feeds: text from articles is never trusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def check_templates(env: jinja2.Environment) -> list[SiteError]:
+    """Compile every template now: a syntax error is reported with its file and line, before rendering."""
+    errors = []
+    for name in env.list_templates(extensions=[s.lstrip(".") for s in TEMPLATE_SUFFIXES]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(SiteError(Path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}",
+                                    "fix the {{ }} / {% %} tag on this line (every {% if/for/block %} needs "
+                                    "its {% end... %})"))
+    return errors
+
+
+class View:
+    """What templates may ask about the site, in one page language."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        self.site, self.graph, self.config, self.lang, self.env = site, graph, site.config, lang, env
+        self.search_enabled = search  # False with --no-search: the search page must not load a missing index
+        # per-process caches of list items: each article shows up in many lists
+        self._entries: dict[Slug, Markup] = {}
+        self._events: dict[TimelineEntry, Markup] = {}
+        self.t = i18n.strings(lang)
+        self.dir = direction(lang)
+        self._locale = site.config.date_locale.get(lang, lang)
+        self._digits = site.config.numerals.get(lang, "latn")
+
+    # URLs
+    def href(self, url: str) -> str:
+        return urls.href(self.config, url)
+
+    def absolute(self, url: str) -> str:
+        return urls.absolute(self.config, url)
+
+    def article(self, slug: Slug) -> Article:
+        return self.graph.version(slug, self.lang)
+
+    def article_path(self, slug: Slug) -> str:
+        """The URL path (without the base path) of the article in this language, or its fallback."""
+        return urls.article_url(self.config, self.graph.version(slug, self.lang).lang, slug)
+
+    def article_href(self, slug: Slug) -> str:
+        return self.href(self.article_path(slug))
+
+    def link(self, slug: Slug) -> Markup:
+        """A link to an article in this language; a fallback version is marked with its language.
+
+        Written in Python, not as a template macro: lists call it thousands of times per build."""
+        a = self.graph.version(slug, self.lang)
+        href = escape(self.href(urls.article_url(self.config, a.lang, slug)))
+        if a.lang == self.lang:
+            return Markup(f'<a href="{href}">{escape(a.title)}</a>')
+        return Markup(f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
+                      f'{escape(a.title)}</a> <span class="lang-marker">({escape(self.lang_name(a.lang, self.lang))})'
+                      "</span>")
+
+    def entry(self, slug: Slug) -> Markup:
+        """An article as a list item (`_entry.html`), rendered once per language and reused by every list."""
+        cached = self._entries.get(slug)
+        if cached is None:
+            cached = self._entries[slug] = Markup(self.env.get_template("_entry.html").render(
+                slug=slug, a=self.article(slug), h=self, t=self.t, lang=self.lang, dir=self.dir))
+        return cached
+
+    def timeline_entry(self, entry: TimelineEntry) -> Markup:
+        """An event as a list item (`_timeline_entry.html`), rendered once and reused."""
+        cached = self._events.get(entry)
+        if cached is None:
+            cached = self._events[entry] = Markup(self.env.get_template("_timeline_entry.html").render(
+                e=entry, h=self, t=self.t, lang=self.lang, dir=self.dir))
+        return cached
+
+    def author_links(self, article: Article) -> Markup:
+        sep = "، " if self.lang == "ar" else ", "
+        return Markup(sep.join(
+            f'<a href="{escape(self.section_href("authors", aid))}" rel="author"><bdi>{escape(self.author_name(aid))}'
+            "</bdi></a>" for aid in article.authors))
+
+    def home_path(self) -> str:
+        return urls.home_url(self.config, self.lang)
+
+    def home_href(self, lang: str | None = None) -> str:
+        return self.href(urls.home_url(self.config, lang or self.lang))
+
+    def section_href(self, section: str, key: str = "", lang: str | None = None) -> str:
+        return self.href(urls.section_url(self.config, lang or self.lang, section, key))
+
+    def asset(self, path: str) -> str:
+        return self.href(urls.asset_url(path))
+
+    # taxonomies
+    def tag_label(self, tag_id: str) -> str:
+        tag = self.site.tags[tag_id]  # type: ignore[index]
+        return tag.labels.get(self.lang) or next(iter(tag.labels.values()), tag_id)
+
+    def tag_href(self, tag_id: str) -> str:
+        langs = tag_languages(self.site, tag_id)
+        return self.section_href("tags", tag_id, self.lang if self.lang in langs else langs[0])
+
+    def tag_langs(self, tag_id: str) -> tuple[str, ...]:
+        return tag_languages(self.site, tag_id)
+
+    def author(self, author_id: str) -> Author:
+        return self.site.authors[author_id]
+
+    def author_name(self, author_id: str) -> str:
+        return self.site.authors[author_id].name(self.lang)
+
+    def source_name(self, source_id: str) -> str:
+        return self.site.sources[source_id].name
+
+    def source_id(self, name: str) -> str:
+        return urls.safe_segment(name)
+
+    # text
+    def date(self, day: Any) -> str:
+        return i18n.format_day(day, self._locale, self._digits)
+
+    def pdate(self, date: PartialDate) -> str:
+        return i18n.format_partial(date, self._locale, self._digits, self.t["circa"])
+
+    def month(self, year: int, month: int) -> str:
+        return i18n.format_month(year, month, self._locale, self._digits) if month else self.num(year)
+
+    def num(self, n: int) -> str:
+        return i18n.format_number(n, self._digits)
+
+    def count(self, n: int) -> str:
+        return self.t["articles_count"].format(n=self.num(n))
+
+    def t_in(self, lang: str, key: str) -> str:
+        """An interface string in another language (e.g. 'Read in English' on an Arabic page)."""
+        return i18n.strings(lang).get(key, "")
+
+    def timeline_json(self, entries: Sequence[TimelineEntry]) -> Markup:
+        """The timeline as data for other tools: ISO dates, titles, absolute article URLs."""
+        rows = [{
+            "date": e.date.iso(), "end": e.end.iso() if e.end else None, "circa": e.date.circa,
+            "title": e.title, "kind": "publication" if e.is_publication else "event",
+            "slug": e.slug, "lang": e.lang, "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
+        } for e in entries]
+        return Markup(json.dumps({"lang": self.lang, "events": rows}, ensure_ascii=False, indent=1))
+
+    def lang_name(self, lang: str, in_lang: str | None = None) -> str:
+        return i18n.language_name(lang, in_lang)
+
+    def dir_of(self, lang: str) -> str:
+        return direction(lang)
+
+    def site_title(self, lang: str | None = None) -> str:
+        lang = lang or self.lang
+        return self.config.title.get(lang) or next(iter(self.config.title.values()), "")
+
+    def body(self, article: Article) -> Markup:
+        """The article's HTML with links to other articles resolved in this page's language."""
+        def url_for(slug: str, _lang: str) -> str:
+            version = self.graph.version(Slug(slug), self.lang)
+            link = self.href(urls.article_url(self.config, version.lang, slug))
+            # a fallback to another language is marked for browsers and screen readers
+            return link if version.lang == self.lang else f'{link}" hreflang="{version.lang}'
+
+        def title_for(slug: str) -> str:
+            return str(escape(self.graph.version(Slug(slug), self.lang).title))
+
+        return Markup(resolve_markers(article.body_html, url_for, title_for))
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    site: Site
+    graph: Graph
+    env: jinja2.Environment
+    pages: Sequence[Page]
+    out: Path
+    views: dict[str, View]
+    extra_head: str = ""      # injected by the dev server only (live reload); never in `build`
+
+
+def render_page(job: RenderJob, page: Page) -> str:
+    view = job.views[page.lang]
+    template = job.env.get_template(page.template)
+    return template.render(page=page, h=view, t=view.t, lang=page.lang, dir=view.dir,
+                           config=job.site.config, site=job.site, extra_head=Markup(job.extra_head), **page.ctx)
+
+
+def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
+    errors: list[SiteError] = []
+    made: set[Path] = set()
+    for page in job.pages[bounds[0] : bounds[1]]:
+        try:
+            text = render_page(job, page)
+        except Exception as exc:  # a template bug: report where, keep rendering the rest
+            errors.append(_template_error(exc, page))
+            continue
+        target = urls.output_file(job.out, page.url)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_text(text, encoding="utf-8")
+    return errors
+
+
+def _template_error(exc: Exception, page: Page) -> SiteError:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+    where = frames[-1] if frames else None
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return SiteError(Path(where.filename) if where else Path(page.template), where.lineno if where else None,
+                     f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
+                     "check the variable names used on this line of the template")
+
+
+def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:
+    return {lang: View(site, graph, lang, env, search) for lang in site.config.languages}
+
+
+def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
+    """Render and write every page; returns template errors (file, line) instead of raising."""
+    n = len(job.pages)
+    ranges = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
+    results = pmap(_render_range, job, ranges, chunksize=1, work=n)
+    return [e for errs in results for e in errs]
+
+
+def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:
+    """Two pages writing one file is always a bug (e.g. a tag and an author named alike)."""
+    seen: dict[str, Page] = {}
+    errors = []
+    for page in pages:
+        if page.url in seen:
+            errors.append(SiteError(None, None, f"two pages would be written to {page.url} "
+                                    f"({seen[page.url].kind} and {page.kind})",
+                                    "rename one of the tags/authors/slugs involved"))
+        seen[page.url] = page
+    return errors
+
+
+__all__ = ["Config", "RenderJob", "View", "make_environment", "render_all", "check_templates"]

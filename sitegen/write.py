@@ -1,0 +1,70 @@
+"""Stage 7: the output folder is replaced whole, or not at all.
+
+Pages are written into a temporary sibling of OUT; only when everything (search index included)
+succeeded is it swapped into place. A failed or killed build leaves the previous OUT untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+THEME_STATIC = Path(__file__).parent / "theme" / "static"
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """Yield a fresh folder beside `out`; on success it becomes `out`, on any error it is removed."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        yield stage
+        swap_into_place(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def swap_into_place(stage: Path, out: Path) -> None:
+    """Two renames: old OUT aside, stage in. Between them OUT is missing for microseconds, never half-written."""
+    os.chmod(stage, 0o755)  # mkdtemp makes 0700; a web server must be able to read the site
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.replace(out, old / out.name)
+    os.replace(stage, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def copy_static(site_dir: Path, stage: Path) -> int:
+    """Theme static files, then the site's static/ over them; returns the number of files."""
+    count = 0
+    for source in (THEME_STATIC, site_dir / "static"):
+        if not source.is_dir():
+            continue
+        for path in sorted(source.rglob("*")):
+            if path.is_symlink() or not path.is_file() or path.name.startswith("."):
+                continue  # a link could point anywhere on the disk: never publish what it points to
+            target = stage / "assets" / path.relative_to(source) if source == THEME_STATIC else \
+                stage / path.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            count += 1
+    return count
+
+
+def clean_stale_stages(out: Path) -> None:
+    """Remove stages left by a killed build (the user's OUT itself is never touched here)."""
+    out = out.resolve()
+    if not out.parent.is_dir():
+        return
+    for leftover in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(leftover, ignore_errors=True)

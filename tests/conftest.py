@@ -1,0 +1,25 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support import FIXTURES, build
+
+
+@pytest.fixture(scope="session")
+def bilingual_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual fixture site, built once for every test that only reads the output."""
+    out = tmp_path_factory.mktemp("bilingual") / "public"
+    result = build(FIXTURES / "bilingual", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path):
+    """Copy a fixture site into a temporary folder, to change it freely."""
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(FIXTURES / name, target)
+        return target
+    return copy
