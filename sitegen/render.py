@@ -66,12 +66,14 @@ class View:
         self._events: dict[TimelineEntry, Markup] = {}
         self.t = i18n.strings(lang)
         self.dir = direction(lang)
+        self._prefix = site.config.base_path.rstrip("/")  # computed once: href() runs ~50 times a page
+        self._nav: dict[str, Markup] = {}
         self._locale = site.config.date_locale.get(lang, lang)
         self._digits = site.config.numerals.get(lang, "latn")
 
     # URLs
     def href(self, url: str) -> str:
-        return urls.href(self.config, url)
+        return self._prefix + url
 
     def absolute(self, url: str) -> str:
         return urls.absolute(self.config, url)
@@ -113,6 +115,20 @@ class View:
             cached = self._events[entry] = Markup(self.env.get_template("_timeline_entry.html").render(
                 e=entry, h=self, t=self.t, lang=self.lang, dir=self.dir))
         return cached
+
+    def nav(self, kind: str) -> Markup:
+        """The site navigation (`_nav.html`) for a kind of page; rendered once per kind and language."""
+        cached = self._nav.get(kind)
+        if cached is None:
+            cached = self._nav[kind] = Markup(self.env.get_template("_nav.html").render(
+                kind=kind, h=self, t=self.t, lang=self.lang, dir=self.dir))
+        return cached
+
+    def article_events(self, article: Article) -> list[TimelineEntry]:
+        """The events an article reports (not its own publication), in its language, oldest first."""
+        entries = self.graph.events.get(article.slug, ())
+        return sorted((e for e in entries if e.lang == article.lang and not e.is_publication),
+                      key=lambda e: e.date.sort_key())
 
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Benchmark clean builds on generated corpora: pages/s, ms/page, peak memory, time per stage.
+
+Usage: python bench/build.py [--sizes 1000 10000] [--search] [--keep]
+
+Corpora come from ../shared/bench/make_corpus.py (deterministic) and are cached in bench/out/.
+Each build runs `sitegen build CORPUS -o OUT -v` in a fresh process; peak RSS is the largest
+process of the build (the main process or one of its workers), from wait4().
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+OUT = ROOT / "bench" / "out"
+
+
+def corpus(n: int) -> Path:
+    site = OUT / f"corpus-{n}"
+    if not (site / "content" / "articles").is_dir():
+        if not MAKE_CORPUS.exists():
+            sys.exit(f"cannot find {MAKE_CORPUS}: the shared benchmark generator sits beside the checkout")
+        subprocess.run([sys.executable, str(MAKE_CORPUS), str(site), "--articles", str(n)], check=True,
+                       stdout=subprocess.DEVNULL)
+    return site
+
+
+def run_build(site: Path, out: Path, search: bool) -> dict[str, float | str]:
+    if out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "-v"]
+    if not search:
+        cmd.append("--no-search")
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300"})
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"build failed:\n{stderr}")
+    stages = dict(re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0]))
+    pages = int(re.search(r"(\d+) pages", stderr).group(1))  # type: ignore[union-attr]
+    # wait4 reports the largest descendant it reaped (workers are reaped by the build process)
+    peak_self = usage.ru_maxrss / 1024
+    return {"wall": wall, "pages": pages, "peak_mib": peak_self, **{k: float(v) for k, v in stages.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--search", action="store_true", help="include the Pagefind index")
+    parser.add_argument("--keep", action="store_true", help="keep the built output in bench/out/")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in args.sizes:
+        site = corpus(n)
+        out = OUT / f"public-{n}"
+        r = run_build(site, out, args.search)
+        if not args.keep:
+            shutil.rmtree(out, ignore_errors=True)
+        rows.append((n, r))
+        stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items() if k not in ("wall", "pages", "peak_mib"))
+        print(f"{n:>6} articles  {r['pages']:>6} pages  {r['wall']:6.2f} s  {r['pages'] / r['wall']:7.0f} pages/s  "
+              f"{r['wall'] * 1000 / r['pages']:5.2f} ms/page  peak {r['peak_mib']:.0f} MiB\n        {stages}",
+              flush=True)
+    if len(rows) > 1:
+        (n0, a), (n1, b) = rows[0], rows[-1]
+        ratio = (b["wall"] / b["pages"]) / (a["wall"] / a["pages"])
+        print(f"ms/page at {n1} is {ratio:.2f}x ms/page at {n0}")
+
+
+if __name__ == "__main__":
+    main()
