@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
@@ -195,7 +196,6 @@ def extract_html(html: str, page_url: str = "") -> Draft:
 
 
 def _host(url: str) -> str:
-    from urllib.parse import urlsplit
     return urlsplit(url).netloc.lower().removeprefix("www.")
 
 
