@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -81,6 +82,31 @@ def _line_tracker(state: StateCore) -> None:
                 links.append((slug, lang, fragment.lstrip("#"), line))
 
 
+def _hotlink_tracker(state: StateCore) -> None:
+    """Find images on other hosts: the site makes no third-party request (it would tell that host who reads
+    what), so they are shown as links, and reported (with their line) as a build warning."""
+    found: list[tuple[int | None, str]] = state.env.setdefault("hotlinked", [])
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            src = str(child.attrs.get("src", "")) if child.type == "image" else ""
+            if SCHEME_RE.match(src) or src.startswith("//"):
+                child.meta["hotlinked"] = True
+                found.append((token.map[0] + 1 if token.map else None, src))
+
+
+def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if not token.meta.get("hotlinked"):
+        return str(self.image(tokens, idx, options, env))
+    alt = self.renderInlineAsText(token.children or [], options, env) or str(token.attrs.get("src", ""))
+    src = str(token.attrs.get("src", ""))
+    if not src.startswith(("http:", "https:", "//")):
+        return escapeHtml(alt)  # data:, javascript: and the like: the text only
+    return f'<a class="external-image" href="{escapeHtml(src)}" rel="noopener noreferrer external">{escapeHtml(alt)}</a>'
+
+
 def _slugify(text: str) -> str:
     # keeps Arabic letters: heading ids in Arabic pages stay readable
     text = re.sub(r"[^\w\s-]", "", text.strip().lower())
@@ -95,18 +121,28 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_slugify, permalink=False)
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("sitegen_links", _line_tracker)
+    md.core.ruler.push("sitegen_hotlinks", _hotlink_tracker)
+    md.add_render_rule("image", _render_image)
     return md
 
 
 def render_body(text: str, line_offset: int, allow_html: bool = False) -> tuple[str, tuple[LinkRef, ...]]:
     """Render a Markdown body; return HTML with link markers and the internal links (file lines)."""
+    html, refs, _ = render_body_checked(text, line_offset, allow_html)
+    return html, refs
+
+
+def render_body_checked(text: str, line_offset: int, allow_html: bool = False
+                        ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
+    """`render_body`, plus the images on other hosts (file line, URL) that were turned into links."""
     env: dict = {}
     html = make_markdown(allow_html).render(text, env)
+    hotlinked = tuple(((line + line_offset) if line else None, src) for line, src in env.get("hotlinked", []))
     refs = tuple(
         LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)  # type: ignore[arg-type]
         for slug, lang, frag, line in env.get("links", [])
     )
-    return html, refs
+    return html, refs, hotlinked
 
 
 def resolve_markers(html: str, url_for: Callable[[str, str], str], title_for: Callable[[str], str]) -> str:

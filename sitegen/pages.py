@@ -94,6 +94,8 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
 
     pages += _taxonomy_pages(site, graph)
     pages += _timeline_pages(site, graph)
+    from sitegen.export import research_pages  # imported here: export builds on Page, defined above
+    pages += research_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
     return pages
 

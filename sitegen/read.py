@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import SiteError
-from sitegen.markdown import render_body
+from sitegen.markdown import render_body_checked
 from sitegen.model import Config, Lang, Slug, SourceDoc
 from sitegen.parallel import pmap
 from sitegen.yamlio import YamlProblem, load
@@ -132,8 +132,11 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False) 
     if errors:
         return ReadResult(None, tuple(errors))
     body = "\n".join(lines[close + 1:])
-    body_html, links = render_body(body, close + 1, allow_html)
+    body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html)
+    warnings = tuple(SiteError(path, line, f"image on another site shown as a link: {src}",
+                               "save the image in static/ and link to it there: the site makes no request "
+                               "to another host", severity="warning") for line, src in hotlinked)
     return ReadResult(SourceDoc(
         path=path, slug=Slug(slug), lang=Lang(lang), meta={str(k): v for k, v in meta.items()},
         fm_start=2, body_html=body_html, links=links, fm_text=fm_text,
-    ))
+    ), warnings)

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen import i18n, urls
+from sitegen import cite, export, i18n, urls
 from sitegen.errors import SiteError
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.markdown import resolve_markers
@@ -223,6 +223,33 @@ class View:
             return str(escape(self.graph.version(Slug(slug), self.lang).title))
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
+
+    # research layer: citations (cite.py) and data export (export.py); the logic lives there
+    def citation(self, article: Article) -> cite.Citation:
+        return cite.citation(self, article)
+
+    def citation_text(self, article: Article) -> Markup:
+        return cite.text_html(self, cite.citation(self, article))
+
+    def bibtex(self, article: Article) -> Markup:
+        return Markup(cite.bibtex(cite.citation(self, article)))  # Markup: a .bib file is not HTML
+
+    def ris(self, article: Article) -> Markup:
+        return Markup(cite.ris(cite.citation(self, article)))
+
+    def json_ld(self, article: Article) -> Markup:
+        return cite.script_json(cite.json_ld(cite.citation(self, article)))
+
+    def og_locale(self, lang: str) -> str:
+        return cite.og_locale(self, lang)
+
+    def bidi(self, text: str) -> Markup:
+        """Text from an article, isolated, with `lang` when its script is not the page's."""
+        return cite.fragment(text, self.lang, self.config.languages)
+
+    def export(self, fmt: str) -> Markup:
+        rows = export.rows(self.site, self.graph)
+        return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from sitegen.images import copy_without_metadata, is_image
+
 THEME_STATIC = Path(__file__).parent / "theme" / "static"
 
 
@@ -54,7 +56,10 @@ def copy_static(site_dir: Path, stage: Path) -> int:
             target = stage / "assets" / path.relative_to(source) if source == THEME_STATIC else \
                 stage / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            if is_image(path):
+                copy_without_metadata(path, target)  # no GPS or camera data leaves with a photo
+            else:
+                shutil.copyfile(path, target)
             count += 1
     return count
 

@@ -1,0 +1,276 @@
+"""Citations: what every format shares (`Citation`), then a ready text, BibTeX, RIS and JSON-LD.
+
+People cite these pages in reports and court submissions, so a citation states only what the
+content says: the translation link is claimed only when a version declares `translated_from`, and
+nothing depends on the build's clock (two builds of the same content cite it identically).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from markupsafe import Markup, escape
+
+from sitegen import i18n, urls
+from sitegen.model import Article, Source, direction
+
+if TYPE_CHECKING:  # the View is the template's helper object; cite only reads from it
+    from sitegen.render import View
+
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+LATIN_SCRIPT = re.compile("[A-Za-z\u00c0-\u024f]")
+CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
+BIBTEX_LANGS = {"ar": "arabic", "en": "english", "fr": "french", "fa": "persian", "tr": "turkish", "ku": "kurdish"}
+
+
+@dataclass(frozen=True)
+class Version:
+    lang: str
+    url: str            # absolute URL
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Everything a citation needs, already resolved to plain strings in the article's language."""
+
+    slug: str
+    lang: str
+    title: str
+    authors: tuple[str, ...]
+    author_urls: tuple[str, ...]
+    date: dt.date
+    url: str
+    site: str
+    home: str
+    summary: str
+    keywords: tuple[str, ...]
+    source: Source
+    translated_from: Version | None    # the version this one declares it was translated from
+    translations: tuple[Version, ...]  # versions that declare they were translated from this one
+    translator: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}-{self.lang}"
+
+
+def citation(view: View, article: Article) -> Citation:
+    config, graph, lang = view.config, view.graph, article.lang
+    versions = graph.versions.get(article.slug, {})
+
+    def version_url(other: str) -> str:
+        return urls.absolute(config, urls.article_url(config, other, article.slug))
+
+    original = None
+    if article.translated_from and article.translated_from in versions and article.translated_from != lang:
+        original = Version(article.translated_from, version_url(article.translated_from))
+    translations = tuple(Version(other, version_url(other)) for other, a in versions.items()
+                         if other != lang and a.translated_from == lang)
+    tags = view.site.tags
+    return Citation(
+        slug=article.slug, lang=lang, title=article.title,
+        authors=tuple(view.site.authors[a].name(lang) for a in article.authors),
+        author_urls=tuple(urls.absolute(config, urls.section_url(config, lang, "authors", a))
+                          for a in article.authors),
+        date=article.date, url=version_url(lang), site=view.site_title(lang),
+        home=urls.absolute(config, urls.home_url(config, lang)), summary=article.summary,
+        keywords=tuple(tags[t].labels.get(lang) or next(iter(tags[t].labels.values()), t) for t in article.tags),
+        source=article.source, translated_from=original, translations=translations,
+        translator=article.translator,
+    )
+
+
+# --- mixed-language fragments -------------------------------------------------------------------
+
+def script_lang(text: str, languages: tuple[str, ...]) -> str | None:
+    """The site language whose script `text` is written in (Arabic or Latin letters only), or None."""
+    arabic, latin = bool(ARABIC_SCRIPT.search(text)), bool(LATIN_SCRIPT.search(text))
+    if arabic == latin:
+        return None
+    want = "rtl" if arabic else "ltr"
+    return next((lang for lang in languages if direction(lang) == want), "ar" if arabic else "en")
+
+
+def fragment(text: str, page_lang: str, languages: tuple[str, ...]) -> Markup:
+    """`text` isolated for bidi; marked with its language when its script runs the other way."""
+    lang = script_lang(text, languages)
+    if lang and direction(lang) != direction(page_lang):
+        return Markup(f'<bdi lang="{lang}" dir="{direction(lang)}">{escape(text)}</bdi>')
+    return Markup(f"<bdi>{escape(text)}</bdi>")
+
+
+def _url(url: str) -> Markup:
+    # a URL reads left to right even inside Arabic text
+    return Markup(f'<a href="{escape(url)}" dir="ltr" translate="no">{escape(url)}</a>')
+
+
+# --- the ready citation -------------------------------------------------------------------------
+
+def _join(names: list[Markup], lang: str) -> Markup:
+    if len(names) < 2:
+        return Markup("").join(names)
+    if lang == "ar":
+        return Markup("، ").join(names[:-1]) + Markup(" و") + names[-1]
+    if len(names) == 2:
+        return names[0] + Markup(" and ") + names[1]
+    return Markup(", ").join(names[:-1]) + Markup(", and ") + names[-1]
+
+
+def text_html(view: View, c: Citation) -> Markup:
+    """Chicago-like: Author. “Title.” Site, date. [Translation.] [Original source.] URL."""
+    lang, langs, t = view.lang, view.config.languages, view.t
+    frag = lambda s: fragment(s, lang, langs)  # noqa: E731
+    comma, (q_open, q_close) = ("، ", ("«", "»")) if lang == "ar" else (", ", ("“", "”"))
+    parts: list[Markup] = []
+    if c.authors:
+        parts.append(_join([frag(a) for a in c.authors], lang) + Markup("،" if lang == "ar" else "."))
+    title = Markup(f'<cite>{q_open}{frag(c.title)}{"" if lang == "ar" else "."}{q_close}</cite>')
+    parts.append(title + Markup(comma if lang == "ar" else " ") + frag(c.site) + Markup(comma)
+                 + Markup(f'<time datetime="{c.date.isoformat()}">{escape(view.date(c.date))}</time>.'))
+    if c.translated_from:
+        from_name = i18n.language_name(c.translated_from.lang, lang)
+        line = t["cite_translated_by" if c.translator else "cite_translated"]
+        parts.append(Markup(escape(line)).format(lang=from_name, translator=frag(c.translator)) + Markup("."))
+    src = c.source
+    if src.name or src.url:
+        bits = [frag(src.name)] if src.name else []
+        if src.url:
+            bits.append(_url(src.url))
+        parts.append(Markup(escape(t["cite_original"])) + Markup(": ") + Markup(comma).join(bits) + Markup("."))
+    if src.archive_url:
+        parts.append(Markup(escape(t["cite_archived"])) + Markup(": ") + _url(src.archive_url) + Markup("."))
+    parts.append(_url(c.url))
+    return Markup(" ").join(parts)
+
+
+def _notes(c: Citation) -> str:
+    """The provenance as one English sentence set, for BibTeX `note` and RIS `N1`."""
+    notes = []
+    if c.translated_from:
+        by = f" by {c.translator}" if c.translator else ""
+        notes.append(f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
+                     f"{c.translated_from.url}.")
+    s = c.source
+    if s.name or s.url:
+        notes.append("Original source: " + ", ".join(x for x in (s.name, s.url) if x) + ".")
+    if s.accessed:
+        notes.append(f"Accessed {s.accessed.isoformat()}.")
+    if s.archive_url:
+        notes.append(f"Archived copy: {s.archive_url}.")
+    if s.sha256:
+        notes.append(f"SHA-256 of the original: {s.sha256}.")
+    return " ".join(notes)
+
+
+# --- BibTeX ---------------------------------------------------------------------------------------
+
+_BIB_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+                 "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_BIB_RE = re.compile("[" + re.escape("".join(_BIB_SPECIALS)) + "]")
+
+
+def bib_text(text: str) -> str:
+    """Text that cannot close a field or start a TeX command: one line, specials escaped."""
+    return _BIB_RE.sub(lambda m: _BIB_SPECIALS[m.group(0)], CONTROL.sub(" ", text).strip())
+
+
+def bib_url(url: str) -> str:
+    # braces, backslashes and spaces are not valid in a URL anyway: percent-encode them
+    return quote(CONTROL.sub("", url), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def bibtex(c: Citation) -> str:
+    fields: list[tuple[str, str]] = []
+    if c.authors:
+        # each name braced: BibTeX must not split "رامي فاخوري" into first and last names
+        fields.append(("author", " and ".join("{" + bib_text(a) + "}" for a in c.authors)))
+    fields += [("title", "{" + bib_text(c.title) + "}"), ("date", c.date.isoformat()),
+               ("year", str(c.date.year)), ("month", str(c.date.month)),
+               ("publisher", bib_text(c.site)), ("howpublished", r"\url{" + bib_url(c.url) + "}"),
+               ("url", bib_url(c.url)), ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
+               ("langid", BIBTEX_LANGS.get(c.lang, c.lang))]
+    if c.summary:
+        fields.append(("abstract", bib_text(c.summary)))
+    if c.keywords:
+        fields.append(("keywords", bib_text(", ".join(c.keywords))))
+    if c.translator:
+        fields.append(("translator", "{" + bib_text(c.translator) + "}"))
+    note = _notes(c)
+    if note:
+        fields.append(("note", bib_text(note)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{c.key},\n{body}\n}}\n"
+
+
+# --- RIS ------------------------------------------------------------------------------------------
+
+def ris(c: Citation) -> str:
+    """RIS (Zotero, EndNote, Mendeley). A value never spans lines: a title cannot forge a tag."""
+    rows: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
+    rows += [("AU", a) for a in c.authors]
+    rows += [("PY", str(c.date.year)), ("DA", c.date.strftime("%Y/%m/%d")), ("T2", c.site), ("PB", c.site),
+             ("LA", c.lang), ("UR", c.url)]
+    if c.translator:
+        rows.append(("A4", c.translator))   # RIS "translator" role
+    if c.summary:
+        rows.append(("AB", c.summary))
+    rows += [("KW", k) for k in c.keywords]
+    note = _notes(c)
+    if note:
+        rows.append(("N1", note))
+    rows.append(("ER", ""))
+    return "".join(f"{tag}  - {CONTROL.sub(' ', value).strip()}\r\n" for tag, value in rows)
+
+
+# --- JSON-LD and meta tags ------------------------------------------------------------------------
+
+def json_ld(c: Citation) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "NewsArticle", "@id": c.url, "url": c.url,
+        "mainEntityOfPage": c.url, "headline": c.title, "name": c.title,
+        "datePublished": c.date.isoformat(), "inLanguage": c.lang,
+        "publisher": {"@type": "Organization", "name": c.site, "url": c.home},
+    }
+    if c.authors:
+        data["author"] = [{"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls)]
+    if c.summary:
+        data["description"] = c.summary
+    if c.keywords:
+        data["keywords"] = list(c.keywords)
+    s = c.source
+    if s.url or s.name:
+        based: dict[str, Any] = {"@type": "NewsArticle"}
+        if s.url:
+            based["url"] = s.url
+        if s.name:
+            based["publisher"] = {"@type": "Organization", "name": s.name}
+        if s.archive_url:
+            based["archivedAt"] = s.archive_url
+        data["isBasedOn"] = based
+    if c.translated_from:
+        data["translationOfWork"] = {"@id": c.translated_from.url, "inLanguage": c.translated_from.lang}
+    if c.translations:
+        data["workTranslation"] = [{"@id": v.url, "inLanguage": v.lang} for v in c.translations]
+    if c.translator:
+        data["translator"] = {"@type": "Person", "name": c.translator}
+    return data
+
+
+def script_json(data: Any) -> Markup:
+    """JSON for a <script> element: no `</script>`, `<!--` or `&` can appear in it, whatever the titles say."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+def og_locale(view: View, lang: str) -> str:
+    """Open Graph wants ll_TT: the date locale (ar_SY) when it has a territory, else the bare code."""
+    locale = view.config.date_locale.get(lang, lang)
+    return locale if "_" in locale else lang

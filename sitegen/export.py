@@ -1,0 +1,87 @@
+"""Data for other tools: `articles.json` and `articles.csv` (one row per article and language), and the
+per-article citation files. Documented in docs/data.md; keep the two in step.
+
+These outputs are Pages like any other (templates `articles.json`, `articles.csv`, `cite.bib`,
+`cite.ris`), not files written on the side: they go through the same parallel renderer, the
+duplicate-URL check and the dev server's per-slug rebuilds, and a site can override their templates.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sitegen import urls
+from sitegen.graph import Graph
+from sitegen.model import Site, URLPath
+from sitegen.pages import Page
+
+COLUMNS = ("slug", "language", "title", "date", "authors", "author_ids", "source_name", "source_url",
+           "source_archive_url", "source_accessed", "source_sha256", "tags", "tag_labels", "related",
+           "translated_from", "translator", "url")
+LIST_COLUMNS = frozenset({"authors", "author_ids", "tags", "tag_labels", "related"})
+LIST_SEPARATOR = " | "
+# a spreadsheet runs a cell that starts with one of these as a formula (CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
+    """Newest article first, then the site's language order; lists stay lists (JSON keeps them)."""
+    config = site.config
+    out: list[dict[str, Any]] = []
+    for slug in graph.order:
+        versions = graph.versions[slug]
+        for lang in [x for x in config.languages if x in versions]:
+            a = versions[lang]
+            out.append({
+                "slug": slug, "language": lang, "title": a.title, "date": a.date.isoformat(),
+                "authors": [site.authors[x].name(lang) for x in a.authors], "author_ids": list(a.authors),
+                "source_name": a.source.name, "source_url": a.source.url,
+                "source_archive_url": a.source.archive_url,
+                "source_accessed": a.source.accessed.isoformat() if a.source.accessed else "",
+                "source_sha256": a.source.sha256,
+                "tags": list(a.tags),
+                "tag_labels": [site.tags[t].labels.get(lang) or next(iter(site.tags[t].labels.values()), t)
+                               for t in a.tags],
+                "related": list(graph.related.get(slug, ())),
+                "translated_from": a.translated_from, "translator": a.translator,
+                "url": urls.absolute(config, urls.article_url(config, lang, slug)),
+            })
+    return out
+
+
+def to_json(table: list[dict[str, Any]]) -> str:
+    return json.dumps({"columns": list(COLUMNS), "articles": table}, ensure_ascii=False, indent=1) + "\n"
+
+
+def csv_cell(value: Any) -> str:
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(table: list[dict[str, Any]]) -> str:
+    """UTF-8 with a byte-order mark: without it Excel shows Arabic as mojibake."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in table:
+        writer.writerow([csv_cell(row[c]) for c in COLUMNS])
+    return "\ufeff" + buf.getvalue()
+
+
+def research_pages(site: Site, graph: Graph) -> list[Page]:
+    """`cite.bib` and `cite.ris` beside every article page; `articles.json` and `articles.csv` at the root."""
+    config = site.config
+    pages: list[Page] = []
+    for slug in graph.order:
+        for lang, article in graph.versions[slug].items():
+            base = urls.article_url(config, lang, slug)
+            for name in ("cite.bib", "cite.ris"):
+                pages.append(Page(URLPath(base + name), name, lang, {"article": article}, frozenset({slug}),
+                                  (), "data"))
+    everything = frozenset(graph.order)
+    for name in ("articles.json", "articles.csv"):
+        pages.append(Page(URLPath("/" + name), name, config.default_language, {}, everything, (), "data"))
+    return pages
