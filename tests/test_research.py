@@ -1,0 +1,216 @@
+"""The research layer as a reader, a reference manager and a data user meet it: citations, provenance,
+images, and the data export read back and checked against the pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from sitegen import cite, export
+from tests.support import FIXTURES, build, check_links, html, html_files
+
+BASE = "https://archive.example/sub/"
+HOSTILE = '</script><script>alert(1)</script> & {braces} 100% #1 \\end'
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("research") / "public"
+    result = build(FIXTURES / "research", out)
+    assert result.returncode == 0, result.stderr
+    return out, result.stdout + result.stderr
+
+
+def page(out: Path, lang: str, slug: str) -> Path:
+    return out / ("" if lang == "ar" else lang) / "articles" / slug / "index.html"
+
+
+def json_ld(path: Path) -> dict:
+    [script] = html(path).xpath('//script[@type="application/ld+json"]')
+    return json.loads(script.text)
+
+
+def meta(path: Path, name: str) -> list[str]:
+    doc = html(path)
+    return [m.get("content") for m in doc.xpath(f'//meta[@name="{name}" or @property="{name}"]')]
+
+
+# --- citations --------------------------------------------------------------------------------------
+
+def test_json_ld_describes_article_translation_and_source(built: tuple[Path, str]) -> None:
+    out, _ = built
+    ar, en = json_ld(page(out, "ar", "raqqa-detention")), json_ld(page(out, "en", "raqqa-detention"))
+    assert ar["@type"] == en["@type"] == "NewsArticle"
+    assert ar["headline"] == "شهادات عن مراكز الاعتقال في الرقة" and ar["inLanguage"] == "ar"
+    assert ar["datePublished"] == "2021-03-15"
+    assert ar["url"] == BASE + "articles/raqqa-detention/"
+    assert [a["name"] for a in en["author"]] == ["Lina Saleh", "سامر الحمصي"]
+    assert ar["publisher"]["name"] == "أرشيف البحث"
+    assert ar["isBasedOn"]["url"] == "https://example.org/2021/03/raqqa"
+    assert ar["isBasedOn"]["archivedAt"].startswith("https://web.archive.org/")
+    # the pair, both ways, only because the English version declares `translated_from: ar`
+    assert en["translationOfWork"]["@id"] == ar["@id"]
+    assert ar["workTranslation"] == [{"@id": en["@id"], "inLanguage": "en"}]
+    assert en["translator"]["name"] == "Maya Khoury"
+
+
+def test_json_ld_cannot_be_closed_by_a_title(built: tuple[Path, str]) -> None:
+    out, _ = built
+    raw = page(out, "en", "hostile").read_text(encoding="utf-8")
+    script = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script and ">" not in script and "&" not in script
+    assert json_ld(page(out, "en", "hostile"))["headline"] == HOSTILE
+    assert not html(page(out, "en", "hostile")).xpath("//script[not(@type)]")  # no injected script runs
+
+
+def test_highwire_and_open_graph(built: tuple[Path, str]) -> None:
+    out, _ = built
+    p = page(out, "ar", "raqqa-detention")
+    assert meta(p, "citation_title") == ["شهادات عن مراكز الاعتقال في الرقة"]
+    assert meta(p, "citation_author") == ["لينا صالح"]
+    assert meta(p, "citation_publication_date") == ["2021/03/15"]
+    assert meta(p, "citation_publisher") == ["أرشيف البحث"]
+    assert meta(p, "citation_language") == ["ar"]
+    assert meta(p, "citation_public_url") == meta(p, "citation_abstract_html_url") == [BASE + "articles/raqqa-detention/"]
+    assert meta(p, "og:type") == ["article"] and meta(p, "og:url") == [BASE + "articles/raqqa-detention/"]
+    assert meta(p, "og:locale:alternate") and meta(p, "og:title") == meta(p, "citation_title")
+    assert meta(page(out, "en", "hostile"), "citation_title") == [HOSTILE]
+
+
+def test_cite_block_localized_with_downloads(built: tuple[Path, str]) -> None:
+    out, _ = built
+    ar = html(page(out, "ar", "raqqa-detention"))
+    [text] = ar.xpath('//section[@class="cite"]/p[@class="citation"]')
+    content = text.text_content()
+    assert "«شهادات عن مراكز الاعتقال في الرقة»" in content
+    assert "١٥ آذار ٢٠٢١" in content  # numerals: {ar: arab}
+    assert BASE + "articles/raqqa-detention/" in content
+    en = html(page(out, "en", "raqqa-detention"))
+    [text] = en.xpath('//p[@class="citation"]')
+    assert "Translated from Arabic by Maya Khoury" in text.text_content()
+    # an Arabic name inside the English citation says it is Arabic
+    assert text.xpath('.//bdi[@lang="ar"]/text()') == ["سامر الحمصي", "عنب بلدي"]
+    links = en.xpath('//ul[@class="cite-downloads"]//a/@href')
+    assert links == ["/sub/en/articles/raqqa-detention/cite.bib", "/sub/en/articles/raqqa-detention/cite.ris"]
+    assert check_links(out, "/sub/") == []
+
+
+def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
+    out, _ = built
+    folder = page(out, "en", "hostile").parent
+    bib = (folder / "cite.bib").read_text(encoding="utf-8")
+    assert bib.startswith("@misc{hostile-en,\n") and bib.rstrip().endswith("}")
+    depth = 0
+    for i, ch in enumerate(bib):  # braces balance, counting escaped ones as text
+        if ch in "{}" and bib[i - 1] != "\\":
+            depth += 1 if ch == "{" else -1
+            assert depth >= 0
+    assert depth == 0
+    assert r"\& \{braces\} 100\% \#1 \textbackslash{}end" in bib
+    ris = (folder / "cite.ris").read_bytes().decode("utf-8")
+    lines = ris.split("\r\n")
+    assert lines[-1] == "" and all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines[:-1])
+    assert [line for line in lines if line.startswith("ER")] == ["ER  - "]  # the summary forged no record
+    assert f"TI  - {HOSTILE}" in lines
+    en = (page(out, "en", "raqqa-detention").parent / "cite.ris").read_bytes().decode("utf-8")
+    assert "DA  - 2021/03/15\r\n" in en and "AU  - سامر الحمصي\r\n" in en and "LA  - en\r\n" in en
+
+
+# --- provenance -------------------------------------------------------------------------------------
+
+def test_provenance_and_content_warning(built: tuple[Path, str]) -> None:
+    out, _ = built
+    doc = html(page(out, "ar", "raqqa-detention"))
+    [section] = doc.xpath('//section[@class="provenance"]')
+    text = section.text_content()
+    assert "https://example.org/2021/03/raqqa" in text and "https://web.archive.org/web/2021" in text
+    assert "١٦ آذار ٢٠٢١" in text and "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" in text
+    en = html(page(out, "en", "raqqa-detention"))
+    [section] = en.xpath('//section[@class="provenance"]')
+    assert section.xpath('.//a[@hreflang="ar"]/@href') == ["/sub/articles/raqqa-detention/"]
+    assert "Maya Khoury" in section.text_content()
+    # the warning comes before the text it warns about
+    order = [el.get("class") for el in en.iter() if el.get("class") in ("content-warning", "article-body")]
+    assert order == ["content-warning", "article-body"]
+
+
+def test_images_lose_exif_and_are_never_hotlinked(built: tuple[Path, str]) -> None:
+    out, log = built
+    source = Image.open(FIXTURES / "research" / "static" / "images" / "site.jpg")
+    assert source.getexif().get_ifd(0x8825)  # the fixture does carry a GPS position
+    published = Image.open(out / "images" / "site.jpg")
+    exif = published.getexif()
+    assert not exif.get_ifd(0x8825) and 0x010F not in exif and 0x0110 not in exif
+    assert "comment" not in published.info and published.size == source.size
+    for path in html_files(out):
+        for src in html(path).xpath("//img/@src"):
+            assert not re.match(r"^(https?:)?//", src), f"{path}: hot-linked image {src}"
+    doc = html(page(out, "ar", "raqqa-detention"))
+    assert doc.xpath('//a[@class="external-image"]/@href') == ["https://tracker.example.net/pixel.jpg"]
+    assert "raqqa-detention.ar.md:20: warning: image on another site" in log
+
+
+# --- data export ------------------------------------------------------------------------------------
+
+def test_export_matches_pages(built: tuple[Path, str]) -> None:
+    out, _ = built
+    data = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    assert data["columns"] == list(export.COLUMNS)
+    rows = data["articles"]
+    assert {(r["slug"], r["language"]) for r in rows} == {
+        ("raqqa-detention", "ar"), ("raqqa-detention", "en"), ("hostile", "en")}
+    for row in rows:
+        assert row["url"].startswith(BASE)
+        doc = html(page(out, row["language"], row["slug"]))
+        assert doc.xpath("//link[@rel='canonical']/@href") == [row["url"]]
+        assert doc.xpath("//h1[@class='article-title']")[0].text_content() == row["title"]
+        assert doc.xpath("//p[@class='article-meta']/time/@datetime") == [row["date"]]
+        assert doc.xpath("//ul[@class='tag-list']//a/text()") == row["tag_labels"]
+        assert [a.text_content() for a in doc.xpath("//span[@class='article-authors']//a")] == row["authors"]
+        related = [h.rstrip("/").rsplit("/", 1)[1] for h in doc.xpath("//section[@class='related']//a/@href")]
+        assert related == row["related"]
+        provenance = " ".join(doc.xpath("//section[@class='provenance']//text()"))
+        for key in ("source_name", "source_url", "source_archive_url", "source_sha256", "translator"):
+            assert row[key] in provenance
+    raw = (out / "articles.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Arabic right
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(table) == len(rows)
+    for line, row in zip(table, rows):
+        for key in export.COLUMNS:
+            value = " | ".join(row[key]) if isinstance(row[key], list) else row[key]
+            expected = "'" + value if value.startswith(("=", "+", "-", "@")) else value
+            assert line[key] == expected, key
+
+
+def test_export_csv_defuses_formulas() -> None:
+    assert export.csv_cell("=1+1") == "'=1+1" and export.csv_cell(["@a", "b"]) == "'@a | b"
+    assert export.csv_cell("عين عيسى") == "عين عيسى"
+
+
+# --- units ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("</script>", "\\u003c/script\\u003e"), ("a & b", "a \\u0026 b"), ("<!--", "\\u003c!--"),
+    ("\u2028", "\\u2028"),
+])
+def test_script_json_escapes(text: str, expected: str) -> None:
+    out = cite.script_json({"t": text})
+    assert expected in out and json.loads(out)["t"] == text
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("رامي فاخوري", "ar"), ("Rami Fakhori", "en"), ("2020", None), ("Rami رامي", None)])
+def test_script_lang(text: str, lang: str | None) -> None:
+    assert cite.script_lang(text, ("ar", "en")) == lang
+
+
+def test_bib_text_stays_one_field() -> None:
+    assert cite.bib_text("a}\n@misc{x,") == r"a\} @misc\{x,"
+    assert cite.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
