@@ -1,0 +1,49 @@
+"""The Arabic search normalizer: one pure function, applied to indexed text and (mirrored in
+`theme/static/search.js`) to the reader's query, so both sides meet on the same spelling.
+
+Readers type without hamza, tashkeel or tatweel and mix ي/ى, ة/ه and Persian ی/ک; copied text carries
+invisible controls and obfuscation like `القـ.ـصف`. Pagefind's Snowball stemmer handles some of this,
+not all (see ../shared/notes/search-and-arabic.md). Latin text is left exactly as it is: Pagefind
+lower-cases and stems it itself.
+
+Any change here must be made in `search.js` too; tests/test_search_normalize.py runs both over one table.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TATWEEL = "\u0640"
+ARABIC_LETTER = "[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc]"
+
+# invisible characters met in copied text: zero-width (ZWSP, ZWNJ, ZWJ, LRM, RLM), bidi embeddings and
+# isolates, word joiner, Arabic letter mark, soft hyphen, BOM. ZWNJ matters in Persian, not in Arabic news.
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\u00ad\ufeff]")
+# obfuscation: tatweel with a separator inside a word (`القـ.ـصف`, `القـ ـصف`, `الق.ـصف`); legitimate
+# tatweel (`بـ«`, `لـ"الصباح"`) has no letter right after the separator, so it is not joined.
+OBFUSCATION = re.compile(
+    f"(?<={ARABIC_LETTER})(?:{TATWEEL}+[ .\\-_*·•]{{1,3}}{TATWEEL}*|[ .\\-_*·•]{{1,3}}{TATWEEL}+)(?={ARABIC_LETTER})")
+# tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and Quranic annotation marks
+TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+# Arabic presentation forms (text copied from PDFs): back to the base letters
+PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+LETTERS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",     # hamza and wasla forms of alef
+    "ى": "ي", "ی": "ي",                      # alef maqsura, Persian yeh
+    "ة": "ه",                                # ta marbuta
+    "ک": "ك",                                # Persian keheh
+    "\u00a0": " ",                           # no-break space
+    **{chr(0x0660 + i): str(i) for i in range(10)},   # Arabic-Indic digits
+    **{chr(0x06f0 + i): str(i) for i in range(10)},   # Persian digits
+})
+
+
+def normalize(text: str) -> str:
+    """The spelling search compares: `الأَسَـد` → `الاسد`, `القـ.ـصف` → `القصف`; Latin is untouched."""
+    text = INVISIBLE.sub("", text)
+    text = PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = text.translate(LETTERS)
+    text = TASHKEEL.sub("", text)          # first, so a mark between a letter and a tatweel hides nothing
+    text = OBFUSCATION.sub("", text)
+    return text.replace(TATWEEL, "")
