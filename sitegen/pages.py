@@ -92,8 +92,10 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
         pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/404.html"), "404.html", lang, {}, frozenset(),
                           (), "404"))
 
-    pages += _taxonomy_pages(site, graph)
-    pages += _timeline_pages(site, graph)
+    # one sorted timeline per language serves the global timeline and every tag's
+    timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
+    pages += _taxonomy_pages(site, graph, timelines)
+    pages += _timeline_pages(site, graph, timelines)
     from sitegen.export import research_pages  # imported here: export builds on Page, defined above
     pages += research_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
@@ -121,10 +123,25 @@ def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:
     return langs if tag.registered else tuple(lang for lang in langs if lang in tag.labels)
 
 
-def _taxonomy_pages(site: Site, graph: Graph) -> list[Page]:
+def _events_by_tag(graph: Graph, entries: list[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
+    """Split a sorted timeline by tag in one pass (events only: tag lists already show publication dates)."""
+    tags_of: dict[Slug, list[str]] = defaultdict(list)
+    for tag, slugs in graph.by_tag.items():
+        for slug in slugs:
+            tags_of[slug].append(tag)
+    buckets: dict[str, list[TimelineEntry]] = defaultdict(list)
+    for e in entries:
+        if not e.is_publication:
+            for tag in tags_of.get(e.slug, ()):
+                buckets[tag].append(e)
+    return buckets
+
+
+def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[TimelineEntry]]) -> list[Page]:
     config = site.config
     langs = config.languages
     pages: list[Page] = []
+    tag_events = {lang: _events_by_tag(graph, timelines[lang]) for lang in langs}
     sections: list[tuple[str, dict[str, tuple[Slug, ...]]]] = [
         ("tags", graph.by_tag), ("authors", graph.by_author), ("sources", graph.by_source)]
     for section, members in sections:
@@ -145,9 +162,7 @@ def _taxonomy_pages(site: Site, graph: Graph) -> list[Page]:
                     ctx: dict[str, Any] = {"key": key, "slugs": chunk, "pager": pager, "count": len(slugs)}
                     reads = set(chunk)
                     if section == "tags" and pager.number == 1:
-                        # events only: the list above already shows each article's publication date
-                        ctx["timeline"] = group_timeline(
-                            [e for e in timeline_entries(graph, slugs, lang) if not e.is_publication])
+                        ctx["timeline"] = group_timeline(tag_events[lang].get(key, []))
                         reads |= set(slugs)
                     alts = tuple((other, urls.section_url(config, other, section, key, pager.number))
                                  for other in page_langs if pager.number == 1 or other == lang)
@@ -174,11 +189,11 @@ def group_timeline(entries: list[TimelineEntry]) -> list[tuple[int, list[tuple[i
     return [(y, sorted(months.items())) for y, months in sorted(years.items())]
 
 
-def _timeline_pages(site: Site, graph: Graph) -> list[Page]:
+def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[TimelineEntry]]) -> list[Page]:
     config = site.config
     pages: list[Page] = []
     for lang in config.languages:
-        entries = timeline_entries(graph, graph.order, lang)
+        entries = timelines[lang]
         by_year: dict[int, list[TimelineEntry]] = defaultdict(list)
         for e in entries:
             by_year[e.date.year].append(e)

@@ -1,0 +1,148 @@
+"""Cross-links, bilingual taxonomies and timelines, as they appear on the built pages (issue 4)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.support import FIXTURES, build, html
+
+
+def section_links(page, section: str) -> list[str]:
+    return [a.get("href") for a in page.xpath(f'//section[@class="{section}"]//a')]
+
+
+def test_related_shows_on_both_ends(bilingual_out: Path) -> None:
+    # withdrawal lists trenches in `related:`; trenches never mentions withdrawal
+    assert "/articles/trenches/" in section_links(html(bilingual_out / "articles/withdrawal/index.html"), "related")
+    assert section_links(html(bilingual_out / "articles/trenches/index.html"), "related") == ["/articles/withdrawal/"]
+
+
+def test_backlinks_are_deduplicated(bilingual_out: Path) -> None:
+    # withdrawal links trenches three ways (related, wikilink, .md link) in two languages: one backlink
+    backlinks = section_links(html(bilingual_out / "articles/trenches/index.html"), "backlinks")
+    assert backlinks == ["/articles/withdrawal/"]
+    # an English-only article that links withdrawal shows up on both language versions of withdrawal
+    assert "/en/articles/old-report/" in section_links(html(bilingual_out / "en/articles/withdrawal/index.html"), "backlinks")
+    ar_back = html(bilingual_out / "articles/withdrawal/index.html").xpath('//section[@class="backlinks"]//a')
+    assert [(a.get("href"), a.get("lang")) for a in ar_back] == [("/en/articles/old-report/", "en")]
+
+
+def test_fallback_to_the_other_language_is_marked(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "en/articles/withdrawal/index.html")
+    link = page.xpath('//section[@class="related"]//a')[0]
+    assert link.get("href") == "/articles/trenches/"
+    assert link.get("lang") == "ar" and link.get("dir") == "rtl"
+    assert link.getnext().text_content() == "(Arabic)"
+
+
+def test_tag_given_by_id_or_label_in_either_language_is_one_tag(bilingual_out: Path) -> None:
+    ar = html(bilingual_out / "tags/ain-issa/index.html")
+    en = html(bilingual_out / "en/tags/ain-issa/index.html")
+    assert ar.xpath("//h1")[0].text == "عين عيسى" and en.xpath("//h1")[0].text == "Ain Issa"
+    ar_items = [a.get("href") for a in ar.xpath('//ol[@class="entries"]//h2/a')]
+    assert ar_items == ["/articles/withdrawal/", "/articles/trenches/"]
+    en_items = [(a.get("href"), a.get("lang")) for a in en.xpath('//ol[@class="entries"]//h2/a')]
+    assert en_items == [("/en/articles/withdrawal/", None), ("/articles/trenches/", "ar")]
+    # each language's tag page links to the other
+    assert ar.xpath('//p[@class="other-lang"]/a/@href') == ["/en/tags/ain-issa/"]
+    assert en.xpath('//p[@class="other-lang"]/a/@href') == ["/tags/ain-issa/"]
+
+
+def test_unregistered_tag_warns_and_gets_a_page_in_its_language(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = build(FIXTURES / "bilingual", out)
+    assert result.returncode == 0
+    assert "trenches.ar.md:6: warning: tag 'تقارير ميدانية' is not in data/tags.yaml" in result.stderr
+    assert (out / "tags/تقارير-ميدانية/index.html").exists()
+    assert not (out / "en/tags/تقارير-ميدانية").exists()
+
+
+def test_tags_index_sorted_by_count(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "en/tags/index.html")
+    counts = [int(c.text) for c in page.xpath('//ul[@class="term-list"]//span[@class="count"]')]
+    assert counts == sorted(counts, reverse=True) and counts[0] == 2
+
+
+def test_authors_from_registry_and_free_text(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "authors/rami-fakhori/index.html")
+    assert page.xpath("//h1/bdi")[0].text == "رامي فاخوري"
+    assert page.xpath('//p[@class="bio"]')[0].text.startswith("كاتب")
+    # "Rami Fakhori" (English name) and "rami-fakhori" (id) land on the same author
+    en = html(bilingual_out / "en/authors/rami-fakhori/index.html")
+    assert en.xpath("//h1/bdi")[0].text == "Rami Fakhori"
+    assert en.xpath('//ol[@class="entries"]//h2/a/@href') == ["/en/articles/withdrawal/"]
+    free = html(bilingual_out / "authors/سلمى-الخطيب/index.html")
+    assert free.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/trenches/"]
+
+
+def test_sources_have_pages(bilingual_out: Path) -> None:
+    index = html(bilingual_out / "sources/index.html")
+    assert "عنب بلدي" in [b.text for b in index.xpath("//ul[@class='term-list']//bdi")]
+    page = html(bilingual_out / "sources/عنب-بلدي/index.html")
+    assert page.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/trenches/"]
+
+
+def test_home_is_paginated_newest_first(bilingual_out: Path) -> None:
+    first = html(bilingual_out / "index.html")  # per_page: 2 in the fixture
+    assert first.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/withdrawal/", "/articles/trenches/"]
+    assert first.xpath('//a[@rel="next"]/@href') == ["/page/2/"]
+    second = html(bilingual_out / "page/2/index.html")
+    assert second.xpath('//ol[@class="entries"]//h2/a/@href') == ["/en/articles/old-report/"]
+    assert second.xpath('//a[@rel="prev"]/@href') == ["/"]
+
+
+def test_partial_and_approximate_dates_sort_in_the_timeline(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "timeline/2019/index.html")
+    dates = [t.get("datetime") for t in page.xpath('//li[contains(@class, "timeline-entry")]/time[1]')]
+    assert dates == ["2019", "2019-03-02", "2019-10"]
+    circa = page.xpath('//li[contains(@class, "is-circa")]/time')[0]
+    assert circa.text == "نحو تشرين الأول 2019"
+    months = [h.text_content() for h in page.xpath("//h3")]
+    assert months == ["آذار 2019", "تشرين الأول 2019"]
+    # the year index links every year
+    index = html(bilingual_out / "timeline/index.html")
+    assert index.xpath('//ol[contains(@class, "years")]//a/@href') == ["/timeline/2019/", "/timeline/2020/"]
+
+
+def test_article_events_section(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "articles/withdrawal/index.html")
+    items = page.xpath('//section[@class="events"]//li')
+    assert [li.xpath("time/@datetime")[0] for li in items] == ["2019-10", "2020-12-20"]
+    assert page.xpath('//section[@class="events"]//ol')  # semantic list, no script needed
+
+
+def test_tag_page_has_a_timeline(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "en/tags/ain-issa/index.html")
+    events = page.xpath('//section[@class="tag-timeline"]//li')
+    assert [e.xpath("time/@datetime")[0] for e in events] == ["2020-12-20"]
+    assert "A military convoy leaves Ain Issa" in events[0].text_content()
+
+
+def test_timeline_json(bilingual_out: Path) -> None:
+    data = json.loads((bilingual_out / "en/timeline.json").read_text(encoding="utf-8"))
+    assert data["lang"] == "en"
+    dates = [e["date"] for e in data["events"]]
+    assert dates == sorted(dates, key=lambda d: (d + "-00-00")[:10])
+    convoy = next(e for e in data["events"] if e["title"] == "A military convoy leaves Ain Issa")
+    assert convoy == {"date": "2020-12-20", "end": None, "circa": False, "title": "A military convoy leaves Ain Issa",
+                      "kind": "event", "slug": "withdrawal", "lang": "en", "url": "/en/articles/withdrawal/"}
+    # an article without an English version appears through its Arabic version
+    assert any(e["slug"] == "trenches" and e["lang"] == "ar" for e in data["events"])
+
+
+def test_event_range_and_bad_event_dates(site_copy) -> None:
+    site = site_copy("bilingual")
+    path = site / "content/articles/trenches.ar.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
+                                 "  - {date: 2019-02-30, title: تاريخ مستحيل}\nsummary:"), encoding="utf-8")
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert "trenches.ar.md:9: error: event 2 has no valid date: '2019-02-30'" in result.stderr
+    path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
+                                 "summary:"), encoding="utf-8")
+    result = build(site, site / "public")
+    assert result.returncode == 0, result.stderr
+    item = html(site / "public/articles/trenches/index.html").xpath('//section[@class="events"]//li')[0]
+    assert item.xpath("time/@datetime") == ["2019-10-09", "2019-10-17"]
