@@ -84,8 +84,8 @@ def _kind(value: Any) -> str:
 def _list_of_text(d: _Doc, key: str, value: Any) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, str):
-        return [value]
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [str(value)]
     if not isinstance(value, list):
         d.error([key], f"`{key}` must be a list, not a {_kind(value)}", f"write: {key}: [first, second]")
         return []

@@ -54,7 +54,8 @@ def load(text: str) -> Any:
         return _raise(f"YAML problem: {exc.problem}", line, "check the value on this line")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        # a problem found at the end of the text (an unclosed bracket) is shown on its last line
+        line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         return _raise(
             f"invalid YAML: {problem}",

@@ -1,0 +1,138 @@
+"""Every mistake a user can make in content or settings is reported in plain words, with file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support import build
+
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+GOOD = "---\ntitle: عنوان\ndate: 2020-01-02\n---\nنص.\n"
+
+
+@pytest.mark.parametrize("front_matter, expected", [
+    ("title: [a, b]\ndate: 2020-01-02\n", r"x\.ar\.md:2: error: `title` must be text, not a list"),
+    ("title: t\ndate: 2020-01-02\ntags: 5\n", None),  # a single value is accepted as a one-item list
+    ("title: t\ndate: 2020-01-02\ntags: {a: b}\n", r"x\.ar\.md:4: error: `tags` must be a list, not a mapping"),
+    ("title: t\ndate: 2020-01-02\ndraft: perhaps\n", r"x\.ar\.md:4: error: `draft` must be true or false"),
+    ("title: t\ndate: 2020-01-02\nsource: {name: n, url: ftp://x}\n",
+     r"x\.ar\.md:4: error: `source.url` must be a web address"),
+    ("title: t\ndate: yesterday\n", r"x\.ar\.md:3: error: `date` is not a valid date: 'yesterday'"),
+    ("title: t\ndate: 2021-02-29\n", r"x\.ar\.md:3: error: `date` is not a valid date"),
+    ("title: t\n", r"x\.ar\.md:1: error: missing `date`"),
+    ("title: t\ndate: 2020-01-02\nevents: [{date: 2020-01-01}]\n", r"x\.ar\.md:4: error: event 1 needs a title"),
+    ("title: t\ndate: 2020-01-02\nrelated: nothing\n", r"x\.ar\.md:4: error: `related` must be a list"),
+    ("- just\n- a list\n", r"x\.ar\.md:2: error: the front matter must be a list of `key: value` lines"),
+])
+def test_field_errors(tmp_path: Path, front_matter: str, expected: str | None) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": f"---\n{front_matter}---\nنص.\n"})
+    result = build(site, site / "public")
+    assert "Traceback" not in result.stderr
+    if expected is None:
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode == 1
+        assert re.search(expected, result.stderr), result.stderr
+
+
+def test_unknown_field_is_a_warning_with_a_suggestion(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": "---\ntitle: t\ndate: 2020-01-02\nsumary: s\n---\n"})
+    result = build(site, site / "public")
+    assert result.returncode == 0
+    assert "x.ar.md:4: warning: unknown front-matter field `sumary` is ignored" in result.stderr
+    assert "did you mean 'summary'?" in result.stderr
+
+
+def test_duplicate_slug_names_both_files(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": GOOD, "content/articles/2020/x.ar.md": GOOD})
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert re.search(r"x\.ar\.md: error: duplicate article: 'x' in 'ar' is also .*x\.ar\.md", result.stderr)
+
+
+def test_slug_from_front_matter_must_be_safe(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": "---\ntitle: t\ndate: 2020-01-02\nslug: Hello World\n---\n"})
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert "x.ar.md:4: error: 'Hello World' is not a valid slug" in result.stderr
+
+
+def test_file_name_must_have_a_language(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/notes.md": GOOD})
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert "notes.md: error: an article file must be named <slug>.<language>.md" in result.stderr
+
+
+def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content/articles").mkdir(parents=True)
+    (site / "content/articles/x.ar.md").write_bytes("\ufeff---\r\ntitle: عنوان\r\ndate: 2020-01-02\r\n---\r\nنص.\r\n".encode())
+    result = build(site, site / "public")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ("languages: ar\n", r"site\.yaml:1: error: languages must be a list"),
+    ("languages: [ar, en]\ndefault_language: fr\n", r"site\.yaml:2: error: default_language 'fr' is not one of"),
+    ("per_page: many\n", r"site\.yaml:1: error: per_page must be a whole number"),
+    ("base_url: github.io/x\n", r"site\.yaml:1: error: base_url must be a path like /archive/"),
+    ("numerals: {ar: roman}\n", r"site\.yaml:1: error: numerals for 'ar' must be latn"),
+    ("title: [unclosed\n", r"site\.yaml:1: error: invalid YAML"),
+    ("titel: x\n", r"site\.yaml:1: warning: unknown setting 'titel' is ignored"),
+])
+def test_site_yaml_errors(tmp_path: Path, settings: str, expected: str) -> None:
+    site = make_site(tmp_path / "site", {"site.yaml": settings, "content/articles/x.ar.md": GOOD})
+    result = build(site, site / "public")
+    assert re.search(expected, result.stderr), result.stderr
+    assert result.returncode == (0 if "warning" in expected else 1)
+    assert "Traceback" not in result.stderr
+
+
+def test_tags_registry_errors(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"data/tags.yaml": "Bad Id: {ar: أ, en: a}\nok: [1, 2]\n",
+                                         "content/articles/x.ar.md": GOOD})
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert "data/tags.yaml:1: error: tag id 'Bad Id' must be lowercase letters" in result.stderr
+    assert "data/tags.yaml:2: error: tag 'ok' needs a label per language" in result.stderr
+
+
+def test_missing_site_folder_and_output_over_site(tmp_path: Path) -> None:
+    from tests.support import run_sitegen
+
+    result = run_sitegen("build", tmp_path / "nope")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": GOOD})
+    result = run_sitegen("build", site, "-o", site)
+    assert result.returncode == 2 and "would replace the site itself" in result.stderr
+    assert (site / "content/articles/x.ar.md").exists()
+
+
+def test_drafts_only_with_flag(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md": GOOD,
+                                         "content/articles/d.ar.md": "---\ntitle: مسودة\ndate: 2020-01-03\ndraft: true\n---\n"})
+    assert build(site, site / "public").returncode == 0
+    assert not (site / "public/articles/d").exists()
+    assert build(site, site / "public", "--drafts").returncode == 0
+    assert (site / "public/articles/d/index.html").exists()
+
+
+def test_empty_site_builds_with_a_warning(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    result = build(site, site / "public")
+    assert result.returncode == 0
+    assert "warning: no articles found" in result.stderr
+    assert (site / "public/index.html").exists()
