@@ -10,6 +10,7 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from sitegen.model import Config, URLPath
@@ -20,6 +21,7 @@ _DASHES = re.compile(r"[-_]{2,}")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
+@lru_cache(maxsize=65536)  # the same author, source and tag names come back on every article
 def safe_segment(text: str) -> str:
     """A URL/file-name segment: lowercase letters (any script), digits and hyphens; never empty or '..'."""
     norm = unicodedata.normalize("NFKC", text).strip().lower()
