@@ -146,3 +146,15 @@ def test_event_range_and_bad_event_dates(site_copy) -> None:
     assert result.returncode == 0, result.stderr
     item = html(site / "public/articles/trenches/index.html").xpath('//section[@class="events"]//li')[0]
     assert item.xpath("time/@datetime") == ["2019-10-09", "2019-10-17"]
+
+
+def test_wikilink_title_in_the_other_language_is_isolated_and_marked(site_copy) -> None:
+    site = site_copy("bilingual")
+    path = site / "content/articles/withdrawal.en.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nAlso: [[trenches]].\n", encoding="utf-8")
+    assert build(site, site / "public").returncode == 0
+    page = html(site / "public/en/articles/withdrawal/index.html")
+    link = page.xpath('//div[@class="article-body"]//a[@hreflang="ar"]')[-1]
+    bdi = link.xpath("bdi")[0]
+    assert (bdi.get("lang"), bdi.get("dir"), bdi.text) == ("ar", "rtl", "قسد تحفر الخنادق حول عين عيسى")
+    assert link.xpath('span[@class="lang-marker"]')[0].text == "(Arabic)"
