@@ -220,7 +220,12 @@ class View:
             return link if version.lang == self.lang else f'{link}" hreflang="{version.lang}'
 
         def title_for(slug: str) -> str:
-            return str(escape(self.graph.version(Slug(slug), self.lang).title))
+            # the default text of a wikilink is the target's title: in the other language when falling back
+            version = self.graph.version(Slug(slug), self.lang)
+            if version.lang == self.lang:
+                return str(escape(version.title))
+            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{escape(version.title)}</bdi> '
+                    f'<span class="lang-marker">({escape(self.lang_name(version.lang, self.lang))})</span>')
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
 
