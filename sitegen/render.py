@@ -133,8 +133,8 @@ class View:
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "
         return Markup(sep.join(
-            f'<a href="{escape(self.section_href("authors", aid))}" rel="author"><bdi>{escape(self.author_name(aid))}'
-            "</bdi></a>" for aid in article.authors))
+            f'<a href="{escape(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
+            "</a>" for aid in article.authors))
 
     def home_path(self) -> str:
         return urls.home_url(self.config, self.lang)
