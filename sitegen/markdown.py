@@ -20,7 +20,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen.model import LinkRef, Slug
 
-MARKER_RE = re.compile("\x00([LT]):([^:\x00]*):([^\x00]*)\x00")
+MARKER_RE = re.compile("\x00([LTB]):([^:\x00]*):([^\x00]*)\x00")
+BASE_MARKER = "\x00B::\x00"  # stands for the site's base path before a site-absolute link (/images/x.jpg)
 MD_LINK_RE = re.compile(r"^(?:\.{0,2}/)*(?:[^/:?#]+/)*([a-z0-9][a-z0-9-]*)\.([a-z]{2,3})\.md(#[^\s]*)?$")
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -62,9 +63,16 @@ def _line_tracker(state: StateCore) -> None:
             continue
         line = token.map[0] + 1 if token.map else None
         for child in token.children:
+            if child.type == "image" and str(child.attrs.get("src", "")).startswith("/") \
+                    and not str(child.attrs.get("src", "")).startswith("//"):
+                child.attrs["src"] = BASE_MARKER + str(child.attrs["src"])
             if child.type != "link_open":
                 continue
             href = str(child.attrs.get("href", ""))
+            if href.startswith("/") and not href.startswith("//"):
+                # site-absolute: must follow the site under a sub-path (GitHub project pages)
+                child.attrs["href"] = BASE_MARKER + href
+                continue
             if child.meta.get("wikilink"):
                 m = MARKER_RE.match(href)
                 if m:
@@ -152,6 +160,8 @@ def resolve_markers(html: str, url_for: Callable[[str, str], str], title_for: Ca
 
     def sub(m: re.Match[str]) -> str:
         kind, slug, lang = m.group(1), m.group(2), m.group(3)
+        if kind == "B":
+            return url_for("", "")
         return url_for(slug, lang) if kind == "L" else title_for(slug)
 
     return MARKER_RE.sub(sub, html)

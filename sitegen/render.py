@@ -214,6 +214,8 @@ class View:
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
         def url_for(slug: str, _lang: str) -> str:
+            if not slug:  # the base-path marker before a site-absolute link
+                return self._prefix
             version = self.graph.version(Slug(slug), self.lang)
             link = self.href(urls.article_url(self.config, version.lang, slug))
             # a fallback to another language is marked for browsers and screen readers

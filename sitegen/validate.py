@@ -257,7 +257,12 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         rel = []
     for i, item in enumerate(rel or []):
         if isinstance(item, dict) and item.get("url"):
-            external.append(ExternalRef(str(item.get("title") or item["url"]), str(item["url"])))
+            url = str(item["url"]).strip()
+            if not re.match(r"^https?://", url):  # never javascript:, data: or a local file
+                d.error(["related", i], f"related item {i + 1}: the url must start with http:// or https://",
+                        f"got {url!r}")
+                continue
+            external.append(ExternalRef(str(item.get("title") or url), url))
         elif isinstance(item, str) and item.strip():
             related.append(Slug(item.strip()))
         else:

@@ -136,3 +136,23 @@ def test_empty_site_builds_with_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "warning: no articles found" in result.stderr
     assert (site / "public/index.html").exists()
+
+
+def test_external_related_url_must_be_a_web_address(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/articles/x.ar.md":
+                     "---\ntitle: t\ndate: 2020-01-02\nrelated:\n  - {title: x, url: 'javascript:alert(1)'}\n---\n"})
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert "x.ar.md:5: error: related item 1: the url must start with http:// or https://" in result.stderr
+
+
+def test_site_absolute_links_in_bodies_follow_the_base_path(tmp_path: Path) -> None:
+    from tests.support import html
+
+    site = make_site(tmp_path / "site", {
+        "content/articles/x.ar.md": "---\ntitle: t\ndate: 2020-01-02\n---\n[وسوم](/tags/) ![صورة](/img/a.png)\n",
+        "static/img/a.png": "not really a png"})
+    assert build(site, site / "public", "--base-url", "/archive/").returncode == 0
+    body = html(site / "public/articles/x/index.html").xpath('//div[@class="article-body"]')[0]
+    assert body.xpath(".//a/@href") == ["/archive/tags/"]
+    assert body.xpath(".//img/@src") == ["/archive/img/a.png"]
