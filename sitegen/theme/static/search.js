@@ -89,6 +89,13 @@
         return lastQuery;
       },
       processResult: function (result) {
+        // the UI lists every meta key under its raw (English) name: keep the title, show the date under
+        // the page language's label, drop the summary (the excerpt already starts with it)
+        if (result.meta) {
+          var meta = { title: result.meta.title };
+          if (result.meta.date) meta[element.getAttribute("data-date-label") || "date"] = result.meta.date;
+          result.meta = meta;
+        }
         // only pages with normalized extra words need it; elsewhere Pagefind's own excerpt is as written
         if (result.content && result.content.indexOf(SENTINEL) >= 0) {
           result.excerpt = excerpt(result.content, lastQuery, length);
