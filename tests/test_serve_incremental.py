@@ -206,3 +206,11 @@ def test_a_template_error_is_reported_with_its_line_and_then_cleared(site: Path,
     template_override(site)
     assert state.rebuild({f}).ok
     assert_same_as_full_build(site, state.out, tmp_path)
+
+
+def test_the_edited_articles_own_page_is_announced_first(site: Path, state: SiteState, tmp_path: Path) -> None:
+    announced: list[tuple[str, ...]] = []
+    outcome = state.rebuild(body_edit(site), announced.append)
+    assert announced == [("/en/articles/withdrawal/",)]
+    assert set(announced[0]) < set(outcome.urls)      # the others (backlinks, feed) in the same rebuild
+    assert_same_as_full_build(site, state.out, tmp_path)

@@ -113,7 +113,14 @@ def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, index
                   server: DevServer, console: Console) -> None:
     last_warnings: tuple[SiteError, ...] = tuple(state.model.warnings) if state.model else ()
     while (batch := batcher.wait()) is not None:
-        outcome = state.rebuild(batch)
+        announced: set[str] = set()
+
+        def early(urls: tuple[str, ...]) -> None:
+            base = server.base_path.rstrip("/")
+            events.publish("reload", {"all": False, "urls": [base + u for u in urls]})
+            announced.update(urls)
+
+        outcome = state.rebuild(batch, early)
         _report(outcome, state.site_dir, console, last_warnings)
         if outcome.ok:
             last_warnings = outcome.warnings
@@ -122,7 +129,8 @@ def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, index
             base = server.base_path.rstrip("/")
             everything = outcome.everything or len(outcome.urls) > 2000
             events.publish("reload", {"all": everything, "urls": [] if everything else
-                                      [base + u for u in outcome.urls], "ms": round(outcome.seconds * 1000)})
+                                      [base + u for u in outcome.urls if u not in announced],
+                                      "ms": round(outcome.seconds * 1000)})
             # after the reload event, never before it: indexing a large site takes seconds
             if outcome.urls and _search_on(state, state.options):
                 indexer.request()

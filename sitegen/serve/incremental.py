@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -93,14 +94,17 @@ class SiteState:
             self._reads.pop(path, None)
 
     # rebuilding -------------------------------------------------------------------------------
-    def rebuild(self, changed: set[Path] | None = None) -> Outcome:
-        """Bring the output up to date with the files on disk; `changed=None` means everything."""
+    def rebuild(self, changed: set[Path] | None = None,
+                early: Callable[[tuple[str, ...]], None] | None = None) -> Outcome:
+        """Bring the output up to date with the files on disk; `changed=None` means everything.
+
+        `early(urls)` is called as soon as the most wanted pages (an edited article's own) are written."""
         started = time.perf_counter()
         kinds = self._classify(changed)
         try:
             if self.model is None or changed is None:
                 outcome = self._full()
-            elif kinds == {"content"} and self.pending.clean() and (fast := self._body_edit(changed)):
+            elif kinds == {"content"} and self.pending.clean() and (fast := self._body_edit(changed, early)):
                 outcome = fast
             else:
                 outcome = self._diff(changed)
@@ -167,7 +171,7 @@ class SiteState:
         self.model, self.env, self.deps = model, env, deps
         return outcome
 
-    def _body_edit(self, changed: set[Path]) -> Outcome | None:
+    def _body_edit(self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None) -> Outcome | None:
         """Only Markdown bodies changed (front matter and link targets as before): patch the model.
 
         Validation copies `body_html` and `links` from the file unchanged, so replacing those two
@@ -202,7 +206,20 @@ class SiteState:
         pages = [_swap_article(p, replaced) for p in model.pages]
         self.model = Model(dataclasses.replace(model.site, articles=articles),
                            dataclasses.replace(model.graph, versions=versions), pages, model.warnings)
-        return self._render(self.model, self.env, [p for p in pages if p.url in urls_needed], False, "body")
+        todo = [p for p in pages if p.url in urls_needed]
+        # the edited article's own pages first, announced at once; pages that merely read the slug
+        # (backlinks, feeds) follow in the same rebuild
+        new_ids = {id(a) for a in replaced.values()}
+        own = [p for p in todo if any(id(v) in new_ids for v in p.ctx.values())]
+        if own and early is not None:
+            first = self._render(self.model, self.env, own, False, "body")
+            if not first.ok:
+                return first
+            early(first.urls)
+            own_urls = {p.url for p in own}
+            rest = self._render(self.model, self.env, [p for p in todo if p.url not in own_urls], False, "body")
+            return dataclasses.replace(rest, urls=first.urls + rest.urls) if rest.ok else rest
+        return self._render(self.model, self.env, todo, False, "body")
 
     def _cached(self, path: Path) -> ReadResult | None:
         hit = self._reads.get(path)
