@@ -47,8 +47,8 @@ class Served:
         (folder,) = self.tmp.glob("sitegen-serve-*/site")
         return folder
 
-    def stop(self) -> tuple[int, str]:
-        self.proc.send_signal(signal.SIGINT)
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
+        self.proc.send_signal(sig)
         _, err = self.proc.communicate(timeout=30)
         return self.proc.returncode, err
 
@@ -252,6 +252,13 @@ def test_ctrl_c_stops_cleanly_and_leaves_nothing_behind(served: Served) -> None:
     code, err = served.stop()
     assert code == 0, err
     assert "Traceback" not in err
+    assert list(served.tmp.iterdir()) == []
+
+
+def test_sigterm_also_stops_cleanly(served: Served) -> None:
+    assert served.served_folder().is_dir()
+    code, err = served.stop(signal.SIGTERM)
+    assert code == 0, err
     assert list(served.tmp.iterdir()) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     batcher = Batcher()
     stop_watching = None
     workers: list[threading.Thread] = []
+    # `kill` (SIGTERM) stops the server like Ctrl-C does: the temporary folder must not be left behind
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
         first = state.rebuild()
         _report(first, site_dir, console, None)
@@ -105,8 +108,13 @@ def run(args: argparse.Namespace) -> int:
             worker.join(timeout=10)
         indexer.stop()
         shutil.rmtree(scratch, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_term)
     console.print("stopped")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, indexer: SearchIndexer,
