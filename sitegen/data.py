@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sitegen.errors import Problems
 from sitegen.model import Author, Config, Tag, TagId
@@ -45,17 +45,23 @@ def _read(path: Path, problems: Problems) -> tuple[dict[str, Any], str]:
     return data, path.read_text(encoding="utf-8-sig")
 
 
-def _load_tags(path: Path, config: Config, problems: Problems) -> tuple[dict[TagId, Tag], dict[str, TagId]]:
+def _entries(path: Path, kind: str, problems: Problems) -> Iterator[tuple[str, int | None, Any]]:
+    """(id, line, entry) for each entry of a registry whose id is a valid URL segment."""
     data, text = _read(path, problems)
+    for raw_id, entry in data.items():
+        entry_id = str(raw_id)
+        line = locate(text, [entry_id])
+        if safe_segment(entry_id) != entry_id:
+            problems.error(path, line, f"{kind} id '{entry_id}' must be lowercase letters, digits and hyphens",
+                           f"rename it to '{safe_segment(entry_id)}'")
+            continue
+        yield entry_id, line, entry
+
+
+def _load_tags(path: Path, config: Config, problems: Problems) -> tuple[dict[TagId, Tag], dict[str, TagId]]:
     tags: dict[TagId, Tag] = {}
     index: dict[str, TagId] = {}
-    for raw_id, labels in data.items():
-        tid = str(raw_id)
-        line = locate(text, [tid])
-        if safe_segment(tid) != tid:
-            problems.error(path, line, f"tag id '{tid}' must be lowercase letters, digits and hyphens",
-                           f"rename it to '{safe_segment(tid)}'")
-            continue
+    for tid, line, labels in _entries(path, "tag", problems):
         if isinstance(labels, str):
             labels = {lang: labels for lang in config.languages}
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
@@ -70,16 +76,9 @@ def _load_tags(path: Path, config: Config, problems: Problems) -> tuple[dict[Tag
 
 
 def _load_authors(path: Path, config: Config, problems: Problems) -> tuple[dict[str, Author], dict[str, str]]:
-    data, text = _read(path, problems)
     authors: dict[str, Author] = {}
     index: dict[str, str] = {}
-    for raw_id, entry in data.items():
-        aid = str(raw_id)
-        line = locate(text, [aid])
-        if safe_segment(aid) != aid:
-            problems.error(path, line, f"author id '{aid}' must be lowercase letters, digits and hyphens",
-                           f"rename it to '{safe_segment(aid)}'")
-            continue
+    for aid, line, entry in _entries(path, "author", problems):
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict):

@@ -100,29 +100,25 @@ class View:
                       f'{escape(a.title)}</a> <span class="lang-marker">({escape(self.lang_name(a.lang, self.lang))})'
                       "</span>")
 
-    def entry(self, slug: Slug) -> Markup:
-        """An article as a list item (`_entry.html`), rendered once per language and reused by every list."""
-        cached = self._entries.get(slug)
+    def _partial(self, cache: dict[Any, Markup], key: Any, template: str, **ctx: Any) -> Markup:
+        """A small template rendered once per key and language, then reused by every page that shows it."""
+        cached = cache.get(key)
         if cached is None:
-            cached = self._entries[slug] = Markup(self.env.get_template("_entry.html").render(
-                slug=slug, a=self.article(slug), h=self, t=self.t, lang=self.lang, dir=self.dir))
+            cached = cache[key] = Markup(self.env.get_template(template).render(
+                h=self, t=self.t, lang=self.lang, dir=self.dir, **ctx))
         return cached
+
+    def entry(self, slug: Slug) -> Markup:
+        """An article as a list item (`_entry.html`); each article shows up in many lists."""
+        return self._partial(self._entries, slug, "_entry.html", slug=slug, a=self.article(slug))
 
     def timeline_entry(self, entry: TimelineEntry) -> Markup:
-        """An event as a list item (`_timeline_entry.html`), rendered once and reused."""
-        cached = self._events.get(entry)
-        if cached is None:
-            cached = self._events[entry] = Markup(self.env.get_template("_timeline_entry.html").render(
-                e=entry, h=self, t=self.t, lang=self.lang, dir=self.dir))
-        return cached
+        """An event as a list item (`_timeline_entry.html`)."""
+        return self._partial(self._events, entry, "_timeline_entry.html", e=entry)
 
     def nav(self, kind: str) -> Markup:
-        """The site navigation (`_nav.html`) for a kind of page; rendered once per kind and language."""
-        cached = self._nav.get(kind)
-        if cached is None:
-            cached = self._nav[kind] = Markup(self.env.get_template("_nav.html").render(
-                kind=kind, h=self, t=self.t, lang=self.lang, dir=self.dir))
-        return cached
+        """The site navigation (`_nav.html`) for a kind of page."""
+        return self._partial(self._nav, kind, "_nav.html", kind=kind)
 
     def article_events(self, article: Article) -> list[TimelineEntry]:
         """The events an article reports (not its own publication), in its language, oldest first."""
