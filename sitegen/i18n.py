@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "translator": "Translator", "external": "external", "footer": "Built with sitegen.",
         "search_off": "Search is not available in this build of the site.",
         "search_placeholder": "Search the archive",
-        "search_hint": "Arabic searches ignore hamza, tashkeel and tatweel, and treat ى/ي, ة/ه, ک/ك alike.",
+        "search_hint": "Arabic searches ignore hamza, tashkeel and tatweel, and treat these letters alike:",
         "search_noscript": "Search needs JavaScript; the tag, author and source pages work without it.",
     },
     "ar": {

@@ -172,9 +172,6 @@ def test_axe_and_arabic_contrast(browser: Any, sites: dict, site: str, scheme: s
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="search page (search.html/search.js, not the research layer): Pagefind's "
-                   "input has only a title, no <label> (axe label-title-only, serious); the English hint quotes "
-                   "Arabic without lang=ar. Remove this mark when fixed: strict makes the fix show up.")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_page_a11y(browser: Any, sites: dict, scheme: str) -> None:
     origin, paths = sites["research"]

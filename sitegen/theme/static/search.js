@@ -103,6 +103,18 @@
         return result;
       }
     });
+    // Pagefind's input has only a placeholder and a title; give it a real accessible name (screen readers,
+    // axe "label") once the UI has drawn it
+    var named = function () {
+      var input = element.querySelector("input");
+      if (!input) return false;
+      input.setAttribute("aria-label", element.getAttribute("data-label") || element.getAttribute("data-placeholder"));
+      return true;
+    };
+    if (!named() && root.MutationObserver) {
+      var watcher = new root.MutationObserver(function () { if (named()) watcher.disconnect(); });
+      watcher.observe(element, { childList: true, subtree: true });
+    }
   }
 
   var api = { normalize: normalize, excerpt: excerpt, SENTINEL: SENTINEL };
