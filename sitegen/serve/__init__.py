@@ -9,6 +9,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,10 @@ def run(args: argparse.Namespace) -> int:
         server.out = out.resolve()
         server.base_path = state.model.site.config.base_path if state.model else "/"
         server.extra_head = options.extra_head
-        host, port = server.server_address[:2]
-        shown_host = f"[{host}]" if ":" in str(host) else host
-        print(f"serving {site_dir.name} at http://{shown_host}:{port}{server.base_path}"
-              + (" (watching for changes)" if args.watch else "") + " — press Ctrl-C to stop", flush=True)
-        if args.host not in ("127.0.0.1", "localhost", "::1"):
-            console.print("[yellow]note[/yellow]: other computers on your network can open this site too")
         if first.ok and _search_on(state, options):
             indexer.request()
+        # every thread runs before the address is printed: that line tells users (and tests) the server is
+        # ready, and a Ctrl-C right after it must find a running server to shut down
         workers.append(threading.Thread(target=server.serve_forever, name="http", daemon=True))
         if args.watch:
             stop_watching = start_watching(site_dir, batcher)
@@ -93,7 +90,16 @@ def run(args: argparse.Namespace) -> int:
                                             args=(state, batcher, events, indexer, server, console)))
         for worker in workers:
             worker.start()
-        threading.Event().wait()   # until Ctrl-C
+        host, port = server.server_address[:2]
+        shown_host = f"[{host}]" if ":" in str(host) else host
+        print(f"serving {site_dir.name} at http://{shown_host}:{port}{server.base_path}"
+              + (" (watching for changes)" if args.watch else "") + " — press Ctrl-C to stop", flush=True)
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            console.print("[yellow]note[/yellow]: other computers on your network can open this site too")
+        # until Ctrl-C or SIGTERM. Not one long wait: the kernel may hand the signal to another thread, and
+        # then Python runs the handler only when the main thread next wakes up
+        while True:
+            time.sleep(0.2)
     except KeyboardInterrupt:
         pass
     finally:
@@ -101,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
         if stop_watching:
             stop_watching()
         events.close()
-        if workers:
-            server.shutdown()
+        if any(w.name == "http" and w.is_alive() for w in workers):
+            server.shutdown()   # waits for serve_forever: only when it really runs
         server.server_close()
         for worker in workers:
             worker.join(timeout=10)
