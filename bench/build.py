@@ -52,7 +52,10 @@ def run_build(site: Path, out: Path, search: bool) -> dict[str, float | str]:
     pages = int(re.search(r"(\d+) pages", stderr).group(1))  # type: ignore[union-attr]
     # wait4 reports the largest descendant it reaped (workers are reaped by the build process)
     peak_self = usage.ru_maxrss / 1024
-    return {"wall": wall, "pages": pages, "peak_mib": peak_self, **{k: float(v) for k, v in stages.items()}}
+    # CPU of the build and its workers: on this machine's disk, creating files costs more system time
+    # than rendering them costs user time, so both are shown
+    cpu = {"user": usage.ru_utime, "sys": usage.ru_stime}
+    return {"wall": wall, "pages": pages, "peak_mib": peak_self, **cpu, **{k: float(v) for k, v in stages.items()}}
 
 
 def main() -> None:
@@ -70,9 +73,11 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(out, ignore_errors=True)
         rows.append((n, r))
-        stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items() if k not in ("wall", "pages", "peak_mib"))
+        stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items()
+                           if k not in ("wall", "pages", "peak_mib", "user", "sys"))
         print(f"{n:>6} articles  {r['pages']:>6} pages  {r['wall']:6.2f} s  {r['pages'] / r['wall']:7.0f} pages/s  "
-              f"{r['wall'] * 1000 / r['pages']:5.2f} ms/page  peak {r['peak_mib']:.0f} MiB\n        {stages}",
+              f"{r['wall'] * 1000 / r['pages']:5.2f} ms/page  peak {r['peak_mib']:.0f} MiB  "
+              f"cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
               flush=True)
     if len(rows) > 1:
         (n0, a), (n1, b) = rows[0], rows[-1]
