@@ -45,5 +45,7 @@ def normalize(text: str) -> str:
     text = PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = text.translate(LETTERS)
     text = TASHKEEL.sub("", text)          # first, so a mark between a letter and a tatweel hides nothing
+    if TATWEEL not in text:                # the common case; the obfuscation pattern is costly to scan for
+        return text
     text = OBFUSCATION.sub("", text)
     return text.replace(TATWEEL, "")

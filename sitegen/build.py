@@ -25,6 +25,9 @@ from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 
+ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     base_url: str | None = None
@@ -114,7 +117,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         if search:
             if progress:
                 progress("indexing for search")
-            errors = index_search(stage)
+            errors = index_search(stage, ARTICLE_GLOB)
             if errors:
                 raise SiteErrors(errors)
             clock("search")

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen import cite, export, i18n, urls
+from sitegen import cite, export, i18n, search, urls
 from sitegen.errors import SiteError
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.markdown import resolve_markers
@@ -21,6 +21,10 @@ from sitegen.parallel import pmap
 
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+# partials that View renders from Python, by name: any page may show them (the dev server's
+# dependency tracking reads this list)
+ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
+PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
 
 
 def make_environment(site_dir: Path) -> jinja2.Environment:
@@ -110,15 +114,21 @@ class View:
 
     def entry(self, slug: Slug) -> Markup:
         """An article as a list item (`_entry.html`); each article shows up in many lists."""
-        return self._partial(self._entries, slug, "_entry.html", slug=slug, a=self.article(slug))
+        return self._partial(self._entries, slug, ENTRY, slug=slug, a=self.article(slug))
 
     def timeline_entry(self, entry: TimelineEntry) -> Markup:
         """An event as a list item (`_timeline_entry.html`)."""
-        return self._partial(self._events, entry, "_timeline_entry.html", e=entry)
+        return self._partial(self._events, entry, EVENT, e=entry)
 
     def nav(self, kind: str) -> Markup:
         """The site navigation (`_nav.html`) for a kind of page."""
-        return self._partial(self._nav, kind, "_nav.html", kind=kind)
+        return self._partial(self._nav, kind, NAV, kind=kind)
+
+    def search_words(self, article: Article) -> Markup:
+        """The hidden, indexed normalized spellings of the article's words (empty with --no-search)."""
+        if not self.search_enabled:
+            return Markup("")
+        return Markup(search.search_region(article.title, article.summary, article.body_html))
 
     def article_events(self, article: Article) -> list[TimelineEntry]:
         """The events an article reports (not its own publication), in its language, oldest first."""

@@ -44,8 +44,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("search") / "public"
     result = build(FIXTURES / "search", out, search=True)
     assert result.returncode == 0, result.stderr
-    # the control: stock Pagefind over the same pages, without sitegen's normalized words
-    assert _run_pagefind(out, out / "pagefind-stock") == []
+    # the control: stock Pagefind over the same pages as written, without sitegen's normalized words
+    # (a --no-search build renders no normalized region), served from the same origin
+    plain = out.parent / "plain"
+    assert build(FIXTURES / "search", plain).returncode == 0
+    assert _run_pagefind(plain, out / "pagefind-stock") == []
     yield from serve(out)
 
 

@@ -7,7 +7,6 @@ dependencies come from `Page.slugs`, which `plan_pages` records while planning.
 
 from __future__ import annotations
 
-import inspect
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -21,14 +20,13 @@ from sitegen.model import Slug
 from sitegen.pages import Page
 from sitegen.render import TEMPLATE_SUFFIXES
 
-_LOADED_BY_NAME = re.compile(r"""get_template\(\s*["']([^"']+)["']\s*\)""")
 # a template that can show an article's body: `h.body(a)` or `a.body_html`
 _READS_BODY = re.compile(r"\bbody\s*\(|\bbody_html\b")
 
 
 def python_loaded_templates() -> frozenset[str]:
     """Partials that `render.View` loads by name: any page may use them (every list shows entries)."""
-    return frozenset(_LOADED_BY_NAME.findall(inspect.getsource(render)))
+    return frozenset(render.PYTHON_PARTIALS)
 
 
 @dataclass(frozen=True)
