@@ -263,7 +263,7 @@ def json_ld(c: Citation) -> dict[str, Any]:
 
 def script_json(data: Any) -> Markup:
     """JSON for a <script> element: no `</script>`, `<!--` or `&` can appear in it, whatever the titles say."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False)  # compact: the C encoder, ~10x faster than indent=
     for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                        ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, code)
