@@ -8,7 +8,7 @@ if [[ "${1:-}" == "--system" ]]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   dpkg -s fonts-noto-core >/dev/null 2>&1 || need+=(fonts-noto-core)
-  command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+  command -v node >/dev/null 2>&1 || need+=(nodejs)  # the search normalizer is tested in JS too
   if (( ${#need[@]} )); then
     SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
     $SUDO apt-get update -qq
