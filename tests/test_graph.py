@@ -158,3 +158,14 @@ def test_wikilink_title_in_the_other_language_is_isolated_and_marked(site_copy) 
     bdi = link.xpath("bdi")[0]
     assert (bdi.get("lang"), bdi.get("dir"), bdi.text) == ("ar", "rtl", "قسد تحفر الخنادق حول عين عيسى")
     assert link.xpath('span[@class="lang-marker"]')[0].text == "(Arabic)"
+
+
+def test_nav_marks_the_current_section(bilingual_out: Path) -> None:
+    def current(path: str) -> dict[str, str]:
+        page = html(bilingual_out / path)
+        return {a.get("href"): a.get("aria-current") for a in page.xpath('//nav[@class="site-nav"]//a[@aria-current]')}
+
+    assert current("tags/index.html") == {"/tags/": "page"}
+    assert current("tags/ain-issa/index.html") == {"/tags/": "true"}
+    assert current("timeline/2019/index.html") == {"/timeline/": "true"}
+    assert current("articles/withdrawal/index.html") == {}
