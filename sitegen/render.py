@@ -294,7 +294,10 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
             continue
         target = urls.output_file(job.out, page.url)
         if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            # a stat is ~100x cheaper than a mkdir that fails on this kind of disk (ext4 in a VM), and
+            # .bib/.ris files land in folders another worker or range has already made
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         target.write_text(text, encoding="utf-8")
     return errors
