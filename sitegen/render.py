@@ -72,6 +72,7 @@ class View:
         self.dir = direction(lang)
         self._prefix = site.config.base_path.rstrip("/")  # computed once: href() runs ~50 times a page
         self._nav: dict[str, Markup] = {}
+        self._citations: dict[int, tuple[Article, cite.Citation]] = {}
         self._locale = site.config.date_locale.get(lang, lang)
         self._digits = site.config.numerals.get(lang, "latn")
 
@@ -239,19 +240,24 @@ class View:
 
     # research layer: citations (cite.py) and data export (export.py); the logic lives there
     def citation(self, article: Article) -> cite.Citation:
-        return cite.citation(self, article)
+        """The article's citation data, made once per article: its page uses it three times, .bib and .ris once."""
+        key = id(article)
+        cached = self._citations.get(key)
+        if cached is None or cached[0] is not article:
+            cached = self._citations[key] = (article, cite.citation(self, article))
+        return cached[1]
 
     def citation_text(self, article: Article) -> Markup:
-        return cite.text_html(self, cite.citation(self, article))
+        return cite.text_html(self, self.citation(article))
 
     def bibtex(self, article: Article) -> Markup:
-        return Markup(cite.bibtex(cite.citation(self, article)))  # Markup: a .bib file is not HTML
+        return Markup(cite.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
 
     def ris(self, article: Article) -> Markup:
-        return Markup(cite.ris(cite.citation(self, article)))
+        return Markup(cite.ris(self.citation(article)))
 
     def json_ld(self, article: Article) -> Markup:
-        return cite.script_json(cite.json_ld(cite.citation(self, article)))
+        return cite.script_json(cite.json_ld(self.citation(article)))
 
     def og_locale(self, lang: str) -> str:
         return cite.og_locale(self, lang)
