@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
 from sitegen.model import PartialDate
@@ -23,7 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "previous": "Previous", "pagination": "Pages", "skip": "Skip to content", "main_nav": "Main",
         "languages": "Languages", "not_found": "Page not found",
         "not_found_text": "The page you asked for does not exist. It may have moved.",
-        "back_home": "Go to the home page", "articles_count": "{n} articles", "in_lang": "in {lang}",
+        "back_home": "Go to the home page",
         "lang_name": "English", "all_tags": "All tags", "no_articles": "No articles yet.",
         "feed": "Feed", "year": "Year", "years": "Years", "circa": "c.", "tag_other_lang": "This tag in {lang}",
         "content_warning": "Content warning", "translated_from": "Translated from",
@@ -44,9 +45,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "previous": "السابق", "pagination": "الصفحات", "skip": "انتقل إلى المحتوى", "main_nav": "القائمة الرئيسية",
         "languages": "اللغات", "not_found": "الصفحة غير موجودة",
         "not_found_text": "الصفحة التي طلبتها غير موجودة. ربما نُقلت.",
-        "back_home": "العودة إلى الصفحة الرئيسية", "articles_count": "{n} مقالة", "in_lang": "بال{lang}",
+        "back_home": "العودة إلى الصفحة الرئيسية",
         "lang_name": "العربية", "all_tags": "كل الوسوم", "no_articles": "لا توجد مقالات بعد.",
-        "feed": "خلاصة", "year": "السنة", "years": "السنوات", "circa": "نحو", "tag_other_lang": "هذا الوسم بـ{lang}",
+        "feed": "خلاصة", "year": "السنة", "years": "السنوات", "circa": "نحو", "tag_other_lang": "هذا الوسم بالعربية",
         "content_warning": "تحذير من المحتوى", "translated_from": "مترجم عن",
         "translator": "المترجم", "external": "خارجي", "footer": "صُنع باستخدام sitegen.",
         "search_off": "البحث غير متاح في هذه النسخة من الموقع.",
@@ -62,6 +63,24 @@ NAMES_IN = {
     "en": {"ar": "Arabic", "en": "English", "fr": "French", "fa": "Persian", "ku": "Kurdish", "tr": "Turkish"},
     "ar": {"ar": "العربية", "en": "الإنجليزية", "fr": "الفرنسية", "fa": "الفارسية", "ku": "الكردية", "tr": "التركية"},
 }
+
+
+# "N articles" by CLDR plural category (Arabic has six: ٣ مقالات but ١١ مقالة)
+ARTICLE_COUNTS: dict[str, dict[str, str]] = {
+    "en": {"one": "{n} article", "other": "{n} articles"},
+    "ar": {"zero": "لا مقالات", "one": "مقالة واحدة", "two": "مقالتان", "few": "{n} مقالات",
+           "many": "{n} مقالة", "other": "{n} مقالة"},
+}
+
+
+def article_count(n: int, lang: str, style: str) -> str:
+    """`3 مقالات`, `11 مقالة`, `1 article`: the plural form CLDR (Babel) gives for `n` in `lang`."""
+    forms = ARTICLE_COUNTS.get(lang, ARTICLE_COUNTS["en"])
+    try:
+        category = Locale.parse(lang).plural_form(n)
+    except (ValueError, UnknownLocaleError):
+        category = "one" if n == 1 else "other"
+    return forms.get(category, forms["other"]).format(n=digits(str(n), style))
 
 
 def strings(lang: str) -> dict[str, str]:

@@ -193,7 +193,7 @@ class View:
         return i18n.format_number(n, self._digits)
 
     def count(self, n: int) -> str:
-        return self.t["articles_count"].format(n=self.num(n))
+        return i18n.article_count(n, self.lang, self._digits)
 
     def t_in(self, lang: str, key: str) -> str:
         """An interface string in another language (e.g. 'Read in English' on an Arabic page)."""
