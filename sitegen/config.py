@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problems, SiteError, SiteErrors, did_you_mean
+from sitegen.errors import Problems, SiteError, did_you_mean
 from sitegen.model import Config, Lang
 from sitegen.yamlio import load_data_file, locate
 
@@ -115,5 +115,3 @@ def _per_language(value: Any, languages: list[str], defaults: dict[str, str], ke
     err(key, f"{key} must be text or a mapping per language", f"write: {key}: {{ar: ..., en: ...}}")
     return {}
 
-
-__all__ = ["load_config", "SiteErrors"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
-from sitegen.yamlio import locate
+from sitegen.urls import safe_segment
+from sitegen.yamlio import file_line
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Graph:
         return next(iter(langs.values()))
 
 
-def _newest_first(site: Site, slugs: set[Slug] | list[Slug], rank: dict[Slug, int]) -> tuple[Slug, ...]:
+def _newest_first(slugs: set[Slug] | list[Slug], rank: dict[Slug, int]) -> tuple[Slug, ...]:
     return tuple(sorted(set(slugs), key=rank.__getitem__))
 
 
@@ -67,7 +68,6 @@ def link(site: Site, problems: Problems) -> Graph:
     related: dict[Slug, set[Slug]] = defaultdict(set)
     backlinks: dict[Slug, set[Slug]] = defaultdict(set)
     events: dict[Slug, list[TimelineEntry]] = defaultdict(list)
-    from sitegen.urls import safe_segment
 
     for article in site.articles.values():
         slug = article.slug
@@ -98,11 +98,11 @@ def link(site: Site, problems: Problems) -> Graph:
     return Graph(
         versions=dict(versions),
         order=order,
-        by_tag={k: _newest_first(site, v, rank) for k, v in by_tag.items()},
-        by_author={k: _newest_first(site, v, rank) for k, v in by_author.items()},
-        by_source={k: _newest_first(site, v, rank) for k, v in by_source.items()},
-        related={k: _newest_first(site, v, rank) for k, v in related.items()},
-        backlinks={k: _newest_first(site, v, rank) for k, v in backlinks.items()},
+        by_tag={k: _newest_first(v, rank) for k, v in by_tag.items()},
+        by_author={k: _newest_first(v, rank) for k, v in by_author.items()},
+        by_source={k: _newest_first(v, rank) for k, v in by_source.items()},
+        related={k: _newest_first(v, rank) for k, v in related.items()},
+        backlinks={k: _newest_first(v, rank) for k, v in backlinks.items()},
         events={k: tuple(v) for k, v in events.items()},
     )
 
@@ -114,7 +114,6 @@ def _entry(ev: Event, article: Article) -> TimelineEntry:
 def _missing(article: Article, target: str, problems: Problems, versions: dict[Slug, dict[Lang, Article]],
              fm_path: list[str | int] | None, line: int | None = None) -> None:
     if fm_path is not None:
-        found = locate(article.fm_text, fm_path)
-        line = article.fm_start + found - 1 if found else None
+        line = file_line(article.fm_text, article.fm_start, fm_path)
     hint = did_you_mean(target, versions) or "check the slug: it is the file name without .<lang>.md"
     problems.error(article.source_path, line, f"link to an article that does not exist: '{target}'", hint)

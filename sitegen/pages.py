@@ -59,7 +59,7 @@ def _paginate(slugs: Sequence[Slug], per_page: int, url_of: Any) -> list[tuple[P
     return [(Pager(n, total, page_urls), slugs[(n - 1) * per_page : n * per_page]) for n in range(1, total + 1)]
 
 
-def _alts(site: Site, langs: Sequence[Lang], make: Any) -> tuple[tuple[Lang, URLPath], ...]:
+def _alts(langs: Sequence[Lang], make: Any) -> tuple[tuple[Lang, URLPath], ...]:
     return tuple((lang, make(lang)) for lang in langs)
 
 
@@ -85,10 +85,10 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
         for pager, chunk in _paginate(graph.order, per_page, lambda n, lang=lang: urls.home_url(config, lang, n)):
             pages.append(Page(pager.urls[pager.number - 1], "home.html", lang,
                               {"slugs": chunk, "pager": pager}, frozenset(chunk),
-                              _alts(site, langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
+                              _alts(langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
                               "home"))
         pages.append(Page(urls.section_url(config, lang, "search"), "search.html", lang, {}, frozenset(),
-                          _alts(site, langs, lambda other: urls.section_url(config, other, "search")), "search"))
+                          _alts(langs, lambda other: urls.section_url(config, other, "search")), "search"))
         pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/404.html"), "404.html", lang, {}, frozenset(),
                           (), "404"))
 
@@ -150,7 +150,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
             keys.sort(key=lambda k: (-len(members[k]), k))
             pages.append(Page(urls.section_url(config, lang, section), f"{section}.html", lang,
                               {"keys": keys, "members": {k: len(members[k]) for k in keys}}, frozenset(),
-                              _alts(site, langs, lambda other, s=section: urls.section_url(config, other, s)),
+                              _alts(langs, lambda other, s=section: urls.section_url(config, other, s)),
                               section))
         for key, slugs in members.items():
             page_langs = tag_languages(site, key) if section == "tags" else langs
@@ -200,13 +200,13 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
         years = sorted(by_year)
         pages.append(Page(urls.section_url(config, lang, "timeline"), "timeline.html", lang,
                           {"years": [(y, len(by_year[y])) for y in years]}, frozenset(graph.order),
-                          _alts(site, config.languages, lambda other: urls.section_url(config, other, "timeline")),
+                          _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
                           "timeline"))
         for y in years:
             slugs = frozenset(e.slug for e in by_year[y])
             pages.append(Page(urls.section_url(config, lang, "timeline", str(y)), "timeline_year.html", lang,
                               {"year": y, "groups": group_timeline(by_year[y]), "years": years}, slugs,
-                              _alts(site, config.languages,
+                              _alts(config.languages,
                                     lambda other, y=y: urls.section_url(config, other, "timeline", str(y))),
                               "timeline_year"))
         pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/timeline.json"), "timeline.json", lang,

@@ -15,7 +15,7 @@ from sitegen import cite, export, i18n, search, urls
 from sitegen.errors import SiteError
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.markdown import resolve_markers
-from sitegen.model import Article, Author, Config, PartialDate, Site, Slug, direction
+from sitegen.model import Article, Author, PartialDate, Site, Slug, direction
 from sitegen.pages import Page, tag_languages
 from sitegen.parallel import pmap
 
@@ -42,7 +42,6 @@ def make_environment(site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
 
 
@@ -78,6 +77,7 @@ class View:
 
     # URLs
     def href(self, url: str) -> str:
+        """The link to put in HTML: the URL path under the site's base path."""
         return self._prefix + url
 
     def absolute(self, url: str) -> str:
@@ -342,5 +342,3 @@ def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:
         seen[page.url] = page
     return errors
 
-
-__all__ = ["Config", "RenderJob", "View", "make_environment", "render_all", "check_templates"]

@@ -61,11 +61,6 @@ def asset_url(path: str) -> URLPath:
     return URLPath("/" + path.lstrip("/"))
 
 
-def href(config: Config, url: str) -> str:
-    """The link to put in HTML: the URL path under the site's base path."""
-    return config.base_path.rstrip("/") + url
-
-
 def absolute(config: Config, url: str) -> str:
     """A full URL for feeds and sitemaps (base_url may be a path only: then this is a path)."""
     base = config.base_url.rstrip("/")

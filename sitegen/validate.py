@@ -15,7 +15,7 @@ from sitegen.model import (
 )
 from sitegen.read import SLUG_RE
 from sitegen.urls import safe_segment
-from sitegen.yamlio import locate
+from sitegen.yamlio import file_line
 
 KNOWN_FIELDS = (
     "title", "date", "author", "source", "tags", "related", "events", "summary", "draft", "slug",
@@ -31,8 +31,8 @@ class _Doc:
         self.doc, self.problems = doc, problems
 
     def line(self, *path: str | int) -> int:
-        found = locate(self.doc.fm_text, list(path))
-        return self.doc.fm_start + found - 1 if found else self.doc.fm_start - 1
+        found = file_line(self.doc.fm_text, self.doc.fm_start, path)
+        return found if found is not None else self.doc.fm_start - 1
 
     def error(self, path: Sequence[str | int], message: str, hint: str = "") -> None:
         self.problems.error(self.doc.path, self.line(*path), message, hint)

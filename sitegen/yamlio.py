@@ -94,6 +94,12 @@ def locate(text: str, path: Sequence[str | int]) -> int | None:
     return line
 
 
+def file_line(fm_text: str, fm_start: int, path: Sequence[str | int]) -> int | None:
+    """The line in the content file of the front-matter value at `path` (front matter starts at `fm_start`)."""
+    found = locate(fm_text, path)
+    return fm_start + found - 1 if found else None
+
+
 def load_data_file(path: Path) -> tuple[Any, list[SiteError]]:
     """Read a YAML data file (site.yaml, data/*.yaml): its data, or errors naming file and line."""
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 
 from tests.support import FIXTURES, build, check_links, html, html_files, run_sitegen
 

@@ -8,7 +8,6 @@ claimant taken as author, a logo URL as author, the UTC day instead of the page'
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any, Iterator

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import jinja2
 from jinja2 import meta
@@ -108,8 +108,3 @@ def pages_to_render(old: Model, new: Model, slugs: set[Slug], templates: Iterabl
                 or prev.ctx != page.ctx):
             out.append(page)
     return out
-
-
-def body_readers(pages: Sequence[Page], slug: Slug, deps: TemplateDeps) -> list[Page]:
-    """Pages that can show `slug`'s body: they read the slug and their template shows bodies."""
-    return [p for p in pages if slug in p.slugs and p.template in deps.reads_body]

@@ -24,7 +24,7 @@ from sitegen.model import Article, Config
 from sitegen.pages import Page
 from sitegen.read import ReadResult, content_files, read_content, read_file
 from sitegen.render import RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all
-from sitegen.serve.deps import TemplateDeps, body_readers, changed_slugs, pages_to_render, template_deps
+from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
 from sitegen.urls import output_file
 from sitegen.write import copy_static
 
