@@ -16,7 +16,11 @@ from tests.support import FIXTURES, build
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed")]
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
+              # Pagefind's UI draws its filter panel asynchronously; once in ~7 full runs on a loaded
+              # 2-core machine it never appeared within 30 s. One rerun, on a browser timeout only:
+              # a wrong result still fails at once.
+              pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError"])]
 sync_api = pytest.importorskip("playwright.sync_api")
 
 TITLES = {"ain-issa": "نظام الأسد يسحب قواته من عين عيسى", "shelling": "غارات على ريف دمشق",
