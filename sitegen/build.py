@@ -19,7 +19,8 @@ from sitegen.graph import Graph, link
 from sitegen.model import Config, Site
 from sitegen.pages import Page, plan_pages
 from sitegen.read import ReadResult, read_content
-from sitegen.render import RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all
+from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
+                            warm_partials)
 from sitegen.search import index_search
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
@@ -33,6 +34,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     search: bool = True
+    cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
     extra_head: str = ""       # the dev server's live-reload snippet; empty for `build`
 
 
@@ -56,7 +58,7 @@ class Model:
 
 
 def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
-               read: Callable[[Path, Config], list[ReadResult]] = read_content) -> Model:
+               read: Callable[[Path, Config], list[ReadResult]] | None = None) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again)."""
@@ -65,7 +67,8 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
-    results = read(site_dir, config)
+    results = read(site_dir, config) if read else read_content(
+        site_dir, config, use_cache=options.cache, search=options.search and config.search)
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
@@ -108,6 +111,11 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         search = options.search and model.site.config.search
         job = RenderJob(model.site, model.graph, env, model.pages, stage,
                         make_views(model.site, model.graph, env, search), options.extra_head)
+        try:
+            warm_partials(job)
+        except Exception:  # a template bug in a partial: render_all reports it with the page it breaks
+            pass
+        gc.freeze()  # again: the entries just made stay shared with the render workers too
         errors = render_all(job)
         if errors:
             raise SiteErrors(errors + model.warnings)

@@ -65,6 +65,7 @@ class SourceDoc:
     body_html: str
     links: tuple[LinkRef, ...]
     fm_text: str = ""           # the raw front matter, kept to find lines for error messages
+    search_words: str = ""      # the body's words as search normalizes them, when they differ (search.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -135,6 +136,7 @@ class Article:
     content_warning: str = ""
     fm_text: str = ""          # raw front matter and its first line, to point errors at a key
     fm_start: int = 2
+    search_words: str = ""     # see SourceDoc
 
     @property
     def key(self) -> tuple[Slug, Lang]:

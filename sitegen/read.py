@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import cache
 from sitegen.errors import SiteError
 from sitegen.markdown import render_body_checked
 from sitegen.model import Config, Lang, Slug, SourceDoc
 from sitegen.parallel import pmap
+from sitegen.search import body_words
 from sitegen.yamlio import YamlProblem, load
 
 FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
@@ -27,6 +29,7 @@ class ReadResult:
 class _ReadJob:
     languages: tuple[str, ...]
     allow_html: bool
+    search: bool
 
 
 def content_files(site_dir: Path) -> list[Path]:
@@ -37,15 +40,38 @@ def content_files(site_dir: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.md") if p.is_file() and not p.name.startswith("."))
 
 
-def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None) -> list[ReadResult]:
-    """Read and parse every content file (on all cores for large sites)."""
+def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None,
+                 use_cache: bool = False, search: bool = False) -> list[ReadResult]:
+    """Read and parse every content file (on all cores for large sites).
+
+    With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py)."""
     files = content_files(site_dir) if paths is None else paths
-    job = _ReadJob(tuple(config.languages), config.allow_html)
-    return pmap(_read_one, job, files, chunksize=64)
+    job = _ReadJob(tuple(config.languages), config.allow_html, search)
+    if not use_cache:
+        return pmap(_read_one, job, files, chunksize=64)
+    where = cache.cache_file(site_dir)
+    salt = cache.salt(job.languages, job.allow_html, job.search)
+    cached = cache.load(where, salt)
+    digests: dict[str, bytes] = {}
+    results: dict[str, ReadResult] = {}
+    for path in files:
+        key = str(path)
+        try:
+            digests[key] = cache.digest(path.read_bytes())
+        except OSError:
+            continue  # read_file reports it
+        hit = cached.get(key)
+        if hit is not None and hit[0] == digests[key]:
+            results[key] = hit[1]
+    misses = [p for p in files if str(p) not in results]
+    results.update(zip(map(str, misses), pmap(_read_one, job, misses, chunksize=64)))
+    if misses or len(cached) != len(files):
+        cache.save(where, salt, {k: (digests[k], results[k]) for k in results if k in digests})
+    return [results[str(p)] for p in files]
 
 
 def _read_one(job: _ReadJob, path: Path) -> ReadResult:
-    return read_file(path, job.languages, job.allow_html)
+    return read_file(path, job.languages, job.allow_html, job.search)
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
@@ -81,8 +107,8 @@ def guess_encoding(data: bytes) -> str:
         return ""
 
 
-def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False) -> ReadResult:
-    """Parse one content file; never raises for a user mistake."""
+def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, search: bool = False) -> ReadResult:
+    """Parse one content file; never raises for a user mistake. `search`: also make its search words."""
     m = FILE_RE.match(path.name)
     if not m:
         return ReadResult(None, (SiteError(
@@ -139,4 +165,5 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False) 
     return ReadResult(SourceDoc(
         path=path, slug=Slug(slug), lang=Lang(lang), meta={str(k): v for k, v in meta.items()},
         fm_start=2, body_html=body_html, links=links, fm_text=fm_text,
+        search_words=body_words(body_html) if search else "",
     ), warnings)

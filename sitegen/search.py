@@ -32,17 +32,24 @@ def extra_words(text: str) -> list[str]:
 TAG = re.compile(r"<[^>]*>")
 
 
-def search_region(title: str, summary: str, body_html: str) -> str:
+def body_words(body_html: str) -> str:
+    """The normalized spellings of a rendered body's words, space-separated (not escaped).
+
+    Made when the file is read, on every core and kept in the parse cache: on Arabic text it costs about
+    as much as rendering the page that shows it."""
+    return " ".join(extra_words(html.unescape(TAG.sub(" ", body_html))))
+
+
+def search_region(title: str, summary: str, body_extra: str) -> str:
     """HTML for the normalized spellings of an article's words (escaped), or '' when there are none.
 
     It is rendered into the article page itself, hidden (Pagefind indexes hidden elements; readers and
     screen readers never meet it). An earlier version wrote a normalized copy of every article page for
     Pagefind instead: on a 10k-article site that copy took ~15 s, all of it creating 16k folders and files."""
-    text = "\n".join((title, summary, html.unescape(TAG.sub(" ", body_html))))
-    words = extra_words(text)
-    if not words:
+    words = " ".join(extra_words(f"{title}\n{summary}")) + " " + body_extra
+    if not words.strip():
         return ""
-    return f'<div data-pagefind-body hidden>{SENTINEL} {html.escape(" ".join(words))}</div>'
+    return f'<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>'
 
 
 def index_search(stage: Path, glob: str | None = None) -> list[SiteError]:

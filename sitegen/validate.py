@@ -283,4 +283,5 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         summary=summary, draft=draft, body_html=doc.body_html, links=doc.links, source_path=doc.path,
         translated_from=extras["translated_from"], translator=extras["translator"],
         content_warning=extras["content_warning"], fm_text=doc.fm_text, fm_start=doc.fm_start,
+        search_words=doc.search_words,
     )

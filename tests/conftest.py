@@ -1,9 +1,14 @@
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from tests.support import FIXTURES, build
+
+# builds keep a parse cache (sitegen/cache.py) in the user's cache folder: tests keep theirs apart
+os.environ.setdefault("SITEGEN_CACHE_DIR", tempfile.mkdtemp(prefix="sitegen-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="where the site will be published, e.g. https://user.github.io/archive/")
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="parse every article again instead of reusing what earlier builds parsed")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
 
@@ -34,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"sitegen: error: the output folder {out} would replace the site itself",
                       "\n    hint: choose another folder with -o, e.g. -o public", sep="")
         return 2
-    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search)
+    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
+                           cache=not args.no_cache)
     started = time.perf_counter()
     progress = None if args.quiet else (lambda msg: console.print(f"[dim]{msg}…[/dim]"))
     try:

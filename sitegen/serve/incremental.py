@@ -96,21 +96,23 @@ class SiteState:
         self.env: jinja2.Environment | None = None
         self.deps: TemplateDeps | None = None
         self._reads: dict[Path, tuple[_Stamp, ReadResult]] = {}
-        self._read_key: tuple[tuple[str, ...], bool] | None = None
+        self._read_key: tuple[tuple[str, ...], bool, bool] | None = None
         self._static: set[Path] = set()
         self._index: _Index | None = None
         self.pending = _Pending()
 
     # reading, with a cache -------------------------------------------------------------------
     def _read(self, site_dir: Path, config: Config) -> list[ReadResult]:
-        key = (tuple(config.languages), config.allow_html)
+        key = (tuple(config.languages), config.allow_html, self.options.search and config.search)
         if key != self._read_key:
             self._reads.clear()
             self._read_key = key
         files = content_files(site_dir)
         stamps = {p: _stamp(p) for p in files}
         stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
-        for path, result in zip(stale, read_content(site_dir, config, stale)):
+        # the first read of a session may find most files in the build cache (cache.py)
+        for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
+                                                    search=key[2])):
             self._reads[path] = (stamps[path], result)
         for gone in self._reads.keys() - set(files):
             del self._reads[gone]
@@ -216,7 +218,7 @@ class SiteState:
             before = self._cached(path)
             if before is None or not path.is_file():
                 return None
-            result = read_file(path, self._read_key[0], self._read_key[1])
+            result = read_file(path, *self._read_key)
             doc, old = result.doc, before.doc
             if result.errors or doc is None or old is None or (doc.slug, doc.lang, doc.meta, doc.fm_text) != \
                     (old.slug, old.lang, old.meta, old.fm_text) or _targets(doc.links) != _targets(old.links):
@@ -227,7 +229,8 @@ class SiteState:
             if (doc.body_html, doc.links) == (old.body_html, old.links):
                 continue              # saved without a change (or only the file's time changed)
             if article is not None:   # a draft is not on the site: nothing to redo
-                replaced[id(article)] = dataclasses.replace(article, body_html=doc.body_html, links=doc.links)
+                replaced[id(article)] = dataclasses.replace(article, body_html=doc.body_html, links=doc.links,
+                                                                search_words=doc.search_words)
         if not replaced:
             return Outcome(how="body")
         articles, versions = dict(model.site.articles), dict(model.graph.versions)

@@ -1,0 +1,85 @@
+"""The parse cache between builds: later builds reuse it, yet always show what the files say now."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from tests.support import build, html
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", str(folder))
+    return folder
+
+
+def _body_text(out: Path, url: str) -> str:
+    return " ".join(html(out / url / "index.html").xpath("//div[@class='article-body']")[0].text_content().split())
+
+
+def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    site = site_copy("bilingual")
+    out = tmp_path / "public"
+    assert build(site, out).returncode == 0
+    caches = list(cache_dir.glob("read-*.pickle"))
+    assert len(caches) == 1
+    before_other = _body_text(out, "articles/trenches")
+
+    article = site / "content" / "articles" / "old-report.en.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("Only in English.", "Edited since."),
+                       encoding="utf-8")
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert "Edited since." in _body_text(out, "en/articles/old-report")
+    assert "Only in English." not in _body_text(out, "en/articles/old-report")
+    assert _body_text(out, "articles/trenches") == before_other
+
+
+def test_cached_results_are_used_for_unchanged_files(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    """Proof that the cache is read: a planted result for an unchanged file shows in the next build."""
+    site = site_copy("bilingual")
+    out = tmp_path / "public"
+    assert build(site, out).returncode == 0
+    cache_file = next(cache_dir.glob("read-*.pickle"))
+    salt, entries = pickle.loads(cache_file.read_bytes())
+    key = str(site / "content" / "articles" / "old-report.en.md")
+    digest, result = entries[key]
+    planted = type(result)(result.doc.__class__(**{**result.doc.__dict__, "body_html": "<p>planted</p>"}))
+    entries[key] = (digest, planted)
+    cache_file.write_bytes(pickle.dumps((salt, entries)))
+
+    assert build(site, out).returncode == 0
+    assert _body_text(out, "en/articles/old-report") == "planted"
+    assert build(site, out, "--no-cache").returncode == 0
+    assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
+
+
+def test_a_damaged_cache_is_ignored(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    site = site_copy("bilingual")
+    out = tmp_path / "public"
+    assert build(site, out).returncode == 0
+    for cache_file in cache_dir.glob("read-*.pickle"):
+        cache_file.write_bytes(b"not a pickle")
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
+
+
+def test_the_cache_stays_out_of_the_site(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    """The cache is never written into the site folder (a cloned repository must not bring one along)."""
+    site = site_copy("bilingual")
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    assert build(site, tmp_path / "public").returncode == 0
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+    assert list(cache_dir.glob("read-*.pickle"))
+
+
+def test_no_cache_writes_none(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    site = site_copy("bilingual")
+    assert build(site, tmp_path / "public", "--no-cache").returncode == 0
+    assert not cache_dir.exists() or not list(cache_dir.iterdir())
