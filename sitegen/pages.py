@@ -25,6 +25,13 @@ class Page:
     alternates: tuple[tuple[Lang, URLPath], ...] = ()   # the same page in other languages
     kind: str = ""
 
+    def alternate(self, lang: str) -> URLPath | None:
+        """The URL of this page in another language, if it exists (templates ask it on every page)."""
+        for other, url in self.alternates:
+            if other == lang:
+                return url
+        return None
+
 
 @dataclass(frozen=True)
 class Pager:

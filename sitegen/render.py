@@ -129,7 +129,7 @@ class View:
         """The hidden, indexed normalized spellings of the article's words (empty with --no-search)."""
         if not self.search_enabled:
             return Markup("")
-        return Markup(search.search_region(article.title, article.summary, article.body_html))
+        return Markup(search.search_region(article.title, article.summary, article.search_words))
 
     def article_events(self, article: Article) -> list[TimelineEntry]:
         """The events an article reports (not its own publication), in its language, oldest first."""
@@ -320,6 +320,30 @@ def _template_error(exc: Exception, page: Page) -> SiteError:
 
 def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:
     return {lang: View(site, graph, lang, env, search) for lang in site.config.languages}
+
+
+def warm_partials(job: RenderJob, chunk: int = 400) -> None:
+    """Render every list entry (article and event, per language) on all cores, before the pages.
+
+    Home, tag, author, source and timeline pages all list them: rendered lazily, each render worker would
+    end up making nearly every entry itself (measured at 10k articles: 6.6 s of CPU more, for 2.4 s here)."""
+    items: list[tuple[str, str, Any]] = [(ENTRY, lang, slug) for lang in job.views for slug in job.graph.order]
+    for page in job.pages:
+        if page.kind == "timeline_year":
+            items += [(EVENT, page.lang, e) for _, months in page.ctx["groups"] for _, entries in months
+                      for e in entries]
+    ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items))
+    for (lo, _), texts in zip(ranges, made):
+        for (kind, lang, key), text in zip(items[lo:], texts):
+            view = job.views[lang]
+            (view._entries if kind == ENTRY else view._events)[key] = Markup(text)
+
+
+def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
+    job, items = shared
+    return [str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+            for kind, lang, key in items[bounds[0] : bounds[1]]]
 
 
 def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
