@@ -3,6 +3,13 @@
 
 Usage: python bench/build.py [--sizes 1000 10000] [--search] [--keep]
 
+Each size is built twice from an empty output folder: "cold", with an empty parse cache (the first
+build on a machine, or CI), then "warm", with the cache the cold build left (every later build).
+
+Outputs are deleted only at the end: on ext4 without a journal (this project's VM), creating files in
+the minutes after tens of thousands were deleted costs many times the system time (the inode allocator
+skips recently deleted inodes one by one), which would measure the last run's clean-up, not sitegen.
+
 Corpora come from ../shared/bench/make_corpus.py (deterministic) and are cached in bench/out/.
 Each build runs `sitegen build CORPUS -o OUT -v` in a fresh process; peak RSS is the largest
 process of the build (the main process or one of its workers), from wait4().
@@ -16,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,15 +42,14 @@ def corpus(n: int) -> Path:
     return site
 
 
-def run_build(site: Path, out: Path, search: bool) -> dict[str, float | str]:
-    if out.exists():
-        shutil.rmtree(out)
+def run_build(site: Path, out: Path, search: bool, cache: Path) -> dict[str, float | str]:
     cmd = [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "-v"]
     if not search:
         cmd.append("--no-search")
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300"})
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300",
+                                 "SITEGEN_CACHE_DIR": str(cache)})
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     stderr = proc.stderr.read() if proc.stderr else ""
@@ -62,27 +69,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--search", action="store_true", help="include the Pagefind index")
-    parser.add_argument("--keep", action="store_true", help="keep the built output in bench/out/")
+    parser.add_argument("--keep", action="store_true", help="keep the built output")
+    parser.add_argument("--out-root", type=Path, default=Path(tempfile.gettempdir()),
+                        help="where the builds are written (default: the system's temporary folder)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
+    args.out_root.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="sitegen-bench-", dir=args.out_root))
     rows = []
     for n in args.sizes:
         site = corpus(n)
-        out = OUT / f"public-{n}"
-        r = run_build(site, out, args.search)
-        if not args.keep:
-            shutil.rmtree(out, ignore_errors=True)
-        rows.append((n, r))
-        stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items()
-                           if k not in ("wall", "pages", "peak_mib", "user", "sys"))
-        print(f"{n:>6} articles  {r['pages']:>6} pages  {r['wall']:6.2f} s  {r['pages'] / r['wall']:7.0f} pages/s  "
-              f"{r['wall'] * 1000 / r['pages']:5.2f} ms/page  peak {r['peak_mib']:.0f} MiB  "
-              f"cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
-              flush=True)
-    if len(rows) > 1:
-        (n0, a), (n1, b) = rows[0], rows[-1]
-        ratio = (b["wall"] / b["pages"]) / (a["wall"] / a["pages"])
-        print(f"ms/page at {n1} is {ratio:.2f}x ms/page at {n0}")
+        cache = root / f"cache-{n}"
+        for kind in ("cold", "warm"):
+            out = root / f"public-{n}-{kind}"
+            r = run_build(site, out, args.search, cache)
+            rows.append((n, kind, r))
+            stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items()
+                               if k not in ("wall", "pages", "peak_mib", "user", "sys"))
+            print(f"{n:>6} articles {kind}  {r['pages']:>6} pages  {r['wall']:6.2f} s  "
+                  f"{r['pages'] / r['wall']:7.0f} pages/s  {r['wall'] * 1000 / r['pages']:5.2f} ms/page  "
+                  f"peak {r['peak_mib']:.0f} MiB  cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
+                  flush=True)
+    for kind in ("cold", "warm"):
+        same = [(n, r) for n, k, r in rows if k == kind]
+        if len(same) > 1:
+            (n0, a), (n1, b) = same[0], same[-1]
+            ratio = (b["wall"] / b["pages"]) / (a["wall"] / a["pages"])
+            print(f"{kind}: ms/page at {n1} is {ratio:.2f}x ms/page at {n0}")
+    if args.keep:
+        print(f"outputs kept in {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -258,7 +258,7 @@ def test_pages_workflow_builds_and_deploys_the_demo() -> None:
     build_steps = flow["jobs"]["build"]["steps"]
     uses = [s.get("uses") for s in build_steps if "uses" in s]
     assert uses == ["actions/checkout@v4", "actions/setup-python@v5", "actions/configure-pages@v5",
-                    "actions/upload-pages-artifact@v3"]
+                    "actions/cache@v4", "actions/upload-pages-artifact@v3"]
     assert next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"] \
         == {"python-version": "3.11"}
     assert next(s for s in build_steps if s.get("uses") == "actions/configure-pages@v5")["id"] == "pages"
