@@ -23,7 +23,8 @@ from sitegen.errors import SiteError, SiteErrors
 from sitegen.model import Article, Config
 from sitegen.pages import Page
 from sitegen.read import ReadResult, content_files, read_content, read_file
-from sitegen.render import RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all
+from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
+                            warm_partials)
 from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
 from sitegen.urls import output_file
 from sitegen.write import copy_static
@@ -271,6 +272,11 @@ class SiteState:
         search = self.options.search and model.site.config.search
         job = RenderJob(model.site, model.graph, env, pages, self.out,
                         make_views(model.site, model.graph, env, search), self.options.extra_head)
+        if len(pages) > len(model.pages) // 2:  # most of the site (a template edit): as `build` does
+            try:
+                warm_partials(job)
+            except Exception:  # a broken partial: render_all reports it with a page that shows it
+                pass
         errors = render_all(job)
         if errors:
             # which page failed is not reported separately: try all of them again next time
