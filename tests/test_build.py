@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 
 from tests.support import FIXTURES, build, check_links, html, html_files, run_sitegen
 
@@ -116,6 +117,26 @@ def test_feeds_sitemap_and_publishing_files(bilingual_out: Path) -> None:
     assert (bilingual_out / "robots.txt").read_text().startswith("User-agent")
     assert (bilingual_out / ".nojekyll").exists()
     assert (bilingual_out / "404.html").exists()
+
+
+def test_feed_links_resolve_to_the_published_site(tmp_path: Path) -> None:
+    """A feed reader shows an entry away from the site: the links in its text must still lead there."""
+    from urllib.parse import urljoin
+
+    from lxml import etree
+
+    out = tmp_path / "public"
+    assert build(FIXTURES / "bilingual", out, "--base-url", "https://example.org/archive/").returncode == 0
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    hrefs = []
+    for entry in etree.parse(str(out / "en" / "feed.xml")).xpath("//a:entry", namespaces=atom):
+        content = entry.find("a:content", atom)
+        base = content.get("{http://www.w3.org/XML/1998/namespace}base")
+        assert base == entry.find("a:link", atom).get("href")
+        hrefs += [urljoin(base, h) for h in lxml.html.fragment_fromstring(content.text, create_parent=True)
+                  .xpath("//a/@href")]
+    assert "https://example.org/archive/en/articles/withdrawal/" in hrefs
+    assert all(h.startswith(("https://example.org/archive/", "https://", "mailto:")) for h in hrefs)
 
 
 def test_base_url_sub_path(tmp_path: Path) -> None:
