@@ -31,7 +31,12 @@ def cache_dir() -> Path | None:
     explicit = os.environ.get("SITEGEN_CACHE_DIR")
     if explicit is not None:
         return Path(explicit) if explicit else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder (some CI sandboxes): build without a cache
+            return None
     return Path(base) / "sitegen"
 
 
