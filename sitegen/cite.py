@@ -274,3 +274,38 @@ def og_locale(view: View, lang: str) -> str:
     """Open Graph wants ll_TT: the date locale (ar_SY) when it has a territory, else the bare code."""
     locale = view.config.date_locale.get(lang, lang)
     return locale if "_" in locale else lang
+
+
+def head_html(view: View, c: Citation, page_url: str, alternates: tuple[tuple[str, str], ...]) -> Markup:
+    """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph, links to
+    the .bib/.ris files and JSON-LD. Written here rather than in a template: ~30 tags on every article
+    page cost a third of its rendering as template expressions. Every value is escaped."""
+    e = escape
+    day = c.date.strftime("%Y/%m/%d")
+    lines = [f'<meta name="citation_title" content="{e(c.title)}">']
+    lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
+    lines += [f'<meta name="citation_publication_date" content="{day}">',
+              f'<meta name="citation_date" content="{day}">',
+              f'<meta name="citation_publisher" content="{e(c.site)}">',
+              f'<meta name="citation_language" content="{e(c.lang)}">',
+              f'<meta name="citation_public_url" content="{e(c.url)}">',
+              f'<meta name="citation_abstract_html_url" content="{e(c.url)}">']
+    if c.keywords:
+        lines.append(f'<meta name="citation_keywords" content="{e("; ".join(c.keywords))}">')
+    lines += ['<meta property="og:type" content="article">',
+              f'<meta property="og:title" content="{e(c.title)}">',
+              f'<meta property="og:url" content="{e(c.url)}">',
+              f'<meta property="og:site_name" content="{e(c.site)}">',
+              f'<meta property="og:locale" content="{e(og_locale(view, c.lang))}">']
+    lines += [f'<meta property="og:locale:alternate" content="{e(og_locale(view, other))}">'
+              for other, _ in alternates if other != c.lang]
+    if c.summary:
+        lines.append(f'<meta property="og:description" content="{e(c.summary)}">')
+    lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
+    lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
+    lines += [f'<link rel="alternate" type="application/x-bibtex" href="{e(view.href(page_url + "cite.bib"))}" '
+              'title="BibTeX">',
+              f'<link rel="alternate" type="application/x-research-info-systems" '
+              f'href="{e(view.href(page_url + "cite.ris"))}" title="RIS">',
+              '<script type="application/ld+json">', str(script_json(json_ld(c))), "</script>"]
+    return Markup("\n".join(lines) + "\n")

@@ -101,6 +101,21 @@ def test_cite_block_localized_with_downloads(built: tuple[Path, str]) -> None:
     assert check_links(out, "/sub/") == []
 
 
+def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
+    """cite.bib/cite.ris skip Jinja for speed, but only while the theme's templates are the ones in use."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "research", site)
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "cite.bib").write_text("% ours\n{{ h.bibtex(article) }}", encoding="utf-8")
+    out = tmp_path / "public"
+    assert build(site, out).returncode == 0
+    folder = page(out, "en", "hostile").parent
+    assert (folder / "cite.bib").read_text(encoding="utf-8").startswith("% ours\n@misc{hostile-en,\n")
+    assert (folder / "cite.ris").read_bytes().startswith(b"TY  - ")
+
+
 def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
     out, _ = built
     folder = page(out, "en", "hostile").parent
