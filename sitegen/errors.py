@@ -55,15 +55,23 @@ class Problems:
     """A collector that stages append to; `raise_if_errors` ends the stage when needed."""
 
     items: list[SiteError] = field(default_factory=list)
+    # kept as items are added: validation asks it once per article (counting would be pages x problems)
+    error_count: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self.error_count = sum(1 for e in self.items if e.severity == "error")
 
     def error(self, path: Path | None, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(SiteError(path, line, message, hint, "error"))
+        self.error_count += 1
 
     def warning(self, path: Path | None, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(SiteError(path, line, message, hint, "warning"))
 
     def extend(self, other: Iterable[SiteError]) -> None:
-        self.items.extend(other)
+        added = list(other)
+        self.items.extend(added)
+        self.error_count += sum(1 for e in added if e.severity == "error")
 
     @property
     def errors(self) -> list[SiteError]:

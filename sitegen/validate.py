@@ -199,7 +199,7 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         if key not in KNOWN_FIELDS:
             d.warning([key], f"unknown front-matter field `{key}` is ignored",
                       did_you_mean(key, KNOWN_FIELDS) or "see docs/content.md for the fields")
-    before = len(d.problems.errors)
+    before = d.problems.error_count
     title = _text(d, "title", meta.get("title"), required=True)
     slug = str(doc.slug)
     if "slug" in meta:
@@ -275,7 +275,7 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
     events = _events(d, meta.get("events"))
     summary = _text(d, "summary", meta.get("summary"))
     extras = {k: _text(d, k, meta.get(k)) for k in ("translated_from", "translator", "content_warning")}
-    if len(d.problems.errors) > before or date is None:
+    if d.problems.error_count > before or date is None:
         return None
     return Article(
         slug=Slug(slug), lang=doc.lang, title=title, date=date, authors=tuple(author_ids), source=source,
