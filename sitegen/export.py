@@ -53,7 +53,18 @@ def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
 
 
 def to_json(table: list[dict[str, Any]]) -> str:
-    return json.dumps({"columns": list(COLUMNS), "articles": table}, ensure_ascii=False, indent=1) + "\n"
+    """One article a line: readable and diff-friendly, and each line made by json's C encoder (with
+    `indent`, json falls back to its pure-Python encoder: 1.4 s for a 10k-article site)."""
+    return json_lines({"columns": list(COLUMNS)}, "articles", table)
+
+
+def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
+    """`{...head, key: [items]}` as JSON with one item a line."""
+    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
+    fields = [f"{dump(k)}: {dump(v)}" for k, v in head.items()]
+    body = ",\n".join(" " + dump(item) for item in items)
+    fields.append(f"{dump(key)}: [\n{body}\n]" if items else f"{dump(key)}: []")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def csv_cell(value: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +74,7 @@ class View:
         self._citations: dict[int, tuple[Article, cite.Citation]] = {}
         self._locale = site.config.date_locale.get(lang, lang)
         self._digits = site.config.numerals.get(lang, "latn")
+        self._export_rows: list[dict[str, Any]] | None = None
 
     # URLs
     def href(self, url: str) -> str:
@@ -161,6 +161,14 @@ class View:
     def entry(self, slug: Slug) -> Markup:
         """An article as a list item (`_entry.html`); each article shows up in many lists."""
         return self._partial(self._entries, slug, ENTRY, slug=slug, a=self.article(slug))
+
+    def entries(self, slugs: Sequence[Slug]) -> Markup:
+        """Articles as list items: one call for a whole list (a template loop pays Jinja's call per item)."""
+        return Markup("".join([self.entry(slug) for slug in slugs]))
+
+    def timeline_entries(self, entries: Sequence[TimelineEntry]) -> Markup:
+        """Events as list items; a tag's timeline can hold thousands."""
+        return Markup("".join([self.timeline_entry(e) for e in entries]))
 
     def timeline_entry(self, entry: TimelineEntry) -> Markup:
         """An event as a list item (`_timeline_entry.html`)."""
@@ -251,7 +259,7 @@ class View:
             "title": e.title, "kind": "publication" if e.is_publication else "event",
             "slug": e.slug, "lang": e.lang, "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
         } for e in entries]
-        return Markup(json.dumps({"lang": self.lang, "events": rows}, ensure_ascii=False, indent=1))
+        return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))
 
     def lang_name(self, lang: str, in_lang: str | None = None) -> str:
         return i18n.language_name(lang, in_lang)
@@ -302,7 +310,7 @@ class View:
         return Markup(cite.ris(self.citation(article)))
 
     def citation_head(self, article: Article, page: Page) -> Markup:
-        """Highwire, Open Graph and JSON-LD metadata of an article page (`_article_head.html`)."""
+        """Highwire, Open Graph and JSON-LD metadata of an article page."""
         return cite.head_html(self, self.citation(article), page.url, page.alternates)
 
     def json_ld(self, article: Article) -> Markup:
@@ -316,7 +324,9 @@ class View:
         return cite.fragment(text, self.lang, self.config.languages)
 
     def export(self, fmt: str) -> Markup:
-        rows = export.rows(self.site, self.graph)
+        if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
+            self._export_rows = export.rows(self.site, self.graph)
+        rows = self._export_rows
         return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
 
 
