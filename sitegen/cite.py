@@ -17,6 +17,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from sitegen import i18n, urls
+from sitegen.escape import esc
 from sitegen.model import Article, Source, direction
 
 if TYPE_CHECKING:  # the View is the template's helper object; cite only reads from it
@@ -106,7 +107,7 @@ def fragment(text: str, page_lang: str, languages: tuple[str, ...]) -> Markup:
 
 def _url(url: str) -> Markup:
     # a URL reads left to right even inside Arabic text
-    return Markup(f'<a href="{escape(url)}" dir="ltr" translate="no">{escape(url)}</a>')
+    return Markup(f'<a href="{esc(url)}" dir="ltr" translate="no">{esc(url)}</a>')
 
 
 # --- the ready citation -------------------------------------------------------------------------
@@ -280,7 +281,7 @@ def head_html(view: View, c: Citation, page_url: str, alternates: tuple[tuple[st
     """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph, links to
     the .bib/.ris files and JSON-LD. Written here rather than in a template: ~30 tags on every article
     page cost a third of its rendering as template expressions. Every value is escaped."""
-    e = escape
+    e = esc
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]

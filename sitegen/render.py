@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from sitegen import cite, export, i18n, search, urls
 from sitegen.errors import SiteError
+from sitegen.escape import esc
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.markdown import resolve_markers
 from sitegen.model import Article, Author, PartialDate, Site, Slug, direction
@@ -99,11 +100,11 @@ class View:
 
         Written in Python, not as a template macro: lists call it thousands of times per build."""
         a = self.graph.version(slug, self.lang)
-        href = escape(self.href(urls.article_url(self.config, a.lang, slug)))
+        href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
         if a.lang == self.lang:
-            return Markup(f'<a href="{href}">{escape(a.title)}</a>')
+            return Markup(f'<a href="{href}">{esc(a.title)}</a>')
         return Markup(f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
-                      f'{escape(a.title)}</a> <span class="lang-marker">({escape(self.lang_name(a.lang, self.lang))})'
+                      f'{esc(a.title)}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
                       "</span>")
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
@@ -112,19 +113,19 @@ class View:
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup("".join(f'<li><a href="{escape(self.tag_href(tid))}" rel="tag">{escape(self.tag_label(tid))}'
+        return Markup("".join(f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{esc(self.tag_label(tid))}'
                               "</a></li>" for tid in article.tags))
 
     def search_filters(self, article: Article) -> Markup:
         """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""
         t = self.t
-        spans = [f'<span data-pagefind-filter="{escape(t["tag"])}">{escape(self.tag_label(tid))}</span>'
+        spans = [f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
                  for tid in article.tags]
-        spans += [f'<span data-pagefind-filter="{escape(t["author"])}">{escape(self.author_name(aid))}</span>'
+        spans += [f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
                   for aid in article.authors]
         if article.source.name:
-            spans.append(f'<span data-pagefind-filter="{escape(t["source"])}">{escape(article.source.name)}</span>')
-        spans.append(f'<span data-pagefind-filter="{escape(t["year"])}">{article.date.year}</span>')
+            spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
+        spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
         return Markup('<div hidden data-pagefind-ignore>' + "".join(spans) + "</div>")
 
     def alternate_links(self, page: Page) -> Markup:
@@ -132,9 +133,9 @@ class View:
         if len(page.alternates) < 2:
             return Markup("")
         default = self.config.default_language
-        links = [f'<link rel="alternate" hreflang="{lang}" href="{escape(self.absolute(url))}">'
+        links = [f'<link rel="alternate" hreflang="{lang}" href="{esc(self.absolute(url))}">'
                  for lang, url in page.alternates]
-        links += [f'<link rel="alternate" hreflang="x-default" href="{escape(self.absolute(url))}">'
+        links += [f'<link rel="alternate" hreflang="x-default" href="{esc(self.absolute(url))}">'
                   for lang, url in page.alternates if lang == default]
         return Markup("\n".join(links))
 
@@ -146,8 +147,8 @@ class View:
                 continue
             url = page.alternate(other)
             href = self.href(url) if url else self.home_href(other)
-            items.append(f'<li><a href="{escape(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
-                         f"{escape(self.lang_name(other))}</a></li>")
+            items.append(f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
+                         f"{esc(self.lang_name(other))}</a></li>")
         return Markup("".join(items))
 
     def _partial(self, cache: dict[Any, Markup], key: Any, template: str, **ctx: Any) -> Markup:
@@ -285,9 +286,9 @@ class View:
             # the default text of a wikilink is the target's title: in the other language when falling back
             version = self.graph.version(Slug(slug), self.lang)
             if version.lang == self.lang:
-                return str(escape(version.title))
-            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{escape(version.title)}</bdi> '
-                    f'<span class="lang-marker">({escape(self.lang_name(version.lang, self.lang))})</span>')
+                return esc(version.title)
+            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{esc(version.title)}</bdi> '
+                    f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>')
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
 

@@ -229,3 +229,13 @@ def test_script_lang(text: str, lang: str | None) -> None:
 def test_bib_text_stays_one_field() -> None:
     assert cite.bib_text("a}\n@misc{x,") == r"a\} @misc\{x,"
     assert cite.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
+
+
+@pytest.mark.parametrize("text", ['<script>"x" & \'y\'</script>', "نص & <b>", "", "plain"])
+def test_fast_escape_matches_jinjas(text: str) -> None:
+    """Helpers escape with markupsafe's C core: the result must be what autoescape would write."""
+    from markupsafe import escape
+
+    from sitegen.escape import esc
+
+    assert esc(text) == str(escape(text))
