@@ -52,21 +52,28 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
     cached = cache.load(where, salt)
-    digests: dict[str, bytes] = {}
+    seen: dict[str, tuple[cache.Stamp | None, bytes]] = {}
     results: dict[str, ReadResult] = {}
+    changed = len(cached) != len(files)
     for path in files:
         key = str(path)
+        hit = cached.get(key)
         try:
-            digests[key] = cache.digest(path.read_bytes())
+            stamp = cache.stamp(path)
+            if hit is not None and hit[0] == stamp:  # size, time and inode as cached: not even read
+                seen[key], results[key] = (stamp, hit[1]), hit[2]
+                continue
+            digest = cache.digest(path.read_bytes())
         except OSError:
             continue  # read_file reports it
-        hit = cached.get(key)
-        if hit is not None and hit[0] == digests[key]:
-            results[key] = hit[1]
+        seen[key] = (stamp, digest)
+        changed = True
+        if hit is not None and hit[1] == digest:  # touched or copied, not changed
+            results[key] = hit[2]
     misses = [p for p in files if str(p) not in results]
     results.update(zip(map(str, misses), pmap(_read_one, job, misses, chunksize=64)))
-    if misses or len(cached) != len(files):
-        cache.save(where, salt, {k: (digests[k], results[k]) for k in results if k in digests})
+    if changed:
+        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()})
     return [results[str(p)] for p in files]
 
 
