@@ -9,7 +9,7 @@ from typing import Any, Iterator
 from sitegen.errors import Problems
 from sitegen.model import Author, Config, Tag, TagId
 from sitegen.urls import safe_segment
-from sitegen.yamlio import load_data_file, locate
+from sitegen.yamlio import key_lines, load_data_file
 
 
 def fold(text: str) -> str:
@@ -48,9 +48,10 @@ def _read(path: Path, problems: Problems) -> tuple[dict[str, Any], str]:
 def _entries(path: Path, kind: str, problems: Problems) -> Iterator[tuple[str, int | None, Any]]:
     """(id, line, entry) for each entry of a registry whose id is a valid URL segment."""
     data, text = _read(path, problems)
+    lines = key_lines(text) if data else {}
     for raw_id, entry in data.items():
         entry_id = str(raw_id)
-        line = locate(text, [entry_id])
+        line = lines.get(entry_id)
         if safe_segment(entry_id) != entry_id:
             problems.error(path, line, f"{kind} id '{entry_id}' must be lowercase letters, digits and hyphens",
                            f"rename it to '{safe_segment(entry_id)}'")

@@ -94,6 +94,18 @@ def locate(text: str, path: Sequence[str | int]) -> int | None:
     return line
 
 
+def key_lines(text: str) -> dict[str, int]:
+    """The 1-based line of every top-level key of a YAML mapping, read in one pass (a registry with
+    N entries asked `locate` N times would be read N times)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
+
+
 def file_line(fm_text: str, fm_start: int, path: Sequence[str | int]) -> int | None:
     """The line in the content file of the front-matter value at `path` (front matter starts at `fm_start`)."""
     found = locate(fm_text, path)
