@@ -116,6 +116,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         except Exception:  # a template bug in a partial: render_all reports it with the page it breaks
             pass
         gc.freeze()  # again: the entries just made stay shared with the render workers too
+        clock("lists")
         errors = render_all(job)
         if errors:
             raise SiteErrors(errors + model.warnings)

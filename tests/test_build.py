@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import lxml.html
+import pytest
 
 from tests.support import FIXTURES, build, check_links, html, html_files, run_sitegen
 
@@ -205,6 +206,23 @@ def test_template_syntax_error_names_file_and_line(site_copy) -> None:
     result = build(site, site / "public")
     assert result.returncode == 1
     assert re.search(r"templates/home\.html:4: error: template syntax error", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["page", "list-entry"])
+def test_template_error_while_rendering_names_file_and_line(site_copy, partial: bool) -> None:
+    """A mistake that only shows when a page is rendered (an unknown variable) is reported at its line."""
+    site = site_copy("bilingual")
+    (site / "templates").mkdir()
+    if partial:
+        name, text = "_entry.html", "<li>\n{{ h.link(slug) }}\n{{ no_such_thing.title }}</li>\n"
+    else:
+        name, text = "search.html", '{% extends "base.html" %}\n{% block main %}\n<p>{{ no_such_thing.title }}</p>\n{% endblock %}\n'
+    (site / "templates" / name).write_text(text)
+    result = build(site, site / "public")
+    assert result.returncode == 1
+    assert re.search(rf"templates/{re.escape(name)}:3: error: template error while rendering /\S*: UndefinedError: "
+                     r"'no_such_thing' is undefined", result.stderr), result.stderr
     assert "Traceback" not in result.stderr
 
 
