@@ -111,10 +111,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         search = options.search and model.site.config.search
         job = RenderJob(model.site, model.graph, env, model.pages, stage,
                         make_views(model.site, model.graph, env, search), options.extra_head)
-        try:
-            warm_partials(job)
-        except Exception:  # a template bug in a partial: render_all reports it with the page it breaks
-            pass
+        warm_partials(job)
         gc.freeze()  # again: the entries just made stay shared with the render workers too
         clock("lists")
         errors = render_all(job)

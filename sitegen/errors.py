@@ -82,7 +82,7 @@ class Problems:
         return [e for e in self.items if e.severity == "warning"]
 
     def raise_if_errors(self) -> None:
-        if self.errors:
+        if self.error_count:
             raise SiteErrors(self.items)
 
 

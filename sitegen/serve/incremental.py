@@ -18,6 +18,7 @@ from typing import Callable
 
 import jinja2
 
+from sitegen import cache
 from sitegen.build import BuildOptions, Model, load_model
 from sitegen.errors import SiteError, SiteErrors
 from sitegen.model import Article, Config
@@ -29,7 +30,7 @@ from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, tem
 from sitegen.urls import output_file
 from sitegen.write import copy_static
 
-_Stamp = tuple[int, int]   # (mtime_ns, size)
+_Stamp = cache.Stamp   # size, mtime, inode
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,7 @@ class SiteState:
         job = RenderJob(model.site, model.graph, env, pages, self.out,
                         make_views(model.site, model.graph, env, search), self.options.extra_head)
         if len(pages) > len(model.pages) // 2:  # most of the site (a template edit): as `build` does
-            try:
-                warm_partials(job)
-            except Exception:  # a broken partial: render_all reports it with a page that shows it
-                pass
+            warm_partials(job)
         errors = render_all(job)
         if errors:
             # which page failed is not reported separately: try all of them again next time
@@ -311,10 +309,9 @@ class SiteState:
 
 def _stamp(path: Path) -> _Stamp:
     try:
-        st = path.stat()
+        return cache.stamp(path)
     except OSError:
-        return (0, -1)
-    return (st.st_mtime_ns, st.st_size)
+        return (-1, -1, -1)
 
 
 def _relative(path: Path, root: Path) -> Path | None:
