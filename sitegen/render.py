@@ -19,6 +19,7 @@ from sitegen.markdown import resolve_markers
 from sitegen.model import Article, Author, PartialDate, Site, Slug, direction
 from sitegen.pages import Page, tag_languages
 from sitegen.parallel import pmap
+from sitegen.write import write_file
 
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
@@ -417,7 +418,7 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
             if not target.parent.is_dir():
                 target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        target.write_text(text, encoding="utf-8")
+        write_file(target, text)
     return errors
 
 

@@ -44,6 +44,21 @@ def swap_into_place(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def write_file(path: Path, text: str) -> None:
+    """`path.write_text(text, encoding="utf-8")` without a text-file object (~20 us less a file, 55k files
+    at 10k articles)."""
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+
+
 def copy_static(site_dir: Path, stage: Path) -> int:
     """Theme static files, then the site's static/ over them; returns the number of files."""
     count = 0
