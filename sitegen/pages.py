@@ -130,12 +130,8 @@ def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:
     return langs if tag.registered else tuple(lang for lang in langs if lang in tag.labels)
 
 
-def _events_by_tag(graph: Graph, entries: list[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
+def _events_by_tag(tags_of: dict[Slug, list[str]], entries: list[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
     """Split a sorted timeline by tag in one pass (events only: tag lists already show publication dates)."""
-    tags_of: dict[Slug, list[str]] = defaultdict(list)
-    for tag, slugs in graph.by_tag.items():
-        for slug in slugs:
-            tags_of[slug].append(tag)
     buckets: dict[str, list[TimelineEntry]] = defaultdict(list)
     for e in entries:
         if not e.is_publication:
@@ -148,7 +144,11 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
     config = site.config
     langs = config.languages
     pages: list[Page] = []
-    tag_events = {lang: _events_by_tag(graph, timelines[lang]) for lang in langs}
+    tags_of: dict[Slug, list[str]] = defaultdict(list)
+    for tag, slugs in graph.by_tag.items():
+        for slug in slugs:
+            tags_of[slug].append(tag)
+    tag_events = {lang: _events_by_tag(tags_of, timelines[lang]) for lang in langs}
     sections: list[tuple[str, dict[str, tuple[Slug, ...]]]] = [
         ("tags", graph.by_tag), ("authors", graph.by_author), ("sources", graph.by_source)]
     for section, members in sections:
