@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from sitegen import cache
 from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
@@ -91,8 +92,11 @@ def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
           progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
-    with _long_lived_heap():
-        return _build(site_dir, out, options, progress, report)
+    try:
+        with _long_lived_heap():
+            return _build(site_dir, out, options, progress, report)
+    finally:
+        cache.wait()  # the parse cache, written in the background while the build went on
 
 
 def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,

@@ -67,31 +67,51 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
     cached = cache.load(where, salt)
     seen: dict[str, tuple[cache.Stamp | None, bytes]] = {}
     results: dict[str, ReadResult] = {}
-    changed = len(cached) != len(files)
+    misses: list[Path] = []
+    stamps: dict[str, cache.Stamp] = {}
     for path in files:
         key = str(path)
         hit = cached.get(key)
         try:
             stamp = cache.stamp(path)
-            if hit is not None and hit[0] == stamp:  # size, time and inode as cached: not even read
-                seen[key], results[key] = (stamp, hit[1]), hit[2]
-                continue
-            digest = cache.digest(path.read_bytes())
         except OSError:
-            continue  # read_file reports it
-        seen[key] = (stamp, digest)
-        changed = True
-        if hit is not None and hit[1] == digest:  # touched or copied, not changed
-            results[key] = hit[2]
-    misses = [p for p in files if str(p) not in results]
-    results.update(zip(map(str, misses), pmap(_read_one, job, misses, chunksize=64)))
-    if changed:
+            misses.append(path)  # read_file reports it
+            continue
+        if hit is not None and hit[0] == stamp:  # size, time and inode as cached: not even read
+            seen[key], results[key] = (stamp, hit[1]), hit[2]
+            continue
+        if hit is not None:
+            try:
+                digest = cache.digest(path.read_bytes())
+            except OSError:
+                misses.append(path)
+                continue
+            if hit[1] == digest:  # touched or copied, not changed
+                seen[key], results[key] = (stamp, digest), hit[2]
+                continue
+        stamps[key] = stamp
+        misses.append(path)
+    # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
+    for path, (digest, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64)):
+        key = str(path)
+        results[key] = result
+        if digest is not None and key in stamps:
+            seen[key] = (stamps[key], digest)
+    if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
         cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()})
     return [results[str(p)] for p in files]
 
 
 def _read_one(job: _ReadJob, path: Path) -> ReadResult:
     return read_file(path, job.languages, job.allow_html, job.search)
+
+
+def _read_digest(job: _ReadJob, path: Path) -> tuple[bytes | None, ReadResult]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, read_file(path, job.languages, job.allow_html, job.search)  # says why
+    return cache.digest(data), read_file(path, job.languages, job.allow_html, job.search, data)
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
@@ -127,8 +147,10 @@ def guess_encoding(data: bytes) -> str:
         return ""
 
 
-def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, search: bool = False) -> ReadResult:
-    """Parse one content file; never raises for a user mistake. `search`: also make its search words."""
+def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, search: bool = False,
+              data: bytes | None = None) -> ReadResult:
+    """Parse one content file (or its bytes, already read); never raises for a user mistake.
+    `search`: also make its search words."""
     m = FILE_RE.match(path.name)
     if not m:
         return ReadResult(None, (SiteError(
@@ -142,7 +164,7 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, 
             f"use one of the site's languages: {', '.join('.' + x + '.md' for x in languages)}"
             " (or add the language to `languages` in site.yaml)"))
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         return ReadResult(None, (SiteError(path, None, f"cannot read this file: {exc.strerror}"),))
     text, err = decode(data, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,35 @@ def test_no_cache_writes_none(site_copy, cache_dir: Path, tmp_path: Path) -> Non
     site = site_copy("bilingual")
     assert build(site, tmp_path / "public", "--no-cache").returncode == 0
     assert not cache_dir.exists() or not list(cache_dir.iterdir())
+
+
+def test_a_file_is_parsed_once_and_the_background_write_is_seen(site_copy, cache_dir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is written by a child process; a read right after must still find it complete."""
+    from sitegen import cache, read
+    from sitegen.config import load_config
+
+    site = site_copy("bilingual")
+    config, _ = load_config(site, None)
+    parsed: list[Path] = []
+    real = read.read_file
+
+    def counting(path: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(read, "read_file", counting)
+    monkeypatch.setattr(cache, "BACKGROUND", True)
+    slow_write = cache._write
+
+    def late_write(*args):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # in the child: the next read starts before the cache is written, unless it waits
+        slow_write(*args)
+
+    monkeypatch.setattr(cache, "_write", late_write)
+    first = read.read_content(site, config, use_cache=True)
+    assert sorted(parsed) == sorted(read.content_files(site)) and len(set(parsed)) == len(parsed)
+    parsed.clear()
+    second = read.read_content(site, config, use_cache=True)
+    assert parsed == []
+    assert [r.doc.body_html for r in second if r.doc] == [r.doc.body_html for r in first if r.doc]

@@ -143,6 +143,8 @@ class SiteState:
         except SiteErrors as exc:
             outcome = Outcome(errors=tuple(e for e in exc.errors if e.severity == "error"),
                               warnings=tuple(e for e in exc.errors if e.severity == "warning"))
+        finally:
+            cache.wait()  # the parse cache a first read writes in the background
         return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
 
     def _classify(self, changed: set[Path] | None) -> set[str]:
