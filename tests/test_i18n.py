@@ -30,3 +30,19 @@ def test_dates(locale: str, style: str, expected: str) -> None:
 def test_partial_and_approximate_dates() -> None:
     assert format_partial(PartialDate(2019, 10), "ar_SY", "latn") == "تشرين الأول 2019"
     assert format_partial(PartialDate(2019, 0, 0, True), "en_GB", "latn", "c.") == "c. 2019"
+
+
+def test_interface_strings_read_alike_as_keys_and_attributes() -> None:
+    """Templates write `t.by`: every key must be an attribute with the same text, never a dict method."""
+    import jinja2
+
+    from sitegen.i18n import STRINGS, strings
+
+    for lang in STRINGS:
+        t = strings(lang)
+        assert set(t) == set(STRINGS[lang])
+        for key, text in t.items():
+            assert key.isidentifier() and not hasattr(dict, key), key
+            assert getattr(t, key) == text
+        rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string("{{ t.by }}|{{ t['by'] }}")
+        assert rendered.render(t=t) == f"{t['by']}|{t['by']}"
