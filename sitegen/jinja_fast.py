@@ -20,7 +20,6 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context
-from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from sitegen.escape import esc
@@ -48,7 +47,8 @@ def call(context: Context, obj: Any, *args: Any, **kwargs: Any) -> Any:
         func = obj.__func__
         plain = _plain.get(func)
         if plain is None:
-            plain = _plain[func] = _PassArg.from_obj(func) is None
+            # the marker Jinja's @pass_context/@pass_environment/@pass_eval_context set on a function
+            plain = _plain[func] = not hasattr(func, "jinja_pass_arg")
     else:
         plain = kind is BuiltinMethodType  # date.isoformat, str.format: no attributes can be set on them
     if not plain:
