@@ -101,14 +101,21 @@ def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
 
 def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,
            report: BuildReport) -> BuildReport:
-    model = load_model(site_dir, options, report.timings)
-    clock = _Clock(report.timings)
-    env = make_environment(site_dir)
-    errors = check_templates(env) + check_unique_urls(model.pages)
+    # Up to the page plan nearly every object made lives until the end: the collector would only rescan
+    # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
+    # shared with the forked render workers (no copy-on-write by the collector).
+    gc.disable()
+    try:
+        model = load_model(site_dir, options, report.timings)
+        clock = _Clock(report.timings)
+        env = make_environment(site_dir)
+        errors = check_templates(env) + check_unique_urls(model.pages)
+    finally:
+        gc.freeze()
+        gc.enable()
     if errors:
         raise SiteErrors(errors + model.warnings)
     clean_stale_stages(out)
-    gc.freeze()  # before forking the render workers: shared pages stay shared (no copy-on-write by the GC)
     with staged_output(out) as stage:
         if progress:
             progress(f"rendering {len(model.pages)} pages")
