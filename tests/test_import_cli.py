@@ -314,6 +314,6 @@ def test_url_errors_are_explained(site: Path, server: str) -> None:
     missing = imp(site, f"{server}/nothing-here.html")
     assert missing.returncode == 1 and "the server answered 404" in missing.stderr
     port = server.rsplit(":", 1)[1]
-    closed = imp(site, f"http://127.0.0.1:1/x.html")
+    closed = imp(site, "http://127.0.0.1:1/x.html")
     assert closed.returncode == 1 and "could not reach http://127.0.0.1:1/x.html" in closed.stderr
     assert port and "Traceback" not in missing.stderr + closed.stderr
