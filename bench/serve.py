@@ -97,7 +97,9 @@ class Server:
         return (hit - t0) * 1000, (t2 - t0) * 1000
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGINT)
+        # SIGTERM, which the server takes as Ctrl-C: a SIGINT would be ignored when this script runs in
+        # the background (a shell starts background jobs with SIGINT ignored, and Python keeps that)
+        self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=60)
 
 
