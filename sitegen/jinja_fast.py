@@ -14,6 +14,7 @@ Only the code generator changes: the template language, autoescape and undefined
 
 from __future__ import annotations
 
+from importlib import metadata
 from types import BuiltinMethodType, MethodType
 from typing import Any
 
@@ -23,6 +24,14 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from sitegen.escape import esc
+
+def supported() -> bool:
+    """The generator overrides internals of Jinja 3.1's; on another Jinja, Jinja's own is used (same pages)."""
+    try:
+        return metadata.version("jinja2").startswith("3.1.")
+    except metadata.PackageNotFoundError:  # pragma: no cover - Jinja vendored without its metadata
+        return False
+
 
 # callee → True when Jinja would call it as it is (no @pass_context/@pass_environment marker)
 _plain: dict[Any, bool] = {}

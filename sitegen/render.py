@@ -10,11 +10,10 @@ from typing import Any, Callable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen import cite, export, i18n, search, urls
+from sitegen import cite, export, i18n, jinja_fast, search, urls
 from sitegen.errors import SiteError
 from sitegen.escape import esc
 from sitegen.graph import Graph, TimelineEntry
-from sitegen.jinja_fast import FastCodeGenerator
 from sitegen.markdown import resolve_markers
 from sitegen.model import Article, Author, PartialDate, Site, Slug, direction
 from sitegen.pages import Page, tag_languages
@@ -45,7 +44,8 @@ def make_environment(site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.code_generator_class = FastCodeGenerator  # same output, less work per expression (jinja_fast.py)
+    if jinja_fast.supported():
+        env.code_generator_class = jinja_fast.FastCodeGenerator  # same output, less work (jinja_fast.py)
     return env
 
 

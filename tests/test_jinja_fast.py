@@ -77,3 +77,13 @@ def test_undefined_still_raises() -> None:
         fast.from_string("{{ missing }}").render()
     with pytest.raises(jinja2.UndefinedError):
         fast.from_string("{{ h.nothing(1) }}").render(h=Helpers())
+
+
+def test_the_sites_environment_uses_it() -> None:
+    from pathlib import Path
+
+    from sitegen.jinja_fast import supported
+    from sitegen.render import make_environment
+
+    assert supported()  # the Jinja this project installs (3.1): if this fails, check jinja_fast against it
+    assert make_environment(Path(".")).code_generator_class is FastCodeGenerator
