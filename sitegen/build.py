@@ -27,7 +27,10 @@ from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 
-ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
+ARTICLE_GLOB = "**/articles/*/index.html"
+# collector thresholds for a process holding a site model: young collections every 20k allocations
+# instead of 700 (CPython's default rescans the model's objects again and again)
+LONG_LIVED_GC = (20_000, 20, 50)   # only article pages carry indexed regions (see pages.py, urls.py)
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ def _long_lived_heap() -> Iterator[None]:
     """A build holds tens of thousands of long-lived objects; with CPython's default thresholds the
     collector rescans them all every few thousand allocations (measured: up to a third of a 10k build)."""
     old = gc.get_threshold()
-    gc.set_threshold(20_000, 20, 50)
+    gc.set_threshold(*LONG_LIVED_GC)
     try:
         yield
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import shutil
 import signal
 import socket
@@ -15,7 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
-from sitegen.build import BuildOptions
+from sitegen.build import LONG_LIVED_GC, BuildOptions
 from sitegen.errors import SiteError
 from sitegen.report import count, error_console, print_problems
 from sitegen.serve.incremental import Outcome, SiteState
@@ -62,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir()
     options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
                            extra_head=livereload_snippet() if args.watch else "")
+    gc.set_threshold(*LONG_LIVED_GC)  # the server holds the site's model for its whole life (build.py)
     state = SiteState(site_dir, out, options)
     indexer = SearchIndexer(out, console)
     batcher = Batcher()
