@@ -26,7 +26,7 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 # dependency tracking reads this list)
 ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
 PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
-HEAVY = 300  # a page that depends on more articles than this is rendered early (render_all)
+HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 
 
 def make_environment(site_dir: Path) -> jinja2.Environment:
@@ -466,12 +466,25 @@ def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tu
 
 def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
     """Render and write every page; returns template errors (file, line) instead of raising."""
-    n = len(job.pages)
-    ranges = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
-    # ranges holding a page that lists much of the site (sitemap, exports, timelines) first: the pool
-    # hands out ranges in order, and one of those last would leave the other cores idle at the end
-    ranges.sort(key=lambda r: not any(len(job.pages[i].slugs) > HEAVY for i in range(*r)))
-    results = pmap(_render_range, job, ranges, chunksize=1, work=n)
+    heavy: list[tuple[int, int]] = []
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for i, page in enumerate(job.pages):
+        if len(page.slugs) > HEAVY:
+            # a page that lists much of the site (sitemap, exports, timelines) gets a range of its own, handed
+            # out first: one of them last would leave the other cores idle at the end, and a dev-server
+            # rebuild of a few pages with two of them spreads over the cores
+            if start < i:
+                ranges.append((start, i))
+            heavy.append((i, i + 1))
+            start = i + 1
+        elif i + 1 - start >= chunk:
+            ranges.append((start, i + 1))
+            start = i + 1
+    if start < len(job.pages):
+        ranges.append((start, len(job.pages)))
+    # a heavy page weighs like a range of ordinary ones in deciding whether a pool is worth starting
+    results = pmap(_render_range, job, heavy + ranges, chunksize=1, work=len(job.pages) + chunk * len(heavy))
     return [e for errs in results for e in errs]
 
 
