@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -23,6 +24,13 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def _worker_signals() -> None:
+    """Ctrl-C is the parent's to handle (it stops the pool; no traceback from every worker), and SIGTERM
+    ends a worker at once, whatever handler the parent had installed (the dev server's raises)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _call(item: Any) -> Any:
     assert _shared is not None
     fn, shared = _shared
@@ -40,8 +48,18 @@ def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: 
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(shared, x) for x in items]
     _shared = (fn, shared)
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return pool.map(_call, items, chunksize=chunksize)
+        results = pool.map(_call, items, chunksize=chunksize)
+        # close + join: the workers take their stop sentinel and exit. Not terminate (what `with Pool`
+        # does), which ends them with SIGTERM: under `sitegen serve`, whose SIGTERM handler raises
+        # KeyboardInterrupt, a worker waiting for the task queue's lock was left alive and the rebuild
+        # hung joining it (seen at 10k articles, after a tag edit).
+        pool.close()
+        pool.join()
+        return results
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
         _shared = None
