@@ -27,10 +27,10 @@ from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 
-ARTICLE_GLOB = "**/articles/*/index.html"
+ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
 # collector thresholds for a process holding a site model: young collections every 20k allocations
 # instead of 700 (CPython's default rescans the model's objects again and again)
-LONG_LIVED_GC = (20_000, 20, 50)   # only article pages carry indexed regions (see pages.py, urls.py)
+LONG_LIVED_GC = (20_000, 20, 50)
 
 
 @dataclass(frozen=True)
