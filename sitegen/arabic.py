@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 TATWEEL = "\u0640"
 ARABIC_LETTER = "[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc]"
@@ -54,3 +55,19 @@ def normalize(text: str) -> str:
         return text
     text = OBFUSCATION.sub("", text)
     return text.replace(TATWEEL, "")
+
+
+@lru_cache(maxsize=1)
+def _punctuation() -> re.Pattern[str]:
+    # every Unicode punctuation and symbol of the BMP (quotes «» “” „, ، ؛ ؟, dashes, ...) plus emoji:
+    # one character class runs ~3x faster than a per-character category test; built on first use (~10 ms)
+    chars = "".join(re.escape(chr(cp)) for cp in range(0x10000) if unicodedata.category(chr(cp))[0] in "PS")
+    return re.compile(f"[{chars}\U0001F000-\U0001FAFF]+")
+
+
+def title_key(title: str) -> str:
+    """A title as compared to find an article by it (`related: [{title: …}]`, the importer's "read also"):
+    `normalize`d, case-folded, with punctuation, quotes and symbols taken as spaces.
+
+    Not mirrored in search.js: the reader's query never goes through it."""
+    return " ".join(_punctuation().sub(" ", normalize(title).casefold()).split())

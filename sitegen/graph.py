@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sitegen.arabic import title_key
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
 from sitegen.urls import safe_segment
@@ -35,6 +36,8 @@ class Graph:
     related: dict[Slug, tuple[Slug, ...]]        # both directions, deduplicated
     backlinks: dict[Slug, tuple[Slug, ...]]      # articles that link here (body links and related)
     events: dict[Slug, tuple[TimelineEntry, ...]]  # per slug, in each language version's words
+    # `related: [{title: …}]` entries no article has: shown as plain text, "not in the archive"
+    unlinked: dict[tuple[Slug, Lang], tuple[str, ...]] = field(default_factory=dict)
 
     def version(self, slug: Slug, lang: str) -> Article:
         """The article in `lang`, or the best other version (the fallback, shown with a marker)."""
@@ -68,9 +71,24 @@ def link(site: Site, problems: Problems) -> Graph:
     related: dict[Slug, set[Slug]] = defaultdict(set)
     backlinks: dict[Slug, set[Slug]] = defaultdict(set)
     events: dict[Slug, list[TimelineEntry]] = defaultdict(list)
+    unlinked: dict[tuple[Slug, Lang], tuple[str, ...]] = {}
+    by_title = _title_index(versions, order) if any(a.related_titles for a in site.articles.values()) else {}
 
     for article in site.articles.values():
         slug = article.slug
+        missing = []
+        for title in article.related_titles:
+            found = by_title.get(title_key(title), {})
+            # an article in the page's language, else another (the link marks its language)
+            target = found.get(article.lang) or next(iter(found.values()), None)
+            if target is None:
+                missing.append(title)
+            elif target != slug:
+                related[slug].add(target)
+                related[target].add(slug)
+                backlinks[target].add(slug)
+        if missing:
+            unlinked[article.key] = tuple(missing)
         for tag in article.tags:
             by_tag[tag].add(slug)
         for author in article.authors:
@@ -104,7 +122,22 @@ def link(site: Site, problems: Problems) -> Graph:
         related={k: _newest_first(v, rank) for k, v in related.items()},
         backlinks={k: _newest_first(v, rank) for k, v in backlinks.items()},
         events={k: tuple(v) for k, v in events.items()},
+        unlinked=unlinked,
     )
+
+
+def _title_index(versions: dict[Slug, dict[Lang, Article]],
+                 order: tuple[Slug, ...]) -> dict[str, dict[Lang, Slug]]:
+    """Title key (arabic.title_key) → language → slug; when two articles share a title, the newest wins.
+
+    One pass over the articles, so linking a title is one lookup, never a scan of the site."""
+    index: dict[str, dict[Lang, Slug]] = {}
+    for slug in order:
+        for lang, article in versions[slug].items():
+            key = title_key(article.title)
+            if key:
+                index.setdefault(key, {}).setdefault(lang, slug)
+    return index
 
 
 def _entry(ev: Event, article: Article) -> TimelineEntry:

@@ -137,6 +137,7 @@ class Article:
     fm_text: str = ""          # raw front matter and its first line, to point errors at a key
     fm_start: int = 2
     search_words: str = ""     # see SourceDoc
+    related_titles: tuple[str, ...] = ()   # `related: [{title: …}]`: linked by title in graph.py
 
     @property
     def key(self) -> tuple[Slug, Lang]:

@@ -192,6 +192,11 @@ def validate(docs: Sequence[SourceDoc], config: Config, registries: Registries, 
     return Site(config, articles, tags, authors, sources)
 
 
+def _plain(value: object) -> str:
+    """A scalar as YAML wrote it (`title: 1984` is an int); '' for a list, mapping or null."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+
 def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Tag],
                   authors: dict[str, Author], sources: dict[str, Publication]) -> Article | None:
     meta, doc = d.doc.meta, d.doc
@@ -251,9 +256,10 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
 
     related: list[Slug] = []
     external: list[ExternalRef] = []
+    titles: list[str] = []
     rel = meta.get("related")
     if rel is not None and not isinstance(rel, list):
-        d.error(["related"], "`related` must be a list of slugs", "write: related: [other-slug]")
+        d.error(["related"], "`related` must be a list", "write: related: [other-slug, {title: \"…\"}]")
         rel = []
     for i, item in enumerate(rel or []):
         if isinstance(item, dict) and item.get("url"):
@@ -263,10 +269,15 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
                         f"got {url!r}")
                 continue
             external.append(ExternalRef(str(item.get("title") or url), url))
+        elif isinstance(item, dict) and _plain(item.get("title")).strip():
+            titles.append(" ".join(_plain(item["title"]).split()))  # graph.py links it if an article has it
         elif isinstance(item, str) and item.strip():
             related.append(Slug(item.strip()))
         else:
-            d.error(["related", i], f"item {i + 1} of `related` must be a slug or {{title, url}}")
+            keys = f" (its keys: {', '.join(map(str, item))})" if isinstance(item, dict) and item else ""
+            d.error(["related", i], f"item {i + 1} of `related` is neither a slug nor has a title or url{keys}",
+                    "write a slug (- other-slug), a title (- {title: \"…\"}: a link if an article has that "
+                    "title) or a title and url (- {title: \"…\", url: \"https://…\"})")
 
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
@@ -283,5 +294,5 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         summary=summary, draft=draft, body_html=doc.body_html, links=doc.links, source_path=doc.path,
         translated_from=extras["translated_from"], translator=extras["translator"],
         content_warning=extras["content_warning"], fm_text=doc.fm_text, fm_start=doc.fm_start,
-        search_words=doc.search_words,
+        search_words=doc.search_words, related_titles=tuple(titles),
     )
