@@ -65,10 +65,10 @@ def test_seed_shaped_text_copy(site: Path) -> None:
     for chrome in ("أخر الأخبار", "اقرأ أيضاً", "اترك تعليقاً", "salma haddad", "زر الذهاب", "أخبار الشمال –"):
         assert chrome not in body
     assert body.count("قوات النظام تنسحب") == 0      # the repeated title is not in the body
-    # "read also" titles without a link are kept (as comments) rather than lost
-    text = articles(site)[0].read_text(encoding="utf-8")
-    assert "# - فصائل محلية ترد على لقصف مواقعها في ريف حلب" in text
-    assert "had no link" in result.stdout
+    # "read also" titles without a link are kept as data (the build links them by title)
+    assert {"title": "فصائل محلية ترد على لقصف مواقعها في ريف حلب"} in meta["related"]
+    assert "# " not in articles(site)[0].read_text(encoding="utf-8").split("\n---\n", 1)[0]
+    assert "kept in `related:` by title" in result.stdout
 
 
 def test_missing_date_is_a_clear_per_file_error(site: Path) -> None:

@@ -191,7 +191,7 @@ class _Batch:
                            "already imported" if same else f"{path.name} already exists",
                            "use --force to overwrite it", notes)
         self.taken[(slug, lang)] = prepared.sha256
-        text = render(type(article)(slug, lang, article.meta, article.body, article.unlinked_related))
+        text = render(type(article)(slug, lang, article.meta, article.body))
         if self.dry_run:
             return Outcome(label, "dry-run", path, text, notes=notes)
         if not _write(path, text, self.force):

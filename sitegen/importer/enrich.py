@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sitegen.arabic import title_key
 from sitegen.importer.draft import Draft
 from sitegen.importer.extract_text import fold
 from sitegen.importer.sanitize import plain_field
@@ -43,27 +44,27 @@ def find_tags(text: str, tags: dict[str, dict[str, str]]) -> list[str]:
     return found
 
 
-def _title_key(text: str) -> str:
-    return re.sub(r"[^\w]+", " ", match_key(text)).strip()
+def resolve_related(draft: Draft, site: SiteContext) -> list[Any]:
+    """`related:` entries: the slug of an article already in the site with that title, else
+    {title, url}, else {title} alone (the build links it once an article with that title exists).
 
-
-def resolve_related(draft: Draft, site: SiteContext) -> tuple[list[Any], list[str]]:
-    """(`related:` entries, titles that had no link and matched no article)."""
-    by_title = {_title_key(a.title): a.slug for a in site.articles if a.title}
+    Titles are compared as the build compares them (arabic.title_key), so both agree on a match."""
+    by_title = {title_key(a.title): a.slug for a in site.articles if a.title}
     entries: list[Any] = []
-    unlinked: list[str] = []
     for ref in draft.related:
-        slug = by_title.get(_title_key(ref.title))
+        title = plain_field(ref.title)
+        slug = by_title.get(title_key(title))
         if slug:
             entry: Any = slug
         elif ref.url:
-            entry = {"title": plain_field(ref.title) or ref.url, "url": ref.url}
+            entry = {"title": title or ref.url, "url": ref.url}
+        elif title:
+            entry = {"title": title}
         else:
-            unlinked.append(ref.title)
             continue
         if entry not in entries:
             entries.append(entry)
-    return entries, unlinked
+    return entries
 
 
 def author_id(name: str, site: SiteContext) -> str:

@@ -23,7 +23,6 @@ class Article:
     lang: str
     meta: dict[str, Any]
     body: str
-    unlinked_related: tuple[str, ...] = ()
 
 
 def build_meta(*, title: str, date: dt.date, author: str, source_name: str, source_url: str,
@@ -52,18 +51,8 @@ def build_meta(*, title: str, date: dt.date, author: str, source_name: str, sour
     return meta
 
 
-def _comment(text: str) -> str:
-    # str.split() also breaks on the characters YAML treats as line ends (\x85, \u2028, \u2029),
-    # so a comment can never spill onto a line of its own
-    return "# " + " ".join(text.split())
-
-
 def render(article: Article) -> str:
     """The complete file text."""
     fm = yaml.safe_dump(article.meta, allow_unicode=True, sort_keys=False, width=10_000,
                         default_flow_style=False)
-    if article.unlinked_related:
-        fm += _comment("'Read also' titles found without a link; add them to `related:` as a slug or "
-                       "{title: ..., url: ...} if you want them:") + "\n"
-        fm += "".join(_comment(f"- {title}") + "\n" for title in article.unlinked_related)
     return f"---\n{fm}---\n\n{article.body.strip()}\n"

@@ -106,10 +106,11 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
 
     text = f"{draft.title}\n{draft.body}"
     tags = list(options.tags) + [t for t in find_tags(text, site.tags) if t not in options.tags]
-    related, unlinked = resolve_related(draft, site)
-    unlinked = [plain_field(t) for t in unlinked]
-    if unlinked:
-        notes.append(f"{len(unlinked)} 'read also' title(s) had no link: kept as comments in the front matter")
+    related = resolve_related(draft, site)
+    titles_only = sum(1 for r in related if isinstance(r, dict) and "url" not in r)
+    if titles_only:
+        notes.append(f"{titles_only} 'read also' title(s) without a link kept in `related:` by title: "
+                     "the build links them to an article with that title, if there is one")
     sha256 = hashlib.sha256(loaded.raw).hexdigest()
     meta = build_meta(
         title=draft.title, date=date, author=author_id(draft.author, site) if draft.author else "",
@@ -117,4 +118,4 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
-    return Prepared(Article(slug, lang, meta, draft.body, tuple(unlinked)), tuple(notes), sha256)
+    return Prepared(Article(slug, lang, meta, draft.body), tuple(notes), sha256)
