@@ -14,11 +14,13 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from sitegen.errors import SiteError, did_you_mean
+from sitegen.importer import summary
 from sitegen.importer.enrich import match_key
 from sitegen.importer.fetch import HTML_SUFFIXES, TEXT_SUFFIXES, ImportProblem, fetch_url, is_url, read_file
 from sitegen.importer.frontmatter import render
@@ -45,6 +47,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
     parser.add_argument("-o", "--output", default="content/articles", metavar="FOLDER",
                         help="where to write the articles (default: content/articles)")
+    parser.add_argument("--summary", metavar="FILE.csv",
+                        help="where to write a batch's summary (default: import-summary-<time>.csv beside the "
+                             "output folder; an existing FILE is overwritten only with --force)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print only failures: no progress bar, no per-file lines, no summary table")
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Outcome:
     message: str = ""
     hint: str = ""
     notes: tuple[str, ...] = ()
+    meta: dict[str, Any] | None = None      # the front matter written (or that would be)
 
 
 def _usage_error(message: str, hint: str = "") -> int:
@@ -189,23 +197,26 @@ class _Batch:
             same = existing == prepared.sha256
             return Outcome(label, "skipped", path,
                            "already imported" if same else f"{path.name} already exists",
-                           "use --force to overwrite it", notes)
+                           "use --force to overwrite it", notes, article.meta)
         self.taken[(slug, lang)] = prepared.sha256
         text = render(type(article)(slug, lang, article.meta, article.body))
         if self.dry_run:
-            return Outcome(label, "dry-run", path, text, notes=notes)
+            return Outcome(label, "dry-run", path, text, notes=notes, meta=article.meta)
         if not _write(path, text, self.force):
-            return Outcome(label, "skipped", path, f"{path.name} already exists", "use --force to overwrite it")
-        return Outcome(label, "imported", path, notes=notes)
+            return Outcome(label, "skipped", path, f"{path.name} already exists", "use --force to overwrite it",
+                           meta=article.meta)
+        return Outcome(label, "imported", path, notes=notes, meta=article.meta)
 
 
-def _report(outcome: Outcome, cwd: Path, out: Console, err: Console) -> None:
+def _report(outcome: Outcome, cwd: Path, out: Console, err: Console, quiet: bool) -> None:
     shown = outcome.path
     if shown is not None:
         try:
             shown = shown.relative_to(cwd)
         except ValueError:
             pass
+    if quiet and outcome.status != "failed":
+        return
     if outcome.status == "imported":
         out.print(f"imported  {outcome.label} → {shown}", markup=False, highlight=False)
     elif outcome.status == "dry-run":
@@ -218,7 +229,7 @@ def _report(outcome: Outcome, cwd: Path, out: Console, err: Console) -> None:
         err.print(f"failed    {outcome.label}: {outcome.message}", markup=False, highlight=False)
         if outcome.hint:
             err.print(f"    hint: {outcome.hint}", markup=False, highlight=False)
-    for note in outcome.notes:
+    for note in () if quiet else outcome.notes:
         out.print(f"    note: {note}", markup=False, highlight=False)
 
 
@@ -235,6 +246,10 @@ def run(args: argparse.Namespace) -> int:
     options = _check_options(args, site, len(items))
     if isinstance(options, int):
         return options
+    if args.summary and (cwd / args.summary).exists() and not args.force and not args.dry_run:
+        # said before importing anything: not after 500 files
+        return _usage_error(f"--summary {args.summary}: this file already exists",
+                            "choose another file name, or add --force to overwrite it")
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for problem in site.problems:
@@ -242,7 +257,8 @@ def run(args: argparse.Namespace) -> int:
     batch = _Batch(site, options, args.force, args.dry_run)
     outcomes: list[Outcome] = []
     progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True, disable=len(items) < 2 or not err.is_terminal)
+                        console=err, transient=True,
+                        disable=len(items) < 2 or not err.is_terminal or args.quiet)
     with progress:
         task = progress.add_task("import", total=len(items))
         for label in items:
@@ -254,13 +270,39 @@ def run(args: argparse.Namespace) -> int:
                 outcome = Outcome(label, "failed", message=f"internal error: {type(exc).__name__}: {exc}",
                                   hint="this is a bug in sitegen; run again with --debug and report the output")
             outcomes.append(outcome)
-            _report(outcome, cwd, out, err)
+            _report(outcome, cwd, out, err, args.quiet)
             progress.advance(task)
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("imported", "dry-run", "skipped", "failed")}
-    if len(items) > 1 or counts["failed"] or counts["skipped"]:
+    if (len(items) > 1 or args.summary) and not _summarize(args, outcomes, cwd, out_dir, out, err):
+        return 1
+    if not args.quiet and (len(items) > 1 or counts["failed"] or counts["skipped"]):
         parts = [f"{counts['imported']} imported"]
         if args.dry_run:
             parts = [f"{counts['dry-run']} would be written (dry run: nothing written)"]
         parts += [f"{counts['skipped']} skipped (already exist)", f"{counts['failed']} failed"]
         out.print(", ".join(parts), markup=False)
     return 1 if counts["failed"] else 0
+
+
+def _summarize(args: argparse.Namespace, outcomes: list[Outcome], cwd: Path, out_dir: Path,
+               out: Console, err: Console) -> int:
+    """The batch's table, and its CSV (not on a dry run: it writes nothing); False if it could not be written."""
+    rows = [summary.row(o.label, o.status, o.path, o.meta, o.message, o.notes, cwd) for o in outcomes]
+    if not args.quiet:
+        summary.show(rows, out)
+    if args.dry_run:
+        return True
+    try:
+        if args.summary:
+            path = (cwd / args.summary).resolve()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(summary.to_csv(rows), encoding="utf-8", newline="")
+        else:
+            path = summary.write_csv(rows, out_dir.parent, dt.datetime.now())
+    except OSError as exc:
+        err.print(f"summary not written: {exc.strerror or exc}: {exc.filename or ''}", markup=False)
+        return False
+    if not args.quiet:
+        shown = path.relative_to(cwd) if path.is_relative_to(cwd) else path
+        out.print(f"summary: {shown}", markup=False, highlight=False)
+    return True

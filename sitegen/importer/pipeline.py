@@ -87,6 +87,8 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
 
     translated_from = ""
     date = draft.date or options.date
+    if options.date and not draft.date:
+        notes.append(f"date: none found in the input; --date {options.date} used")
     if options.date and draft.date and options.date != draft.date:
         notes.append(f"--date {options.date} used instead of the date in the page ({draft.date})")
         date = options.date
