@@ -3,6 +3,7 @@ compares Arabic), plain text marked "not in the archive" otherwise; bad entries 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import lxml.html
@@ -110,3 +111,29 @@ def test_title_key_matches_spellings(a: str, b: str) -> None:
 def test_title_key_keeps_words_apart() -> None:
     assert title_key("قصف الرقة") != title_key("قصف الرقة الشمالي")
     assert title_key("...") == ""
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_dev_server_links_a_title_when_its_article_arrives_and_unlinks_it_when_retitled(tmp_path: Path) -> None:
+    from sitegen.serve.incremental import SiteState
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "related_titles", site)
+    state = SiteState(site, tmp_path / "served", OPTIONS)
+    assert state.rebuild().ok
+    new = site / "content" / "articles" / "archived-later.ar.md"
+    steps = [
+        "---\ntitle: تقرير لم يؤرشف بعد\ndate: 2021-01-01\n---\nنص.\n",     # the title, another hamza
+        "---\ntitle: عنوان آخر\ndate: 2021-01-01\n---\nنص.\n",               # no longer that title
+    ]
+    for i, text in enumerate(steps):
+        new.write_text(text, encoding="utf-8")
+        assert state.rebuild({new}).ok
+        full = tmp_path / f"full{i}"
+        build(site, full, OPTIONS)
+        assert snapshot(state.out) == snapshot(full), f"step {i}: the dev server's pages differ from a build"
+        hrefs = links(section(full, "articles/withdrawal", "related")).values()
+        assert ("/articles/archived-later/" in hrefs) == (i == 0)
