@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, build
+from tests.support import FIXTURES, build_site
 
 # builds keep a parse cache (sitegen/cache.py) in the user's cache folder: tests keep theirs apart
 os.environ.setdefault("SITEGEN_CACHE_DIR", tempfile.mkdtemp(prefix="sitegen-test-cache-"))
@@ -15,8 +15,8 @@ os.environ.setdefault("SITEGEN_CACHE_DIR", tempfile.mkdtemp(prefix="sitegen-test
 def bilingual_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bilingual fixture site, built once for every test that only reads the output."""
     out = tmp_path_factory.mktemp("bilingual") / "public"
-    result = build(FIXTURES / "bilingual", out)
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "bilingual", out)
+    assert result.ok, result.text
     return out
 
 
