@@ -1,8 +1,8 @@
 """Helpers for tests: build a site (in-process, or with the real CLI), parse its HTML, check every internal link.
 
-Tests reach the pipeline only through `build_site` and `load` here, which call sitegen.build's stable entry
-points (`build`, `load_model`, `BuildOptions`, `SiteErrors`): a refactor of the stages behind them changes
-this file, not the tests. `run_sitegen`/`build` start the CLI in a subprocess: for tests of the CLI itself
+Tests reach the pipeline through `build_site` here, which calls sitegen.build's stable entry points
+(`build`, `BuildOptions`, `SiteErrors`): a refactor of the stages behind them changes this file, not the
+tests. `run_sitegen`/`build` start the CLI in a subprocess: for tests of the CLI itself
 (exit codes, messages, flags), not for checking what a build produces.
 """
 
@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from sitegen.build import BuildOptions, BuildReport, Model, load_model
+from sitegen.build import BuildOptions, BuildReport
 from sitegen.build import build as build_in_process
 from sitegen.errors import SiteError, SiteErrors
 
@@ -61,12 +61,6 @@ class Built:
         return "\n".join(p.format(self.site) for p in self.problems)
 
 
-def options(base_url: str | None = None, drafts: bool = False, search: bool = False, cache: bool = True,
-            **more: bool) -> BuildOptions:
-    """The build options of the CLI flags (`--base-url`, `--drafts`, no `--no-search`, no `--no-cache`)."""
-    return BuildOptions(base_url=base_url, drafts=drafts, search=search, cache=cache, **more)
-
-
 def build_site(site: Path, out: Path, base_url: str | None = None, drafts: bool = False, search: bool = False,
                cache: bool = True, **more: bool) -> Built:
     """Build `site` into `out` in this process, as `sitegen build` does (without search unless asked).
@@ -75,16 +69,19 @@ def build_site(site: Path, out: Path, base_url: str | None = None, drafts: bool 
     and fails the test with its traceback."""
     site, out = site.resolve(), out.resolve()
     try:
-        report = build_in_process(site, out, options(base_url, drafts, search, cache, **more))
+        # the options of the CLI flags --base-url, --drafts, --no-search, --no-cache
+        options = BuildOptions(base_url=base_url, drafts=drafts, search=search, cache=cache, **more)
+        report = build_in_process(site, out, options)
     except SiteErrors as exc:
         return Built(site, out, None, tuple(exc.errors))
     return Built(site, out, report, tuple(report.warnings))
 
 
-def load(site: Path, base_url: str | None = None, drafts: bool = False, search: bool = False,
-         cache: bool = True) -> Model:
-    """The site's model up to the page plan (config, content, validation, graph); raises SiteErrors."""
-    return load_model(site.resolve(), options(base_url, drafts, search, cache))
+def code_generator(site: Path, jinja_fast_code: bool = True) -> type:
+    """The class that compiles the site's templates (jinja_fast's, or Jinja's own with jinja_fast_code=False)."""
+    from sitegen.render import make_environment
+
+    return make_environment(site, jinja_fast_code).code_generator_class
 
 
 def html(path: Path) -> lxml.html.HtmlElement:

@@ -14,7 +14,7 @@ import jinja2
 import pytest
 
 from sitegen.jinja_fast import FastCodeGenerator, supported
-from tests.support import FIXTURES, REPO, build_site
+from tests.support import FIXTURES, REPO, build_site, code_generator
 
 pytestmark = pytest.mark.skipif(
     not supported(), reason="on this Jinja the site renders with Jinja's own generator"
@@ -57,7 +57,5 @@ def test_fast_and_jinja_code_generators_write_the_same_bytes(site: Path, tmp_pat
 
 def test_the_switch_chooses_the_generator() -> None:
     """Without this, the golden test could compare the fast generator with itself and never fail."""
-    from sitegen.render import make_environment
-
-    assert make_environment(REPO, jinja_fast_code=False).code_generator_class is jinja2.compiler.CodeGenerator
-    assert make_environment(REPO).code_generator_class is FastCodeGenerator
+    assert code_generator(REPO, jinja_fast_code=False) is jinja2.compiler.CodeGenerator
+    assert code_generator(REPO) is FastCodeGenerator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support import FIXTURES, build_site, html
+from tests.support import Built, build_site, html
 
 
 def section_links(page, section: str) -> list[str]:
@@ -49,9 +49,8 @@ def test_tag_given_by_id_or_label_in_either_language_is_one_tag(bilingual_out: P
     assert en.xpath('//p[@class="other-lang"]/a/@href') == ["/tags/ain-issa/"]
 
 
-def test_unregistered_tag_warns_and_gets_a_page_in_its_language(tmp_path: Path) -> None:
-    out = tmp_path / "public"
-    result = build_site(FIXTURES / "bilingual", out)
+def test_unregistered_tag_warns_and_gets_a_page_in_its_language(bilingual_built: Built) -> None:
+    result, out = bilingual_built, bilingual_built.out
     assert result.ok
     assert "trenches.ar.md:6: warning: tag 'تقارير ميدانية' is not in data/tags.yaml" in result.text
     assert (out / "tags/تقارير-ميدانية/index.html").exists()
