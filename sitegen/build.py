@@ -40,6 +40,7 @@ class BuildOptions:
     search: bool = True
     cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
     extra_head: str = ""       # the dev server's live-reload snippet; empty for `build`
+    jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render.py)
 
 
 @dataclass
@@ -111,7 +112,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
     try:
         model = load_model(site_dir, options, report.timings)
         clock = _Clock(report.timings)
-        env = make_environment(site_dir)
+        env = make_environment(site_dir, options.jinja_fast_code)
         errors = check_templates(env) + check_unique_urls(model.pages)
     finally:
         gc.freeze()

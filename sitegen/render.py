@@ -29,8 +29,11 @@ PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 
 
-def make_environment(site_dir: Path) -> jinja2.Environment:
-    """Site templates override the packaged theme's, file by file."""
+def make_environment(site_dir: Path, jinja_fast_code: bool = True) -> jinja2.Environment:
+    """Site templates override the packaged theme's, file by file.
+
+    `jinja_fast_code=False` compiles with Jinja's own code generator: the golden test builds with both and
+    compares the pages byte for byte (tests/test_golden.py)."""
     loaders: list[jinja2.BaseLoader] = []
     if (site_dir / "templates").is_dir():
         loaders.append(jinja2.FileSystemLoader(str(site_dir / "templates")))
@@ -44,7 +47,7 @@ def make_environment(site_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    if jinja_fast.supported():
+    if jinja_fast_code and jinja_fast.supported():
         env.code_generator_class = jinja_fast.FastCodeGenerator  # same output, less work (jinja_fast.py)
     return env
 

@@ -5,19 +5,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, build
+from tests.support import FIXTURES, Built, build_site
 
 # builds keep a parse cache (sitegen/cache.py) in the user's cache folder: tests keep theirs apart
 os.environ.setdefault("SITEGEN_CACHE_DIR", tempfile.mkdtemp(prefix="sitegen-test-cache-"))
 
 
 @pytest.fixture(scope="session")
-def bilingual_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bilingual fixture site, built once for every test that only reads the output."""
+def bilingual_built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The bilingual fixture site, built once for every test that only reads the output (or its warnings)."""
     out = tmp_path_factory.mktemp("bilingual") / "public"
-    result = build(FIXTURES / "bilingual", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    result = build_site(FIXTURES / "bilingual", out)
+    assert result.ok, result.text
+    return result
+
+
+@pytest.fixture(scope="session")
+def bilingual_out(bilingual_built: Built) -> Path:
+    return bilingual_built.out
 
 
 @pytest.fixture

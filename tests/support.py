@@ -1,4 +1,10 @@
-"""Helpers for tests: build a site with the real CLI, parse its HTML, check every internal link."""
+"""Helpers for tests: build a site (in-process, or with the real CLI), parse its HTML, check every internal link.
+
+Tests reach the pipeline through `build_site` here, which calls sitegen.build's stable entry points
+(`build`, `BuildOptions`, `SiteErrors`): a refactor of the stages behind them changes this file, not the
+tests. `run_sitegen`/`build` start the CLI in a subprocess: for tests of the CLI itself
+(exit codes, messages, flags), not for checking what a build produces.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from sitegen.build import BuildOptions, BuildReport
+from sitegen.build import build as build_in_process
+from sitegen.errors import SiteError, SiteErrors
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "sites"
 SHARED = REPO.parent / "shared"
@@ -20,14 +30,58 @@ def run_sitegen(*args: str | Path, cwd: Path | None = None, timeout: int = 600) 
     """Run `python -m sitegen ARGS` as a user would; output is captured as text."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+                          cwd=cwd, env=env, timeout=timeout, check=False)
 
 
 def build(site: Path, out: Path, *extra: str, search: bool = False) -> subprocess.CompletedProcess[str]:
+    """`sitegen build SITE -o OUT EXTRA` in a subprocess (without search unless asked)."""
     args = ["build", str(site), "-o", str(out), *extra]
     if not search:
         args.append("--no-search")
     return run_sitegen(*args)
+
+
+@dataclass(frozen=True)
+class Built:
+    """An in-process build: its report when it succeeded, and every problem it found."""
+
+    site: Path
+    out: Path
+    report: BuildReport | None
+    problems: tuple[SiteError, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True where `sitegen build` would exit 0 (warnings allowed)."""
+        return self.report is not None
+
+    @property
+    def text(self) -> str:
+        """The problems as `sitegen build` prints them: `file:line: severity: message`, then the hint."""
+        return "\n".join(p.format(self.site) for p in self.problems)
+
+
+def build_site(site: Path, out: Path, base_url: str | None = None, drafts: bool = False, search: bool = False,
+               cache: bool = True, **more: bool) -> Built:
+    """Build `site` into `out` in this process, as `sitegen build` does (without search unless asked).
+
+    A user's mistake (SiteErrors) is returned as `problems` with `ok` False; any other exception is a bug
+    and fails the test with its traceback."""
+    site, out = site.resolve(), out.resolve()
+    try:
+        # the options of the CLI flags --base-url, --drafts, --no-search, --no-cache
+        options = BuildOptions(base_url=base_url, drafts=drafts, search=search, cache=cache, **more)
+        report = build_in_process(site, out, options)
+    except SiteErrors as exc:
+        return Built(site, out, None, tuple(exc.errors))
+    return Built(site, out, report, tuple(report.warnings))
+
+
+def code_generator(site: Path, jinja_fast_code: bool = True) -> type:
+    """The class that compiles the site's templates (jinja_fast's, or Jinja's own with jinja_fast_code=False)."""
+    from sitegen.render import make_environment
+
+    return make_environment(site, jinja_fast_code).code_generator_class
 
 
 def html(path: Path) -> lxml.html.HtmlElement:
@@ -73,7 +127,7 @@ def check_links(out: Path, base_path: str = "/") -> list[BrokenLink]:
     for page in html_files(out):
         doc = html(page)
         for element, attr, ref, _ in doc.iterlinks():
-            if attr not in ("href", "src") or element.tag in ("base",):
+            if attr not in ("href", "src") or element.tag == "base":
                 continue
             target = resolve(out, base_path, page, ref)
             if target is not None and not target.is_file():

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.support import FIXTURES, REPO, build
+from tests.support import FIXTURES, REPO, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests" / "vendor" / "axe.min.js"
@@ -113,13 +113,13 @@ def _demo_available() -> bool:
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[str, list[str]]]]:
     """The research fixture (served under /sub/, its base path) and the demo site, built with search."""
     root = tmp_path_factory.mktemp("a11y")
-    result = build(FIXTURES / "research", root / "sub", search=True)
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "research", root / "sub", search=True)
+    assert result.ok, result.text
     found = {"research": site_pages(root / "sub", "/sub")}
     if _demo_available():
         demo = root / "demo"
-        result = build(REPO, demo, "--base-url", "/demo/", search=True)
-        assert result.returncode == 0, result.stderr
+        result = build_site(REPO, demo, base_url="/demo/", search=True)
+        assert result.ok, result.text
         found["demo"] = site_pages(demo, "/demo")
     server, origin = serve(root)
     yield {name: (origin, paths) for name, paths in found.items()}

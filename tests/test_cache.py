@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import build, html
+from tests.support import build_site, html
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def _body_text(out: Path, url: str) -> str:
 def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tmp_path: Path) -> None:
     site = site_copy("bilingual")
     out = tmp_path / "public"
-    assert build(site, out).returncode == 0
+    assert build_site(site, out).ok
     caches = list(cache_dir.glob("read-*.pickle"))
     assert len(caches) == 1
     before_other = _body_text(out, "articles/trenches")
@@ -34,8 +34,8 @@ def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tm
     article = site / "content" / "articles" / "old-report.en.md"
     article.write_text(article.read_text(encoding="utf-8").replace("Only in English.", "Edited since."),
                        encoding="utf-8")
-    result = build(site, out)
-    assert result.returncode == 0, result.stderr
+    result = build_site(site, out)
+    assert result.ok, result.text
     assert "Edited since." in _body_text(out, "en/articles/old-report")
     assert "Only in English." not in _body_text(out, "en/articles/old-report")
     assert _body_text(out, "articles/trenches") == before_other
@@ -51,7 +51,7 @@ def test_cached_results_are_used_for_unchanged_files(site_copy, cache_dir: Path,
     out = tmp_path / "public"
     for f in (site / "content" / "articles").iterdir():
         os.utime(f, (1_600_000_000, 1_600_000_000) if settled else None)  # None: now
-    assert build(site, out).returncode == 0
+    assert build_site(site, out).ok
     cache_file = next(cache_dir.glob("read-*.pickle"))
     salt, entries = pickle.loads(cache_file.read_bytes())
     key = str(site / "content" / "articles" / "old-report.en.md")
@@ -61,21 +61,20 @@ def test_cached_results_are_used_for_unchanged_files(site_copy, cache_dir: Path,
     entries[key] = (stamp, digest, planted)
     cache_file.write_bytes(pickle.dumps((salt, entries)))
 
-    assert build(site, out).returncode == 0
+    assert build_site(site, out).ok
     assert _body_text(out, "en/articles/old-report") == "planted"
-    assert build(site, out, "--no-cache").returncode == 0
+    assert build_site(site, out, cache=False).ok
     assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
 
 
 def test_a_damaged_cache_is_ignored(site_copy, cache_dir: Path, tmp_path: Path) -> None:
     site = site_copy("bilingual")
     out = tmp_path / "public"
-    assert build(site, out).returncode == 0
+    assert build_site(site, out).ok
     for cache_file in cache_dir.glob("read-*.pickle"):
         cache_file.write_bytes(b"not a pickle")
-    result = build(site, out)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    result = build_site(site, out)
+    assert result.ok, result.text
     assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
 
 
@@ -83,14 +82,14 @@ def test_the_cache_stays_out_of_the_site(site_copy, cache_dir: Path, tmp_path: P
     """The cache is never written into the site folder (a cloned repository must not bring one along)."""
     site = site_copy("bilingual")
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
-    assert build(site, tmp_path / "public").returncode == 0
+    assert build_site(site, tmp_path / "public").ok
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
     assert list(cache_dir.glob("read-*.pickle"))
 
 
 def test_no_cache_writes_none(site_copy, cache_dir: Path, tmp_path: Path) -> None:
     site = site_copy("bilingual")
-    assert build(site, tmp_path / "public", "--no-cache").returncode == 0
+    assert build_site(site, tmp_path / "public", cache=False).ok
     assert not cache_dir.exists() or not list(cache_dir.iterdir())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import SHARED, build, check_links
+from tests.support import SHARED, build_site, check_links
 
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 
@@ -20,8 +20,8 @@ def test_generated_corpus_builds_cleanly(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(MAKE_CORPUS), str(site), "--articles", "150"], check=True,
                    capture_output=True)
     out = tmp_path / "public"
-    result = build(site, out)
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr and "error" not in result.stderr, result.stderr
+    result = build_site(site, out)
+    assert result.ok and result.problems == (), result.text
+    assert "warning" not in result.text and "error" not in result.text, result.text
     assert check_links(out) == []
     assert len(list((out / "articles").iterdir())) == 150

@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import lxml.html
 import pytest
 import yaml
 
-from tests.support import REPO, build, check_links, html, html_files
+from tests.support import REPO, Built, build_site, check_links, html, html_files
 
 ARTICLES = REPO / "content" / "articles"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Built]:
     """The demo site built once, with search, as `sitegen build` does by default."""
     out = tmp_path_factory.mktemp("demo") / "public"
-    return out, build(REPO, out, search=True)
+    return out, build_site(REPO, out, search=True)
 
 
 @pytest.fixture(scope="module")
-def out(demo: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+def out(demo: tuple[Path, Built]) -> Path:
     path, result = demo
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.ok, result.text
     return path
 
 
@@ -39,10 +38,10 @@ def body(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 # --- the build itself -------------------------------------------------------------------------------
 
-def test_demo_builds_without_errors_or_warnings(demo: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_demo_builds_without_errors_or_warnings(demo: tuple[Path, Built]) -> None:
     _, result = demo
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    output = result.text
+    assert result.ok and result.problems == (), output
     assert "warning" not in output.lower(), output
     assert "error" not in output.lower(), output
 
@@ -263,7 +262,7 @@ def test_pages_workflow_builds_and_deploys_the_demo() -> None:
         == {"python-version": "3.11"}
     assert next(s for s in build_steps if s.get("uses") == "actions/configure-pages@v5")["id"] == "pages"
     runs = [s["run"] for s in build_steps if "run" in s]
-    assert "pip install ." in runs
+    assert "pip install -c constraints.txt ." in runs  # the versions the tests passed with
     assert 'sitegen build . --base-url "${{ steps.pages.outputs.base_url }}/"' in runs
     assert build_steps[-1]["with"]["path"] == "public"
     deploy = flow["jobs"]["deploy"]
@@ -274,6 +273,6 @@ def test_pages_workflow_builds_and_deploys_the_demo() -> None:
 def test_demo_builds_under_a_sub_path(tmp_path: Path) -> None:
     """What the workflow does on GitHub: every link still resolves under /<repository>/."""
     out = tmp_path / "public"
-    result = build(REPO, out, "--base-url", "https://example.github.io/archive/")
-    assert result.returncode == 0, result.stderr
+    result = build_site(REPO, out, base_url="https://example.github.io/archive/")
+    assert result.ok, result.text
     assert check_links(out, "/archive/") == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support import FIXTURES, build, html
+from tests.support import Built, build_site, html
 
 
 def section_links(page, section: str) -> list[str]:
@@ -49,11 +49,10 @@ def test_tag_given_by_id_or_label_in_either_language_is_one_tag(bilingual_out: P
     assert en.xpath('//p[@class="other-lang"]/a/@href') == ["/tags/ain-issa/"]
 
 
-def test_unregistered_tag_warns_and_gets_a_page_in_its_language(tmp_path: Path) -> None:
-    out = tmp_path / "public"
-    result = build(FIXTURES / "bilingual", out)
-    assert result.returncode == 0
-    assert "trenches.ar.md:6: warning: tag 'تقارير ميدانية' is not in data/tags.yaml" in result.stderr
+def test_unregistered_tag_warns_and_gets_a_page_in_its_language(bilingual_built: Built) -> None:
+    result, out = bilingual_built, bilingual_built.out
+    assert result.ok
+    assert "trenches.ar.md:6: warning: tag 'تقارير ميدانية' is not in data/tags.yaml" in result.text
     assert (out / "tags/تقارير-ميدانية/index.html").exists()
     assert not (out / "en/tags/تقارير-ميدانية").exists()
 
@@ -137,13 +136,13 @@ def test_event_range_and_bad_event_dates(site_copy) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
                                  "  - {date: 2019-02-30, title: تاريخ مستحيل}\nsummary:"), encoding="utf-8")
-    result = build(site, site / "public")
-    assert result.returncode == 1
-    assert "trenches.ar.md:9: error: event 2 has no valid date: '2019-02-30'" in result.stderr
+    result = build_site(site, site / "public")
+    assert not result.ok
+    assert "trenches.ar.md:9: error: event 2 has no valid date: '2019-02-30'" in result.text
     path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
                                  "summary:"), encoding="utf-8")
-    result = build(site, site / "public")
-    assert result.returncode == 0, result.stderr
+    result = build_site(site, site / "public")
+    assert result.ok, result.text
     item = html(site / "public/articles/trenches/index.html").xpath('//section[@class="events"]//li')[0]
     assert item.xpath("time/@datetime") == ["2019-10-09", "2019-10-17"]
 
@@ -152,7 +151,7 @@ def test_wikilink_title_in_the_other_language_is_isolated_and_marked(site_copy) 
     site = site_copy("bilingual")
     path = site / "content/articles/withdrawal.en.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nAlso: [[trenches]].\n", encoding="utf-8")
-    assert build(site, site / "public").returncode == 0
+    assert build_site(site, site / "public").ok
     page = html(site / "public/en/articles/withdrawal/index.html")
     link = page.xpath('//div[@class="article-body"]//a[@hreflang="ar"]')[-1]
     bdi = link.xpath("bdi")[0]

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 import yaml
 
-from tests.support import build, run_sitegen
+from tests.support import build_site, run_sitegen
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 
@@ -176,8 +176,8 @@ def test_hostile_html_builds_to_safe_pages(site: Path, tmp_path: Path) -> None:
         assert "<" not in path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     (site / "site.yaml").write_text("allow_html: true\n", encoding="utf-8")   # even for a trusting site
     out = tmp_path / "public"
-    built = build(site, out)
-    assert built.returncode == 0, built.stderr
+    built = build_site(site, out)
+    assert built.ok, built.text
     for page in out.rglob("*.html"):
         tree = lxml.html.fromstring(page.read_bytes())
         assert not tree.xpath("//article//script | //article//iframe | //article//img[@onerror]"), page
@@ -190,10 +190,10 @@ def test_imported_articles_build_without_error_or_warning(site: Path, tmp_path: 
                  FIX / "crlf-bom.en.txt", FIX / "article.ar.html", FIX / "article.en.html", "--date", "2021-03-15")
     assert result.returncode == 0, result.stderr
     assert len(articles(site)) == 6
-    built = build(site, tmp_path / "public")
-    assert built.returncode == 0, built.stderr
-    assert "warning" not in (built.stdout + built.stderr).lower(), built.stdout + built.stderr
-    assert "error" not in (built.stdout + built.stderr).lower()
+    built = build_site(site, tmp_path / "public")
+    assert built.ok and built.problems == (), built.text
+    assert "warning" not in built.text.lower(), built.text
+    assert "error" not in built.text.lower()
 
 
 def test_never_overwrites_without_force(site: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from sitegen import cite, export
-from tests.support import FIXTURES, build, check_links, html, html_files
+from tests.support import FIXTURES, build_site, check_links, html, html_files
 
 BASE = "https://archive.example/sub/"
 HOSTILE = '</script><script>alert(1)</script> & {braces} 100% #1 \\end'
@@ -22,9 +22,9 @@ HOSTILE = '</script><script>alert(1)</script> & {braces} 100% #1 \\end'
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("research") / "public"
-    result = build(FIXTURES / "research", out)
-    assert result.returncode == 0, result.stderr
-    return out, result.stdout + result.stderr
+    result = build_site(FIXTURES / "research", out)
+    assert result.ok, result.text
+    return out, result.text
 
 
 def page(out: Path, lang: str, slug: str) -> Path:
@@ -110,7 +110,7 @@ def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
     (site / "templates").mkdir(exist_ok=True)
     (site / "templates" / "cite.bib").write_text("% ours\n{{ h.bibtex(article) }}", encoding="utf-8")
     out = tmp_path / "public"
-    assert build(site, out).returncode == 0
+    assert build_site(site, out).ok
     folder = page(out, "en", "hostile").parent
     assert (folder / "cite.bib").read_text(encoding="utf-8").startswith("% ours\n@misc{hostile-en,\n")
     assert (folder / "cite.ris").read_bytes().startswith(b"TY  - ")

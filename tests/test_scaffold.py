@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import sitegen.scaffold as scaffold
-from tests.support import REPO, build, check_links, html, html_files, run_sitegen
+from tests.support import REPO, build, build_site, check_links, html, html_files, run_sitegen
 from tests.test_demo_site import load_workflow
 
 EXPECTED = {
@@ -36,9 +36,9 @@ def new_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def new_out(new_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("new-out") / "public"
-    result = build(new_site, out, search=True)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
+    result = build_site(new_site, out, search=True)
+    output = result.text
+    assert result.ok, output
     assert "warning" not in output.lower(), output
     return out
 
@@ -75,6 +75,7 @@ def test_new_site_samples_are_translations_of_each_other(new_out: Path) -> None:
 
 
 def test_new_site_builds_under_a_sub_path(new_site: Path, tmp_path: Path) -> None:
+    """`sitegen build --base-url` as a user runs it (the CLI's test of a build that succeeds)."""
     out = tmp_path / "public"
     result = build(new_site, out, "--base-url", "https://someone.github.io/my-archive/")
     assert result.returncode == 0, result.stderr

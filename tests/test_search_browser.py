@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.search import _run_pagefind
-from tests.support import FIXTURES, build
+from tests.support import FIXTURES, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser,
@@ -46,12 +46,12 @@ def serve(root: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("search") / "public"
-    result = build(FIXTURES / "search", out, search=True)
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "search", out, search=True)
+    assert result.ok, result.text
     # the control: stock Pagefind over the same pages as written, without sitegen's normalized words
     # (a --no-search build renders no normalized region), served from the same origin
     plain = out.parent / "plain"
-    assert build(FIXTURES / "search", plain).returncode == 0
+    assert build_site(FIXTURES / "search", plain).ok
     assert _run_pagefind(plain, out / "pagefind-stock") == []
     yield from serve(out)
 
@@ -59,8 +59,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("sub")
-    result = build(FIXTURES / "search", root / "archive", "--base-url", "https://example.org/archive/", search=True)
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "search", root / "archive", base_url="https://example.org/archive/", search=True)
+    assert result.ok, result.text
     yield from serve(root)
 
 

@@ -14,14 +14,14 @@ import pytest
 import lxml.html
 
 from sitegen.search import SENTINEL
-from tests.support import FIXTURES, REPO, build
+from tests.support import FIXTURES, REPO, build_site
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("search-index") / "public"
-    result = build(FIXTURES / "search", target, search=True)
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "search", target, search=True)
+    assert result.ok, result.text
     return target
 
 
@@ -87,8 +87,8 @@ def test_search_page_loads_only_local_assets(out: Path) -> None:
 
 
 def test_no_search_build_has_no_index_and_says_so(tmp_path: Path) -> None:
-    result = build(FIXTURES / "search", tmp_path / "public")
-    assert result.returncode == 0, result.stderr
+    result = build_site(FIXTURES / "search", tmp_path / "public")
+    assert result.ok, result.text
     assert not (tmp_path / "public" / "pagefind").exists()
     page = (tmp_path / "public" / "search" / "index.html").read_text(encoding="utf-8")
     assert "البحث غير متاح" in page and "pagefind-ui.js" not in page
