@@ -21,10 +21,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sitegen.arabic import normalize  # noqa: E402
-from sitegen.importer.fetch import ImportProblem, read_file  # noqa: E402
-from sitegen.importer.pipeline import Options, extract, prepare  # noqa: E402
-from sitegen.importer.site import SiteContext  # noqa: E402
+from sitegen.arabic import normalize
+from sitegen.importer.fetch import ImportProblem, read_file
+from sitegen.importer.pipeline import Options, extract, prepare
+from sitegen.importer.site import SiteContext
 
 HERE = Path(__file__).resolve().parent
 FIELDS = ("title", "date", "author", "source_name", "source_url", "related", "body_in", "body_out")
