@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import trafilatura
 
+from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date
 from sitegen.importer.draft import Draft, Related, related_line, safe_url
 from sitegen.importer.extract_text import GENERIC_AUTHORS, fold, parse_byline
@@ -241,6 +242,7 @@ def _body(md: str, title: str, base: str) -> tuple[str, list[Related], str]:
                 continue
             expecting = False
         out.append(line)
+    out, _ = drop_chrome(out)
     body = sanitize_markdown("\n".join(out), base)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return body, related, author

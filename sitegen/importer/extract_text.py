@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from sitegen.importer.bylines import is_agency, is_not_a_person, is_place
+from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
 from sitegen.importer.draft import Draft, Related, related_line
 from sitegen.importer.repair import repair, repair_line
@@ -192,7 +193,11 @@ def extract_text(text: str) -> Draft:
         expecting_links = False
         if _is_chrome(line) or parse_http_date(line):
             continue
-        body.append(escape_plain(line))
+        body.append(line)
+    body, dropped = drop_chrome(body)
+    if dropped:
+        notes.append(f"{dropped} line(s) of page chrome (share/follow prompts, link lists) left out")
+    body = [escape_plain(line) for line in body]
     return Draft(
         title=title, body="\n\n".join(body) + "\n", date=date, author=author, source_name=source or site,
         accessed=accessed, related=tuple(related), notes=tuple(notes),
