@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sitegen.arabic import match_key
 from sitegen.importer.bylines import is_agency, is_not_a_person, is_place
 from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
@@ -51,7 +52,8 @@ _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-–|]\s+(?P<site>[^-–|]{2
 
 
 def fold(text: str) -> str:
-    return " ".join(text.casefold().replace("إ", "ا").replace("أ", "ا").replace("آ", "ا").split())
+    """The one matching key of sitegen.arabic (hamza forms, ى/ي, ة/ه, tashkeel, tatweel, case)."""
+    return match_key(text)
 
 
 def _is_end(line: str) -> bool:
