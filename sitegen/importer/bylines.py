@@ -94,7 +94,7 @@ def split_authors(byline: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             name = piece[1:]
-            if key(piece) in _WAW_NAMES or len(current.split()) < 2 or len(name.split()) < 2:
+            if key(piece.split()[0]) in _WAW_NAMES or len(current.split()) < 2 or len(name.split()) < 2:
                 current += " " + piece
             else:
                 names.append(current)

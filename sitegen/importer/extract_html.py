@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -163,7 +164,7 @@ def extract_html(html: str, page_url: str = "") -> Draft:
     base = page_url or safe_url(meta["url"])
     md = trafilatura.extract(
         html, url=base or None, output_format="markdown", include_links=True, include_formatting=True,
-        include_comments=False, include_tables=True, include_images=False, deduplicate=True,
+        include_comments=False, include_tables=True, include_images=False, deduplicate=False,
     ) or ""
     if _running_words(md) < MIN_ARTICLE_WORDS:
         raise NotAnArticle(f"found only {_running_words(md)} words of running text")

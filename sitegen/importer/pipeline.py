@@ -100,8 +100,9 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         if originals:
             translated_from = originals[0].lang
     if date is None:
+        seen = "".join(f" ({n})" for n in notes if "Hijri" in n)
         raise ImportProblem(
-            "no publication date found in this input",
+            "no publication date found in this input" + seen,
             "pass the date the article was published: --date YYYY-MM-DD (sitegen never guesses one)",
         )
 
