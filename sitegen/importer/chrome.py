@@ -79,10 +79,14 @@ def drop_chrome(lines: list[str]) -> tuple[list[str], int]:
     out: list[str] = []
     in_list = False
     for line in lines:
-        text = plain(line)
         if not line.strip():
             out.append(line)
             continue
+        if len(line.split()) > 20:  # a paragraph: no chrome line is that long (and it ends a list)
+            in_list = False
+            out.append(line)
+            continue
+        text = plain(line)
         heading = _LIST_HEADING.match(text)
         if heading and len(text.split()) <= len(heading.group(0).split()) + 3:
             in_list = True

@@ -276,8 +276,9 @@ _READ_ALSO = re.compile(r"^\s*(?:[اإأ]قرأ\s+[أا]يض[اًا]*|read\s+(?:
 def _read_also_boxes(tree: Any, base: str) -> list[Related]:
     """Links of a "read also" box set apart from the text (a heading, then a list of headlines)."""
     found: list[Related] = []
-    for label in tree.xpath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::span "
-                            "or self::div or self::strong or self::p][not(*[not(self::span)])]"):
+    # only elements whose own text could be the label (a cheap filter before the exact pattern)
+    for label in tree.xpath('//body//text()[contains(., "يض") or contains(., "ead also") or contains(., "ead more")'
+                            ' or contains(., "ee also")]/..'):
         if not _READ_ALSO.match(label.text_content()):
             continue
         box = label

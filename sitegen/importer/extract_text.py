@@ -56,15 +56,19 @@ def fold(text: str) -> str:
     return match_key(text)
 
 
+_END_KEYS = tuple(fold(m) for m in _END_MARKERS)
+_CHROME_KEYS = frozenset(fold(c) for c in _CHROME)
+
+
 def _is_end(line: str) -> bool:
     if _words(line) > 8:  # chrome lines are short; a body sentence may well start with "Comments"
         return False
     f = fold(line)
-    return any(f.startswith(fold(m)) for m in _END_MARKERS)
+    return f.startswith(_END_KEYS)
 
 
 def _is_chrome(line: str) -> bool:
-    return fold(line.strip(" :|•·-–")) in {fold(c) for c in _CHROME}
+    return fold(line.strip(" :|•·-–")) in _CHROME_KEYS
 
 
 def _words(line: str) -> int:
