@@ -57,6 +57,48 @@ def normalize(text: str) -> str:
     return text.replace(TATWEEL, "")
 
 
+# ---- for text that is kept (the importer), not only compared -------------------------------------------
+# `normalize` above folds spelling for search. Imported text must keep its spelling: only invisible
+# characters, odd spaces and tatweel obfuscation are repaired. The rules live here so the importer and
+# search agree on what is invisible and what obfuscation looks like (../shared/notes/search-and-arabic.md).
+
+# Arabic letters and the marks that may sit on them (tatweel excluded)
+LETTER_OR_MARK = "[\u0620-\u063f\u0641-\u065f\u0670-\u06d3\u06fa-\u06fc]"
+# no-break and typographic spaces: ordinary spaces for search and line wrapping
+ODD_SPACE = re.compile("[\u00a0\u202f\u2000-\u200a\u205f\u3000]")
+# obfuscation kept-text repair undoes: tatweel plus a separator inside a word. A dot (or middle dot,
+# bullet) needs a tatweel on at least one side; a space needs tatweel on both sides, so `بـ «` stays.
+REPAIR_OBFUSCATION = re.compile(
+    f"(?<={LETTER_OR_MARK})(?:{TATWEEL}+[.\u00b7\u2022]+{TATWEEL}*|{TATWEEL}*[.\u00b7\u2022]+{TATWEEL}+"
+    f"|{TATWEEL}+ {TATWEEL}+)(?={LETTER_OR_MARK})"
+)
+# decorative tatweel between two letters of one word: `سـوق` → `سوق`
+_INNER_TATWEEL = re.compile(f"(?<={LETTER_OR_MARK}){TATWEEL}+(?={LETTER_OR_MARK})")
+# tatweel ending a word of two or more letters (`الأغانـ `), never after a one-letter prefix (`بـ *`)
+# or before a quote, digit or guillemet (`لـ«الصباح»`)
+_TRAILING_TATWEEL = re.compile(f"(?<={LETTER_OR_MARK}{LETTER_OR_MARK}){TATWEEL}+(?=\\s|$)")
+# tatweel opening a word (`ـصف`) is never spelling
+_LEADING_TATWEEL = re.compile(f"(?:(?<=\\s)|^){TATWEEL}+(?={LETTER_OR_MARK})", re.MULTILINE)
+
+
+def repair(text: str) -> str:
+    """Copied text with invisible controls removed, spaces made ordinary and tatweel obfuscation
+    undone; every other letter stays as written (unlike `normalize`)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = INVISIBLE.sub("", text)
+    text = ODD_SPACE.sub(" ", text)
+    text = REPAIR_OBFUSCATION.sub("", text)
+    text = _INNER_TATWEEL.sub("", text)
+    text = _TRAILING_TATWEEL.sub("", text)
+    return _LEADING_TATWEEL.sub("", text)
+
+
+def match_key(text: str) -> str:
+    """Text folded for matching names, labels and titles typed different ways: `normalize`, then case
+    and runs of spaces ignored."""
+    return " ".join(normalize(text).casefold().split())
+
+
 @lru_cache(maxsize=1)
 def _punctuation() -> re.Pattern[str]:
     # every Unicode punctuation and symbol of the BMP (quotes «» “” „, ، ؛ ؟, dashes, ...) plus emoji:
@@ -70,4 +112,4 @@ def title_key(title: str) -> str:
     `normalize`d, case-folded, with punctuation, quotes and symbols taken as spaces.
 
     Not mirrored in search.js: the reader's query never goes through it."""
-    return " ".join(_punctuation().sub(" ", normalize(title).casefold()).split())
+    return " ".join(_punctuation().sub(" ", match_key(title)).split())

@@ -6,19 +6,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sitegen.arabic import match_key as arabic_match_key
 from sitegen.arabic import title_key
 from sitegen.importer.draft import Draft
 from sitegen.importer.extract_text import fold
 from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
 
-_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 _ARABIC_LETTER = "\u0620-\u064a\u0671-\u06d3"
 
 
 def match_key(text: str) -> str:
-    """Text folded for matching: case, alef forms, diacritics and tatweel ignored."""
-    return fold(_MARKS.sub("", text))
+    """Text folded for matching: sitegen.arabic's key (alef forms, ى/ي, ة/ه, diacritics, tatweel, case)."""
+    return arabic_match_key(text)
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
 import trafilatura
-from htmldate import find_date as htmldate_find
 
-from sitegen.importer.dates import parse_iso_prefix
+from sitegen.importer.chrome import drop_chrome
+from sitegen.importer.dates import find_date
 from sitegen.importer.draft import Draft, Related, related_line, safe_url
 from sitegen.importer.extract_text import GENERIC_AUTHORS, fold, parse_byline
+from sitegen.importer.html_fields import choose_date, choose_title
 from sitegen.importer.repair import repair, repair_line
-from sitegen.importer.sanitize import sanitize_markdown
+from sitegen.importer.sanitize import escape_plain, sanitize_markdown
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting"}
@@ -88,32 +90,31 @@ def plausible_author(name: str, site: str = "") -> str:
     return "" if byline else name
 
 
-def _strip_site_suffix(title: str, site_names: list[str]) -> str:
-    names = {fold(n) for n in site_names if n}
-    parts = re.split(r"\s+[-–—|]\s+", title)
-    while len(parts) > 1 and (fold(parts[-1]) in names or any(n and n in fold(parts[-1]) for n in names)):
-        parts.pop()
-    return " - ".join(parts).strip()
+_PUBLISHED_META = ("article:published_time", "datePublished", "pubdate", "publishdate", "DC.date.issued",
+                   "dcterms.created", "sailthru.date", "parsely-pub-date", "date")
 
 
-def _metadata(tree: Any) -> dict[str, str]:
-    found: dict[str, str] = {"title": "", "date": "", "author": "", "site": "", "url": ""}
+def _metadata(tree: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {"title": "", "author": "", "site": "", "url": "", "dates": []}
+    dates: list[str] = found["dates"]   # publication dates as the markup writes them, most reliable first
     for obj in _json_ld(tree):
         if not _types(obj) & ARTICLE_TYPES:
             continue
         found["title"] = found["title"] or str(obj.get("headline") or "").strip()
-        found["date"] = found["date"] or str(obj.get("datePublished") or obj.get("dateCreated") or "")
+        dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
         found["author"] = found["author"] or _person_name(obj.get("author"))
         publisher = obj.get("publisher")
         if isinstance(publisher, dict):
             found["site"] = found["site"] or str(publisher.get("name") or "").strip()
     found["title"] = found["title"] or _meta(tree, "og:title", "twitter:title")
     found["site"] = _meta(tree, "og:site_name") or found["site"]
-    found["date"] = found["date"] or _meta(
-        tree, "article:published_time", "datePublished", "pubdate", "publishdate", "DC.date.issued", "date")
-    if not found["date"]:
-        times = tree.xpath("//time[@datetime]/@datetime")
-        found["date"] = str(times[0]) if times else ""
+    dates += [v for name in _PUBLISHED_META if (v := _meta(tree, name))]
+    # microdata and RDFa on ordinary elements (`<span property="dc:date" content=…>`), then <time>
+    dates += [str(v) for v in tree.xpath(
+        '//*[not(self::meta)][@itemprop="datePublished" or @property="dc:date" or @property="dc:created"'
+        ' or @property="dcterms:created" or @property="article:published_time"]/@content'
+        ' | //*[@itemprop="datePublished"]/@datetime')]
+    dates += [str(v) for v in tree.xpath("//time[@datetime]/@datetime")[:1]]
     meta_author = _meta(tree, "author", "article:author", "byl", "dc.creator")
     if not found["author"]:
         found["author"] = meta_author
@@ -163,35 +164,44 @@ def extract_html(html: str, page_url: str = "") -> Draft:
     base = page_url or safe_url(meta["url"])
     md = trafilatura.extract(
         html, url=base or None, output_format="markdown", include_links=True, include_formatting=True,
-        include_comments=False, include_tables=True, include_images=False, deduplicate=True,
+        include_comments=False, include_tables=True, include_images=False, deduplicate=False,
     ) or ""
     if _running_words(md) < MIN_ARTICLE_WORDS:
         raise NotAnArticle(f"found only {_running_words(md)} words of running text")
     tmeta = trafilatura.extract_metadata(tree) if not (meta["title"] and meta["site"]) else None
-    site = repair_line(meta["site"] or (tmeta.sitename if tmeta and tmeta.sitename else ""))
-    title = repair_line(meta["title"] or (tmeta.title if tmeta and tmeta.title else ""))
+    html_title = repair_line((tree.xpath("//title/text()") or [""])[0])
+    # the page's own name for itself before trafilatura's guess (which may be a Twitter handle)
+    site = repair_line(meta["site"]) or _site_from_title(html_title) \
+        or repair_line(tmeta.sitename if tmeta and tmeta.sitename else "")
     h1 = [repair_line(h.text_content()) for h in tree.xpath("//h1")]
-    title = _strip_site_suffix(title, [site] + h1[1:])
-    for heading in h1:  # the page's own headline, when it is the title without a suffix
-        if heading and len(heading) >= 10 and title.startswith(heading) and heading != title:
-            title = heading
-            break
-    date = parse_iso_prefix(meta["date"]) if meta["date"] else None
-    if date is None:  # htmldate, restricted to markup (no guessing from URLs or random page text)
-        found = htmldate_find(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-        date = parse_iso_prefix(found) if found else None
-    if date is not None and date.year < 1900:
-        date = None
+    title = choose_title(repair_line(meta["title"]), repair_line(_meta(tree, "og:title")), h1,
+                         html_title or repair_line(tmeta.title if tmeta and tmeta.title else ""), site)
+    date, notes = choose_date(tree, meta["dates"], title, page_url or meta["url"], _day_first(tree))
     author = plausible_author(meta["author"], site)
 
+    md = _with_lead(tree, md, _meta(tree, "og:description", "description", "twitter:description"))
     body, related, byline_author = _body(repair(md), title, base)
+    related += [r for r in _read_also_boxes(tree, base) if r not in related]
     if byline_author and (not author or fold(author) in {fold(g) for g in GENERIC_AUTHORS}):
         author = byline_author
     url = page_url or safe_url(meta["url"])
     if page_url and meta["url"] and safe_url(meta["url"]) and _host(meta["url"]) == _host(page_url):
         url = safe_url(meta["url"])  # the canonical address of the page that was fetched
     return Draft(title=title, body=body, date=date, author=author, source_name=site, source_url=url,
-                 related=tuple(related))
+                 related=tuple(related), notes=tuple(notes))
+
+
+def _day_first(tree: Any) -> bool:
+    """How the page writes `02/11/2023`: month first only on US-English pages."""
+    lang = str((tree.xpath("/html/@lang") or [""])[0]).lower().replace("_", "-")
+    locale = _meta(tree, "og:locale").lower().replace("_", "-")
+    return not (lang == "en-us" or (lang in ("", "en") and locale == "en-us"))
+
+
+def _site_from_title(html_title: str) -> str:
+    """`Headline - Site`: the last part of <title>, when it is short enough to be a name."""
+    parts = re.split(r"\s+[-–—|]\s+", html_title)
+    return parts[-1].strip() if len(parts) > 1 and len(parts[-1].split()) <= 3 else ""
 
 
 def _host(url: str) -> str:
@@ -233,6 +243,7 @@ def _body(md: str, title: str, base: str) -> tuple[str, list[Related], str]:
                 continue
             expecting = False
         out.append(line)
+    out, _ = drop_chrome(out)
     body = sanitize_markdown("\n".join(out), base)
     body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
     return body, related, author
@@ -244,3 +255,45 @@ def _links_only(text: str) -> list[Related]:
     if m and safe_url(m.group(2)):
         return [Related(" ".join(m.group(1).split()), safe_url(m.group(2)))]
     return []
+
+
+def _with_lead(tree: Any, md: str, description: str) -> str:
+    """`md` with the article's lead paragraph first, when the extractor dropped it: many sites set the
+    lead apart (its own box, larger type), and the page's description is where it is repeated."""
+    start = " ".join(repair_line(description).split()[:8])
+    if len(start.split()) < 8 or fold(start) in fold(" ".join(md.split())):
+        return md
+    for node in tree.xpath("//body//*[self::p or self::div or self::span or self::h2]"):
+        text = repair_line(node.text_content())
+        if fold(text).startswith(fold(start)) and 12 <= len(text.split()) <= 150:
+            return escape_plain(text) + "\n\n" + md
+    return md
+
+
+_READ_ALSO = re.compile(r"^\s*(?:[اإأ]قرأ\s+[أا]يض[اًا]*|read\s+(?:also|more)|see\s+also)\s*[:：]?\s*$", re.IGNORECASE)
+
+
+def _read_also_boxes(tree: Any, base: str) -> list[Related]:
+    """Links of a "read also" box set apart from the text (a heading, then a list of headlines)."""
+    found: list[Related] = []
+    # only elements whose own text could be the label (a cheap filter before the exact pattern)
+    for label in tree.xpath('//body//text()[contains(., "يض") or contains(., "ead also") or contains(., "ead more")'
+                            ' or contains(., "ee also")]/..'):
+        if not _READ_ALSO.match(label.text_content()):
+            continue
+        box = label
+        for _ in range(4):  # up to the block that holds both the label and its links
+            box = box.getparent()
+            if box is None:
+                break
+            links = [a for a in box.xpath(".//a[@href]") if len(a.text_content().split()) >= 3]
+            if links:
+                for a in links[:8]:
+                    url = safe_url(a.get("href", ""), base)
+                    ref = Related(" ".join(repair_line(a.text_content()).split()), url)
+                    if find_date(ref.title) and len(ref.title.split()) <= 4:
+                        continue  # the date printed under each headline, linked too
+                    if url and url not in {r.url for r in found}:
+                        found.append(ref)
+                break
+    return found

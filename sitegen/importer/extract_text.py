@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sitegen.importer.dates import find_date, parse_http_date
+from sitegen.arabic import match_key
+from sitegen.importer.bylines import is_agency, is_not_a_person, is_place
+from sitegen.importer.chrome import drop_chrome
+from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
 from sitegen.importer.draft import Draft, Related, related_line
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import escape_plain
@@ -41,24 +44,31 @@ _PREFIX_BYLINE = re.compile(
     r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|ترجمة|by|written by)\s*[:：]?\s+(?P<name>[^\d:،,.!?]{2,40})$",
     re.IGNORECASE,
 )
+_PUBLISHED_LINE = re.compile(r"^\W*(?:نشر|نُشر|تاريخ النشر|بتاريخ|published|posted|first published)\b",
+                             re.IGNORECASE)
 GENERIC_AUTHORS = {"فريق التحرير", "التحرير", "هيئة التحرير", "المحرر", "editorial team", "editors", "staff",
                    "the editors", "newsroom"}
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-–|]\s+(?P<site>[^-–|]{2,30})$")
 
 
 def fold(text: str) -> str:
-    return " ".join(text.casefold().replace("إ", "ا").replace("أ", "ا").replace("آ", "ا").split())
+    """The one matching key of sitegen.arabic (hamza forms, ى/ي, ة/ه, tashkeel, tatweel, case)."""
+    return match_key(text)
+
+
+_END_KEYS = tuple(fold(m) for m in _END_MARKERS)
+_CHROME_KEYS = frozenset(fold(c) for c in _CHROME)
 
 
 def _is_end(line: str) -> bool:
     if _words(line) > 8:  # chrome lines are short; a body sentence may well start with "Comments"
         return False
     f = fold(line)
-    return any(f.startswith(fold(m)) for m in _END_MARKERS)
+    return f.startswith(_END_KEYS)
 
 
 def _is_chrome(line: str) -> bool:
-    return fold(line.strip(" :|•·-–")) in {fold(c) for c in _CHROME}
+    return fold(line.strip(" :|•·-–")) in _CHROME_KEYS
 
 
 def _words(line: str) -> int:
@@ -77,8 +87,21 @@ def parse_byline(line: str) -> tuple[str, str] | None:
         return "", m.group("name").strip()
     m = _DASH_BYLINE.match(line)
     if m:
-        return m.group("left").strip(), m.group("right").strip()
+        return _sides(m.group("left").strip(), m.group("right").strip())
     return None
+
+
+def _sides(left: str, right: str) -> tuple[str, str]:
+    """(source, author) from `left - right`: usually `Site – Author`, but a dateline puts a place on one
+    side (`Name - City`, `City - Agency`) and a wire credit may stand on either side."""
+    if is_place(right):
+        return ("", left) if not is_not_a_person(left) else (left if not is_place(left) else "", "")
+    if is_place(left):
+        return (right, "") if is_not_a_person(right) else ("", right)
+    if is_agency(left) or is_agency(right):
+        agency, other = (left, right) if is_agency(left) else (right, left)
+        return agency, "" if is_not_a_person(other) else other
+    return left, right
 
 
 def _find_title(lines: list[str]) -> tuple[int, str, str]:
@@ -140,6 +163,12 @@ def extract_text(text: str) -> Draft:
             continue
         break
 
+    if date is None:  # a labelled publication line elsewhere ("نشر في …", "Published …"), never an update
+        date = next((d for line in lines[i:] if _PUBLISHED_LINE.match(line) and _words(line) <= 14
+                     and (d := find_date(line))), None)
+    if date is None and (hijri := next((h for line in lines[:i + 6] if (h := hijri_seen(line))), "")):
+        notes.append(f"only a Hijri date was seen ('{hijri}'); it is not converted: pass --date YYYY-MM-DD")
+
     end = next((k for k in range(i, len(lines)) if _is_end(lines[k])), len(lines))
     # an author box just before the end: a short name line, then a bio
     box_author = ""
@@ -170,7 +199,11 @@ def extract_text(text: str) -> Draft:
         expecting_links = False
         if _is_chrome(line) or parse_http_date(line):
             continue
-        body.append(escape_plain(line))
+        body.append(line)
+    body, dropped = drop_chrome(body)
+    if dropped:
+        notes.append(f"{dropped} line(s) of page chrome (share/follow prompts, link lists) left out")
+    body = [escape_plain(line) for line in body]
     return Draft(
         title=title, body="\n\n".join(body) + "\n", date=date, author=author, source_name=source or site,
         accessed=accessed, related=tuple(related), notes=tuple(notes),

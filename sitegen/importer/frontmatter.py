@@ -25,7 +25,7 @@ class Article:
     body: str
 
 
-def build_meta(*, title: str, date: dt.date, author: str, source_name: str, source_url: str,
+def build_meta(*, title: str, date: dt.date, author: str | list[str], source_name: str, source_url: str,
                accessed: dt.date, sha256: str, tags: list[str], related: list[Any], summary: str,
                translated_from: str = "") -> dict[str, Any]:
     """Front-matter fields in the order of docs/content.md, empty ones left out."""

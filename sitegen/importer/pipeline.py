@@ -13,6 +13,8 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from sitegen.importer.bylines import dateline_agency, sort_byline
+from sitegen.importer.dates import date_in_url
 from sitegen.importer.draft import Draft
 from sitegen.importer.enrich import author_id, find_tags, resolve_related, summary_of
 from sitegen.importer.extract_html import NotAnArticle, extract_html
@@ -86,6 +88,9 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         notes.append(f"language: {lang} (guessed from the text; use --lang to choose)")
 
     translated_from = ""
+    if draft.date is None and draft.source_url and (from_url := date_in_url(draft.source_url)):
+        notes.append(f"date {from_url} read from the page's address (the text shows none): check it")
+        draft = Draft(**{**draft.__dict__, "date": from_url})
     date = draft.date or options.date
     if options.date and not draft.date:
         notes.append(f"date: none found in the input; --date {options.date} used")
@@ -97,8 +102,9 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         if originals:
             translated_from = originals[0].lang
     if date is None:
+        seen = "".join(f" ({n})" for n in notes if "Hijri" in n)
         raise ImportProblem(
-            "no publication date found in this input",
+            "no publication date found in this input" + seen,
             "pass the date the article was published: --date YYYY-MM-DD (sitegen never guesses one)",
         )
 
@@ -113,10 +119,13 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
     if titles_only:
         notes.append(f"{titles_only} 'read also' title(s) without a link kept in `related:` by title: "
                      "the build links them to an article with that title, if there is one")
+    authors, source_name = sort_byline(draft.author, draft.source_name, draft.source_name)
+    authors = [author_id(a, site) for a in authors]
+    source_name = source_name or dateline_agency(draft.body.lstrip().split("\n", 1)[0])
     sha256 = hashlib.sha256(loaded.raw).hexdigest()
     meta = build_meta(
-        title=draft.title, date=date, author=author_id(draft.author, site) if draft.author else "",
-        source_name=draft.source_name, source_url=draft.source_url, accessed=draft.accessed or options.today,
+        title=draft.title, date=date, author=authors[0] if len(authors) == 1 else authors,
+        source_name=source_name, source_url=draft.source_url, accessed=draft.accessed or options.today,
         sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )

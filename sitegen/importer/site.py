@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+from sitegen.config import load_config
+from sitegen.data import load_registries
+from sitegen.errors import Problems, SiteErrors
 from sitegen.importer.extract_text import fold
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
@@ -70,15 +73,25 @@ def front_matter(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _build_tags(site_dir: Path, problems: list[str]) -> dict[str, dict[str, str]]:
+    """The tag registry exactly as `sitegen build` reads it (data.py), so a tag the build accepts is
+    never refused by `import --tag`: id -> {lang: label}."""
+    try:
+        config, _ = load_config(site_dir)
+    except SiteErrors as exc:
+        problems.append(f"{site_dir / 'site.yaml'}: could not be read ({len(exc.errors)} problem(s)); "
+                        "tags from data/tags.yaml are not used")
+        return {}
+    found = Problems()
+    registries = load_registries(config, found)
+    problems.extend(e.format() for e in found.items if e.severity == "error")
+    return {str(tid): dict(tag.labels) for tid, tag in registries.tags.items()}
+
+
 def load_site(out_dir: Path, cwd: Path) -> SiteContext:
     site_dir = find_site_dir(out_dir, cwd)
     problems: list[str] = []
-    tags: dict[str, dict[str, str]] = {}
-    raw_tags = _yaml_file(site_dir / "data" / "tags.yaml", problems)
-    if isinstance(raw_tags, dict):
-        for tag_id, labels in raw_tags.items():
-            if isinstance(labels, dict):
-                tags[str(tag_id)] = {str(k): str(v) for k, v in labels.items() if isinstance(v, (str, int))}
+    tags = _build_tags(site_dir, problems)
     authors: dict[str, str] = {}
     raw_authors = _yaml_file(site_dir / "data" / "authors.yaml", problems)
     if isinstance(raw_authors, dict):
@@ -95,7 +108,7 @@ def load_site(out_dir: Path, cwd: Path) -> SiteContext:
             if len(parts) != 3:
                 continue
             meta = front_matter(path)
-            source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
+            source = meta["source"] if isinstance(meta.get("source"), dict) else {}
             articles.append(Existing(str(meta.get("slug") or parts[0]), parts[1], path,
                                      str(meta.get("title") or ""), str(source.get("sha256") or "")))
     unique = {(a.path.resolve()): a for a in articles}

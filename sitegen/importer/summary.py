@@ -91,7 +91,8 @@ def write_csv(rows: list[Row], folder: Path, now: dt.datetime) -> Path:
     stem = f"import-summary-{now:%Y%m%d-%H%M%S}"
     data = to_csv(rows).encode("utf-8")
     for n in range(1, 1000):
-        path = folder / (f"{stem}.csv" if n == 1 else f"{stem}-{n}.csv")
+        # `_002` sorts after `.csv` (a `-2` would sort first), so a folder listing keeps batches in order
+        path = folder / (f"{stem}.csv" if n == 1 else f"{stem}_{n:03d}.csv")
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)  # fails if it exists
         except FileExistsError:
