@@ -57,8 +57,8 @@ def _imported(path: Path, site: SiteContext) -> tuple[dict[str, Any], str, list[
     meta = dict(prepared.article.meta)
     if not draft.date:
         meta.pop("date", None)
-    related = [r if isinstance(r, str) else r.get("title", "") for r in meta.get("related", [])]
-    meta["related_titles"] = related + list(prepared.article.unlinked_related)
+    # a slug (in the archive), {title, url}, or {title} alone ("read also" without a link)
+    meta["related_titles"] = [r if isinstance(r, str) else r.get("title", "") for r in meta.get("related", [])]
     return meta, prepared.article.body, notes
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from sitegen.importer.bylines import dateline_agency, sort_byline
+from sitegen.importer.extract_text import parse_byline
 from sitegen.importer.chrome import is_call_to_action
 from sitegen.importer.dates import date_in_url, find_date, hijri_seen, parse_meta_date
 
@@ -78,12 +79,19 @@ BYLINES = [
     ("وكالات", [], "وكالات"),
     ("Le Monde with AFP", [], "Le Monde with AFP"),
     ("Damascus", [], ""),
+    ("خاص", [], ""),
+    ("Exclusive", [], ""),
 ]
 
 
 @pytest.mark.parametrize(("byline", "authors", "source"), BYLINES, ids=[b for b, _, _ in BYLINES])
 def test_byline(byline: str, authors: list[str], source: str) -> None:
     assert sort_byline(byline) == (authors, source)
+
+
+@pytest.mark.parametrize("line", ["إدلب - خاص", "خاص - إدلب", "حلب – متابعات", "Aleppo - Exclusive"])
+def test_a_place_and_a_credit_name_nobody(line: str) -> None:
+    assert parse_byline(line) == ("", "")
 
 
 def test_datelines() -> None:

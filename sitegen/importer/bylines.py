@@ -47,7 +47,10 @@ AGENCIES = _keys(
 GENERIC = _keys(
     "فريق التحرير|التحرير|هيئة التحرير|المحرر|محرر الموقع|قسم الأخبار|غرفة الأخبار|إدارة الموقع|مدير الموقع|"
     "editorial team|editorial board|the editorial board|editors|the editors|staff|staff writer|staff reporter|"
-    "newsroom|news desk|web desk|desk"
+    "newsroom|news desk|web desk|desk|"
+    # a credit that says how the story came, not who wrote it: `إدلب - خاص`, `حلب - متابعات`
+    "خاص|خاص ب|حصري|حصريا|متابعات|متابعة|مراسلنا|مراسلونا|مراسل|مراسلة|exclusive|special|correspondent|"
+    "our correspondent|special correspondent"
 )
 # Words that make up CMS account names ("Online News Editor", "admin", "Web Team"): a byline made
 # only of these is an account, not a person.
@@ -73,6 +76,11 @@ def is_agency(name: str) -> bool:
         return True
     m = _WITH_AGENCY.search(name.strip())
     return bool(m and key(m.group(1)) in AGENCIES)
+
+
+def is_generic(name: str) -> bool:
+    """A desk or a credit (`فريق التحرير`, `Staff`, `خاص`): neither a person nor a source."""
+    return key(name) in GENERIC
 
 
 def is_not_a_person(name: str, site: str = "") -> bool:

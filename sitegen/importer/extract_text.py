@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from sitegen.arabic import match_key
-from sitegen.importer.bylines import is_agency, is_not_a_person, is_place
+from sitegen.importer.bylines import is_agency, is_generic, is_not_a_person, is_place
 from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
 from sitegen.importer.draft import Draft, Related, related_line
@@ -94,6 +94,8 @@ def parse_byline(line: str) -> tuple[str, str] | None:
 def _sides(left: str, right: str) -> tuple[str, str]:
     """(source, author) from `left - right`: usually `Site – Author`, but a dateline puts a place on one
     side (`Name - City`, `City - Agency`) and a wire credit may stand on either side."""
+    if (is_place(left) or is_generic(left)) and (is_place(right) or is_generic(right)):
+        return "", ""  # `إدلب - خاص`: a place and a credit, nobody named
     if is_place(right):
         return ("", left) if not is_not_a_person(left) else (left if not is_place(left) else "", "")
     if is_place(left):
