@@ -26,6 +26,9 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 # dependency tracking reads this list)
 ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
 PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
+# `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
+# adds its live-reload script to the pages it serves)
+NO_EXTRA_HEAD = Markup("")
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 
 
@@ -353,7 +356,6 @@ class RenderJob:
     pages: Sequence[Page]
     out: Path
     views: dict[str, View]
-    extra_head: str = ""      # injected by the dev server only (live reload); never in `build`
 
 
 # Templates that are one helper call, rendered without Jinja unless the site overrides them: at 10k
@@ -379,7 +381,8 @@ def render_page(job: RenderJob, page: Page, direct: Callable[["View", Page], str
     template = job.env.get_template(page.template)
     return render_template(template, {
         "page": page, "h": view, "t": view.t, "lang": page.lang, "dir": view.dir, "config": job.site.config,
-        "site": job.site, "extra_head": Markup(job.extra_head), **page.ctx})
+        "site": job.site, "extra_head": NO_EXTRA_HEAD,
+        **page.ctx})
 
 
 _GLOBALS: dict[int, tuple[jinja2.Template, dict[str, Any]]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from rich.console import Console
 
-from sitegen.build import LONG_LIVED_GC, BuildOptions
+from sitegen.build import LONG_LIVED_GC, BuildOptions, search_wanted
 from sitegen.errors import SiteError
 from sitegen.report import count, error_console, print_problems
 from sitegen.serve.incremental import Outcome, SiteState
@@ -61,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
     out = scratch / "site"
     out.mkdir()
-    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
-                           extra_head=livereload_snippet() if args.watch else "")
+    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search)
     gc.set_threshold(*LONG_LIVED_GC)  # the server holds the site's model for its whole life (build.py)
     state = SiteState(site_dir, out, options)
     indexer = SearchIndexer(out, console)
@@ -80,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             events.publish("problem", _problems(first.errors, site_dir))
         server.out = out.resolve()
         server.base_path = state.model.site.config.base_path if state.model else "/"
-        server.extra_head = options.extra_head
+        server.extra_head = livereload_snippet() if args.watch else ""
         if first.ok and _search_on(state, options):
             indexer.request()
         # every thread runs before the address is printed: that line tells users (and tests) the server is
@@ -92,8 +91,8 @@ def run(args: argparse.Namespace) -> int:
                                             args=(state, batcher, events, indexer, server, console)))
         for worker in workers:
             worker.start()
-        host, port = server.server_address[:2]
-        shown_host = f"[{host}]" if ":" in str(host) else host
+        host, port = str(server.server_address[0]), server.server_address[1]
+        shown_host = f"[{host}]" if ":" in host else host
         print(f"serving {site_dir.name} at http://{shown_host}:{port}{server.base_path}"
               + (" (watching for changes)" if args.watch else "") + " — press Ctrl-C to stop", flush=True)
         if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -161,7 +160,7 @@ def _problems(errors: tuple[SiteError, ...], site_dir: Path) -> list[dict[str, A
 
 
 def _search_on(state: SiteState, options: BuildOptions) -> bool:
-    return options.search and state.model is not None and state.model.site.config.search
+    return state.model is not None and search_wanted(state.model.site.config, options)
 
 
 def _report(outcome: Outcome, site_dir: Path, console: Console,

@@ -12,23 +12,19 @@ import dataclasses
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 
-from sitegen import cache
-from sitegen.build import BuildOptions, Model, load_model
+from sitegen import build, cache
+from sitegen.build import BuildOptions, Model
 from sitegen.errors import SiteError, SiteErrors
-from sitegen.model import Article, Config
+from sitegen.model import Article, Config, Lang, Slug
 from sitegen.pages import Page
 from sitegen.read import ReadResult, content_files, read_content, read_file
-from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
-                            warm_partials)
 from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
-from sitegen.urls import output_file
-from sitegen.write import copy_static
 
 _Stamp = cache.Stamp   # size, mtime, inode
 
@@ -55,15 +51,15 @@ class _Index:
     (scanning 55k pages per save took ~200 ms on a 10k-article site)."""
 
     model_id: int
-    by_path: dict[Path, tuple[str, str]]          # source file -> article key
-    owners: dict[tuple[str, str], list[int]]      # article key -> pages holding that Article (page, .bib, .ris)
+    by_path: dict[Path, tuple[Slug, Lang]]        # source file -> article key
+    owners: dict[tuple[Slug, Lang], list[int]]    # article key -> pages holding that Article (page, .bib, .ris)
     readers: dict[str, list[int]]                 # slug -> pages that show its body
 
 
 def _make_index(model: Model, deps: TemplateDeps) -> _Index:
     by_path = {a.source_path: a.key for a in model.site.articles.values()}
     by_id = {id(a): a.key for a in model.site.articles.values()}
-    owners: dict[tuple[str, str], list[int]] = {}
+    owners: dict[tuple[Slug, Lang], list[int]] = {}
     readers: dict[str, list[int]] = {}
     for i, page in enumerate(model.pages):
         for value in page.ctx.values():
@@ -73,7 +69,7 @@ def _make_index(model: Model, deps: TemplateDeps) -> _Index:
         if page.template in deps.reads_body:
             for slug in page.slugs:
                 readers.setdefault(slug, []).append(i)
-    return _Index(id(model), by_path, owners, readers)  # type: ignore[arg-type]
+    return _Index(id(model), by_path, owners, readers)
 
 
 @dataclass
@@ -105,7 +101,7 @@ class SiteState:
 
     # reading, with a cache -------------------------------------------------------------------
     def _read(self, site_dir: Path, config: Config) -> list[ReadResult]:
-        key = (tuple(config.languages), config.allow_html, self.options.search and config.search)
+        key = (tuple(config.languages), config.allow_html, build.search_wanted(config, self.options))
         if key != self._read_key:
             self._reads.clear()
             self._read_key = key
@@ -151,10 +147,11 @@ class SiteState:
         kinds: set[str] = set()
         for path in changed or ():
             rel = _relative(path, self.site_dir)
-            top = rel.parts[0] if rel and rel.parts else ""
+            parts = rel.parts if rel else ()
+            top = parts[0] if parts else ""
             if top == "templates":
-                if len(rel.parts) > 1:
-                    self.pending.templates.add("/".join(rel.parts[1:]))
+                if len(parts) > 1:
+                    self.pending.templates.add("/".join(parts[1:]))
                 self.env = None
             elif top == "static":
                 self.pending.static = True
@@ -164,9 +161,9 @@ class SiteState:
         return kinds
 
     def _load(self) -> tuple[Model, jinja2.Environment, TemplateDeps]:
-        model = load_model(self.site_dir, self.options, read=self._read)
-        env = self.env or make_environment(self.site_dir)
-        errors = check_templates(env) + check_unique_urls(model.pages)
+        model = build.load_model(self.site_dir, self.options, read=self._read)
+        env = self.env or build.templates(self.site_dir)
+        errors = build.check(model, env)
         if errors:
             raise SiteErrors(errors + model.warnings)
         return model, env, template_deps(env)
@@ -177,7 +174,6 @@ class SiteState:
         self._clear_output()
         outcome = self._render(model, env, model.pages, everything=True, how="full")
         self._sync_static()
-        (self.out / ".nojekyll").write_text("", encoding="utf-8")
         self.pending = _Pending(failed_urls=self.pending.failed_urls)
         self.model, self.env, self.deps = model, env, deps
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
@@ -196,7 +192,7 @@ class SiteState:
                                     self.pending.failed_urls)
             everything = len(pages) == len(model.pages)
         for url in {p.url for p in old.pages} - {p.url for p in model.pages}:
-            _remove_page(self.out, url)
+            build.remove_page(self.out, url)
         self.pending.failed_urls.clear()
         outcome = self._render(model, env, pages, everything, "diff")
         if self.pending.static or self.pending.config:
@@ -229,7 +225,7 @@ class SiteState:
                 return None
             self._reads[path] = (_stamp(path), result)
             key = index.by_path.get(path)
-            article = model.site.articles.get(key) if key else None  # type: ignore[call-overload]
+            article = model.site.articles.get(key) if key else None
             if (doc.body_html, doc.links) == (old.body_html, old.links):
                 continue              # saved without a change (or only the file's time changed)
             if article is not None:   # a draft is not on the site: nothing to redo
@@ -272,12 +268,9 @@ class SiteState:
     # writing ----------------------------------------------------------------------------------
     def _render(self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool,
                 how: str) -> Outcome:
-        search = self.options.search and model.site.config.search
-        job = RenderJob(model.site, model.graph, env, pages, self.out,
-                        make_views(model.site, model.graph, env, search), self.options.extra_head)
-        if len(pages) > len(model.pages) // 2:  # most of the site (a template edit): as `build` does
-            warm_partials(job)
-        errors = render_all(job)
+        # most of the site (a template edit): warm the list entries first, as `build` does
+        errors = build.render_pages(model, env, pages, self.out, self.options,
+                                    warm=len(pages) > len(model.pages) // 2)
         if errors:
             # which page failed is not reported separately: try all of them again next time
             self.pending.failed_urls |= {p.url for p in pages}
@@ -294,16 +287,16 @@ class SiteState:
                 child.unlink()
 
     def _sync_static(self) -> None:
-        """Copy static files as `build` does, and delete the ones removed since (rare: copy them all)."""
+        """Write static files as `build` does, and delete the ones removed since (rare: copy them all)."""
         with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
-            copy_static(self.site_dir, Path(scratch))
+            build.write_static(self.site_dir, Path(scratch))
             now = {p.relative_to(scratch) for p in Path(scratch).rglob("*") if p.is_file()}
             for rel in now:
                 target = self.out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(Path(scratch) / rel, target)
-        page_files = {output_file(self.out, p.url).relative_to(self.out) for p in (self.model.pages if self.model
-                                                                                   else ())}
+        page_files = {build.page_file(self.out, p.url).relative_to(self.out)
+                      for p in (self.model.pages if self.model else ())}
         for rel in self._static - now - page_files:
             (self.out / rel).unlink(missing_ok=True)
         self._static = now
@@ -333,14 +326,3 @@ def _swap_article(page: Page, replaced: dict[int, Article]) -> Page:
         return page
     ctx = {k: replaced.get(id(v), v) for k, v in page.ctx.items()}
     return dataclasses.replace(page, ctx=ctx)
-
-
-def _remove_page(out: Path, url: str) -> None:
-    """A page that no longer exists (deleted article, tag no longer used): its file and empty folders go."""
-    target = output_file(out, url)
-    target.unlink(missing_ok=True)
-    folder = target.parent
-    while folder != out and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
-
