@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -44,6 +45,18 @@ class SiteErrors(Exception):
     def __init__(self, errors: Iterable[SiteError]):
         self.errors = sorted(errors, key=_sort_key)
         super().__init__(f"{len(self.errors)} problem(s) in the site")
+
+
+class InternalError(Exception):
+    """A bug in sitegen itself, not a mistake in the site: shown with a "please report" message, and with
+    the traceback (`trace`, formatted where it happened, possibly in a worker process) under --debug."""
+
+    def __init__(self, message: str, trace: str = ""):
+        super().__init__(message, trace)   # both in args: the exception crosses process boundaries
+        self.message, self.trace = message, trace
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _sort_key(e: SiteError) -> tuple[str, int]:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import jinja2
+import markupsafe
 from markupsafe import Markup, escape
 
 from sitegen import cite, export, i18n, jinja_fast, search, urls
-from sitegen.errors import SiteError
+from sitegen.errors import InternalError, SiteError
 from sitegen.escape import esc
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.markdown import resolve_markers
@@ -20,6 +21,8 @@ from sitegen.pages import Page, tag_languages
 from sitegen.parallel import pmap
 from sitegen.write import write_file
 
+# an exception raised inside these libraries' Python was caused by the template that called them
+TEMPLATE_LIBRARIES = tuple(Path(m.__file__ or "").resolve().parent for m in (jinja2, markupsafe))
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 # partials that View renders from Python, by name: any page may show them (the dev server's
@@ -411,8 +414,11 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
     for page in job.pages[bounds[0] : bounds[1]]:
         try:
             text = render_page(job, page, direct.get(page.template))
-        except Exception as exc:  # a template bug: report where, keep rendering the rest
-            errors.append(_template_error(exc, page))
+        except Exception as exc:  # noqa: BLE001 - sorted out just below: the site's template, or our bug
+            if _raised_by_sitegen(exc):
+                raise InternalError(f"{type(exc).__name__}: {exc} (while rendering {page.url})",
+                                    traceback.format_exc()) from None
+            errors.append(_template_error(exc, page))  # the site's template: report where, render the rest
             continue
         target = urls.output_file(job.out, page.url)
         if target.parent not in made:
@@ -423,6 +429,21 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
             made.add(target.parent)
         write_file(target, text)
     return errors
+
+
+def _raised_by_sitegen(exc: Exception) -> bool:
+    """Whether the exception comes from sitegen's Python rather than from a template.
+
+    A template's mistake surfaces as a Jinja error, or is raised in the template's own frame or in Jinja's
+    filters and tests it called; raised anywhere else (a helper of ours, or what it called) it is a bug of
+    ours, whatever template was being rendered."""
+    if isinstance(exc, jinja2.TemplateError):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return False
+    innermost = Path(frames[-1].filename)
+    return innermost.suffix == ".py" and not any(innermost.resolve().is_relative_to(d) for d in TEMPLATE_LIBRARIES)
 
 
 def _template_error(exc: Exception, page: Page) -> SiteError:

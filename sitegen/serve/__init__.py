@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_wanted
 from sitegen.errors import SiteError
-from sitegen.report import count, error_console, print_problems
+from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
 from sitegen.serve.incremental import Outcome, SiteState
 from sitegen.serve.search import SearchIndexer
 from sitegen.serve.server import Broadcaster, DevServer
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         if args.watch:
             stop_watching = start_watching(site_dir, batcher)
             workers.append(threading.Thread(target=_rebuild_loop, name="rebuild", daemon=True,
-                                            args=(state, batcher, events, indexer, server, console)))
+                                            args=(state, batcher, events, indexer, server, console,
+                                                  getattr(args, "debug", False))))
         for worker in workers:
             worker.start()
         host, port = str(server.server_address[0]), server.server_address[1]
@@ -125,7 +127,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, indexer: SearchIndexer,
-                  server: DevServer, console: Console) -> None:
+                  server: DevServer, console: Console, debug: bool) -> None:
     last_warnings: tuple[SiteError, ...] = tuple(state.model.warnings) if state.model else ()
     while (batch := batcher.wait()) is not None:
         announced: set[str] = set()
@@ -135,7 +137,13 @@ def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, index
             events.publish("reload", {"all": False, "urls": [base + u for u in urls]})
             announced.update(urls)
 
-        outcome = state.rebuild(batch, early)
+        try:
+            outcome = state.rebuild(batch, early)
+        except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server: the last pages stay
+            console.print(escape(internal_error(exc, debug)))
+            events.publish("problem", [{"file": "sitegen", "line": None, "message": f"internal error: {exc}",
+                                        "hint": PLEASE_REPORT}])
+            continue
         _report(outcome, state.site_dir, console, last_warnings)
         if outcome.ok:
             last_warnings = outcome.warnings
