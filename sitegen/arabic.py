@@ -24,6 +24,8 @@ INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\u00
 # tatweel (`بـ«`, `لـ"الصباح"`) has no letter right after the separator, so it is not joined.
 OBFUSCATION = re.compile(
     f"(?<={ARABIC_LETTER})(?:{TATWEEL}+[ .\\-_*·•]{{1,3}}{TATWEEL}*|[ .\\-_*·•]{{1,3}}{TATWEEL}+)(?={ARABIC_LETTER})")
+# any letter of the Arabic script (base, supplement, extended, presentation forms): which way text runs
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and Quranic annotation marks
 TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 # Arabic presentation forms (text copied from PDFs): back to the base letters

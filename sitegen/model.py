@@ -42,6 +42,10 @@ class Config:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
 
+    def site_title(self, lang: str) -> str:
+        """The site's title in `lang`, else in its first language."""
+        return self.title.get(lang) or next(iter(self.title.values()), "")
+
 
 @dataclass(frozen=True)
 class LinkRef:
@@ -148,6 +152,10 @@ class Tag:
     id: TagId
     labels: dict[str, str]       # lang -> label
     registered: bool
+
+    def label(self, lang: str) -> str:
+        """The label in `lang`, else the first one given, else the id."""
+        return self.labels.get(lang) or next(iter(self.labels.values()), self.id)
 
 
 @dataclass(frozen=True)
