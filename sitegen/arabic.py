@@ -27,7 +27,10 @@ OBFUSCATION = re.compile(
 # any letter of the Arabic script (base, supplement, extended, presentation forms): which way text runs
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and Quranic annotation marks
-TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_TASHKEEL = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+TASHKEEL = re.compile(f"[{_TASHKEEL}]")
+# what a URL, a slug or a label match ignores: tashkeel and tatweel (they make two spellings of a name differ)
+MARKS = re.compile(f"[{_TASHKEEL}{TATWEEL}]")
 # Arabic presentation forms (text copied from PDFs): back to the base letters
 PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 LETTERS: dict[str, str] = {
@@ -56,3 +59,9 @@ def normalize(text: str) -> str:
         return text
     text = OBFUSCATION.sub("", text)
     return text.replace(TATWEEL, "")
+
+
+def fold(text: str) -> str:
+    """The key for matching labels and names typed in different ways: case, spacing and the hamza forms
+    of alef (`أ إ آ` → `ا`) ignored. Registries (data.py), validation and the importer all match with it."""
+    return " ".join(text.casefold().replace("إ", "ا").replace("أ", "ا").replace("آ", "ا").split())

@@ -77,17 +77,19 @@ def search_wanted(config: Config, options: BuildOptions) -> bool:
 
 
 def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
-               read: Callable[[Path, Config], list[ReadResult]] | None = None) -> Model:
+               read: Callable[[Path, Config], list[ReadResult]] | None = None,
+               writes: cache.Writes | None = None) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
-    `read` lets the dev server reuse the files it parsed before (only changed files are read again)."""
+    `read` lets the dev server reuse the files it parsed before (only changed files are read again);
+    with `writes`, the parse cache is written in the background: the caller waits for it."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
     results = read(site_dir, config) if read else read_content(
-        site_dir, config, use_cache=options.cache, search=search_wanted(config, options))
+        site_dir, config, use_cache=options.cache, search=search_wanted(config, options), writes=writes)
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
@@ -166,21 +168,22 @@ def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
           progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
+    writes = cache.Writes()
     try:
         with long_lived_heap():
-            return _build(site_dir, out, options, progress, report)
+            return _build(site_dir, out, options, progress, report, writes)
     finally:
-        cache.wait()  # the parse cache, written in the background while the build went on
+        writes.wait()  # the parse cache, written in the background while the build went on
 
 
 def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,
-           report: BuildReport) -> BuildReport:
+           report: BuildReport, writes: cache.Writes) -> BuildReport:
     # Up to the page plan nearly every object made lives until the end: the collector would only rescan
     # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
     # shared with the forked render workers (no copy-on-write by the collector).
     gc.disable()
     try:
-        model = load_model(site_dir, options, report.timings)
+        model = load_model(site_dir, options, report.timings, writes=writes)
         env = templates(site_dir)
         errors = check(model, env)
     finally:

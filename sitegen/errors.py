@@ -87,10 +87,6 @@ class Problems:
         self.error_count += sum(1 for e in added if e.severity == "error")
 
     @property
-    def errors(self) -> list[SiteError]:
-        return [e for e in self.items if e.severity == "error"]
-
-    @property
     def warnings(self) -> list[SiteError]:
         return [e for e in self.items if e.severity == "warning"]
 

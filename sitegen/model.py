@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NewType
@@ -11,6 +12,8 @@ Slug = NewType("Slug", str)          # an article's id: lowercase ASCII, digits,
 Lang = NewType("Lang", str)          # a language code from site.yaml: "ar", "en"
 URLPath = NewType("URLPath", str)    # a site-relative URL path without base: "/en/articles/x/"
 TagId = NewType("TagId", str)
+# what a Slug may be: the name of a folder in every URL of the article (read, validate and the importer)
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi", "dv"})
 

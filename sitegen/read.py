@@ -16,7 +16,6 @@ from sitegen.search import body_words
 from sitegen.yamlio import YamlProblem, load
 
 FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -54,16 +53,20 @@ def _scan(folder: Path, found: list[Path]) -> None:
 
 
 def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None,
-                 use_cache: bool = False, search: bool = False) -> list[ReadResult]:
+                 use_cache: bool = False, search: bool = False, writes: cache.Writes | None = None
+                 ) -> list[ReadResult]:
     """Read and parse every content file (on all cores for large sites).
 
-    With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py)."""
+    With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py); with
+    `writes`, the updated cache is written in the background and the caller waits for it."""
     files = content_files(site_dir) if paths is None else paths
     job = _ReadJob(tuple(config.languages), config.allow_html, search)
     if not use_cache:
         return pmap(_read_one, job, files, chunksize=64)
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
+    if writes is not None:
+        writes.wait()  # an earlier read's cache, still being written
     cached = cache.load(where, salt)
     seen: dict[str, tuple[cache.Stamp | None, bytes]] = {}
     results: dict[str, ReadResult] = {}
@@ -98,7 +101,8 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
         if digest is not None and key in stamps:
             seen[key] = (stamps[key], digest)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()})
+        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()},
+                   writes)
     return [results[str(p)] for p in files]
 
 

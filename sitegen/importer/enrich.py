@@ -7,17 +7,16 @@ import re
 from typing import Any
 
 from sitegen.importer.draft import Draft
-from sitegen.importer.extract_text import fold
+from sitegen.arabic import MARKS, fold
 from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
 
-_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 _ARABIC_LETTER = "\u0620-\u064a\u0671-\u06d3"
 
 
 def match_key(text: str) -> str:
     """Text folded for matching: case, alef forms, diacritics and tatweel ignored."""
-    return fold(_MARKS.sub("", text))
+    return fold(MARKS.sub("", text))
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

@@ -19,7 +19,8 @@ from htmldate import find_date as htmldate_find
 
 from sitegen.importer.dates import parse_iso_prefix
 from sitegen.importer.draft import Draft, Related, related_line, safe_url
-from sitegen.importer.extract_text import GENERIC_AUTHORS, fold, parse_byline
+from sitegen.arabic import fold
+from sitegen.importer.extract_text import GENERIC_AUTHORS, parse_byline
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import sanitize_markdown
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sitegen.arabic import fold
 from sitegen.importer.dates import find_date, parse_http_date
 from sitegen.importer.draft import Draft, Related, related_line
 from sitegen.importer.repair import repair, repair_line
@@ -44,10 +45,6 @@ _PREFIX_BYLINE = re.compile(
 GENERIC_AUTHORS = {"فريق التحرير", "التحرير", "هيئة التحرير", "المحرر", "editorial team", "editors", "staff",
                    "the editors", "newsroom"}
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-–|]\s+(?P<site>[^-–|]{2,30})$")
-
-
-def fold(text: str) -> str:
-    return " ".join(text.casefold().replace("إ", "ا").replace("أ", "ا").replace("آ", "ا").split())
 
 
 def _is_end(line: str) -> bool:

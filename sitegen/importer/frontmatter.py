@@ -16,7 +16,7 @@ FIELD_ORDER = ("title", "date", "author", "source", "tags", "related", "summary"
 
 
 @dataclass(frozen=True)
-class Article:
+class ArticleFile:
     """Everything written into one `<slug>.<lang>.md`."""
 
     slug: str
@@ -58,7 +58,7 @@ def _comment(text: str) -> str:
     return "# " + " ".join(text.split())
 
 
-def render(article: Article) -> str:
+def render(article: ArticleFile) -> str:
     """The complete file text."""
     fm = yaml.safe_dump(article.meta, allow_unicode=True, sort_keys=False, width=10_000,
                         default_flow_style=False)

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.importer.extract_text import fold
+from sitegen.arabic import fold
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 

@@ -61,13 +61,13 @@ class LinkHelpers(TextHelpers):
 
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
-        def url_for(slug: str, _lang: str) -> str:
+        def url_for(slug: str, _lang: str) -> tuple[str, str]:
             if not slug:  # the base-path marker before a site-absolute link
-                return self._prefix
+                return self._prefix, ""
             version = self.graph.version(Slug(slug), self.lang)
             link = self.href(urls.article_url(self.config, version.lang, slug))
             # a fallback to another language is marked for browsers and screen readers
-            return link if version.lang == self.lang else f'{link}" hreflang="{version.lang}'
+            return link, "" if version.lang == self.lang else f' hreflang="{version.lang}"'
 
         def title_for(slug: str) -> str:
             # the default text of a wikilink is the target's title: in the other language when falling back

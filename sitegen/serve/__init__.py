@@ -20,7 +20,7 @@ from rich.markup import escape
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_wanted
 from sitegen.errors import SiteError
 from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
-from sitegen.serve.incremental import Outcome, SiteState
+from sitegen.serve.incremental import Rebuild, SiteState
 from sitegen.serve.search import SearchIndexer
 from sitegen.serve.server import Broadcaster, DevServer
 from sitegen.serve.watch import Batcher, start_watching
@@ -171,7 +171,7 @@ def _search_on(state: SiteState, options: BuildOptions) -> bool:
     return state.model is not None and search_wanted(state.model.site.config, options)
 
 
-def _report(outcome: Outcome, site_dir: Path, console: Console,
+def _report(outcome: Rebuild, site_dir: Path, console: Console,
             last_warnings: tuple[SiteError, ...] | None) -> None:
     if not outcome.ok:
         print_problems(outcome.errors, site_dir, console)

@@ -30,7 +30,7 @@ _Stamp = cache.Stamp   # size, mtime, inode
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Rebuild:
     """What one rebuild did: the URLs it rewrote (for the browser), or the errors it found."""
 
     urls: tuple[str, ...] = ()
@@ -97,6 +97,7 @@ class SiteState:
         self._read_key: tuple[tuple[str, ...], bool, bool] | None = None
         self._static: set[Path] = set()
         self._index: _Index | None = None
+        self._writes = cache.Writes()   # the parse cache a first read writes in the background
         self.pending = _Pending()
 
     # reading, with a cache -------------------------------------------------------------------
@@ -110,7 +111,7 @@ class SiteState:
         stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
         # the first read of a session may find most files in the build cache (cache.py)
         for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
-                                                    search=key[2])):
+                                                    search=key[2], writes=self._writes)):
             self._reads[path] = (stamps[path], result)
         for gone in self._reads.keys() - set(files):
             del self._reads[gone]
@@ -123,7 +124,7 @@ class SiteState:
 
     # rebuilding -------------------------------------------------------------------------------
     def rebuild(self, changed: set[Path] | None = None,
-                early: Callable[[tuple[str, ...]], None] | None = None) -> Outcome:
+                early: Callable[[tuple[str, ...]], None] | None = None) -> Rebuild:
         """Bring the output up to date with the files on disk; `changed=None` means everything.
 
         `early(urls)` is called as soon as the most wanted pages (an edited article's own) are written."""
@@ -137,10 +138,10 @@ class SiteState:
             else:
                 outcome = self._diff(changed)
         except SiteErrors as exc:
-            outcome = Outcome(errors=tuple(e for e in exc.errors if e.severity == "error"),
+            outcome = Rebuild(errors=tuple(e for e in exc.errors if e.severity == "error"),
                               warnings=tuple(e for e in exc.errors if e.severity == "warning"))
         finally:
-            cache.wait()  # the parse cache a first read writes in the background
+            self._writes.wait()
         return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
 
     def _classify(self, changed: set[Path] | None) -> set[str]:
@@ -168,7 +169,7 @@ class SiteState:
             raise SiteErrors(errors + model.warnings)
         return model, env, template_deps(env)
 
-    def _full(self) -> Outcome:
+    def _full(self) -> Rebuild:
         model, env, deps = self._load()
         self.pending.failed_urls.clear()
         self._clear_output()
@@ -179,7 +180,7 @@ class SiteState:
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
         return outcome
 
-    def _diff(self, changed: set[Path]) -> Outcome:
+    def _diff(self, changed: set[Path]) -> Rebuild:
         assert self.model is not None and self.deps is not None
         old, old_deps = self.model, self.deps
         self.forget(changed)
@@ -203,7 +204,7 @@ class SiteState:
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
         return outcome
 
-    def _body_edit(self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None) -> Outcome | None:
+    def _body_edit(self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None) -> Rebuild | None:
         """Only Markdown bodies changed (front matter and link targets as before): patch the model.
 
         Validation copies `body_html` and `links` from the file unchanged, so replacing those two
@@ -232,7 +233,7 @@ class SiteState:
                 replaced[id(article)] = dataclasses.replace(article, body_html=doc.body_html, links=doc.links,
                                                                 search_words=doc.search_words)
         if not replaced:
-            return Outcome(how="body")
+            return Rebuild(how="body")
         articles, versions = dict(model.site.articles), dict(model.graph.versions)
         pages = list(model.pages)
         needed: set[int] = set()
@@ -267,15 +268,15 @@ class SiteState:
 
     # writing ----------------------------------------------------------------------------------
     def _render(self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool,
-                how: str) -> Outcome:
+                how: str) -> Rebuild:
         # most of the site (a template edit): warm the list entries first, as `build` does
         errors = build.render_pages(model, env, pages, self.out, self.options,
                                     warm=len(pages) > len(model.pages) // 2)
         if errors:
             # which page failed is not reported separately: try all of them again next time
             self.pending.failed_urls |= {p.url for p in pages}
-            return Outcome(errors=tuple(errors), warnings=tuple(model.warnings), how=how)
-        return Outcome(urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything,
+            return Rebuild(errors=tuple(errors), warnings=tuple(model.warnings), how=how)
+        return Rebuild(urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything,
                        how=how)
 
     def _clear_output(self) -> None:

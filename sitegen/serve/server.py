@@ -77,10 +77,6 @@ class Broadcaster:
             for q in self._clients:
                 q.put((event, text))
 
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
     def close(self) -> None:
         self.closed.set()
         with self._lock:
