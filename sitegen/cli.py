@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from sitegen import __version__
 from sitegen.report import internal_error
 
-# name -> module; each module has `configure(parser)` and `run(args) -> int`.
+# name -> module in sitegen/commands/; each has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("sitegen.commands.build", "build the site into public/"),
-    "new": ("sitegen.scaffold", "create a new site that builds at once"),
-    "serve": ("sitegen.serve", "preview the site locally, rebuilding on save"),
-    "import": ("sitegen.importer.command", "turn raw articles (text, HTML, URL) into Markdown"),
+    "new": ("sitegen.commands.new", "create a new site that builds at once"),
+    "serve": ("sitegen.commands.serve", "preview the site locally, rebuilding on save"),
+    "import": ("sitegen.commands.import_", "turn raw articles (text, HTML, URL) into Markdown"),
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 EVENTS_PATH = "/__sitegen/events"
+LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
 KEEPALIVE_SECONDS = 15.0
 
 CONTENT_TYPES = {
@@ -38,6 +39,11 @@ CONTENT_TYPES = {
     ".pf_fragment": "application/octet-stream",
     ".pf_filter": "application/octet-stream",
 }
+
+
+def livereload_snippet() -> str:
+    """The script the server adds to the pages it serves (never written by `build`)."""
+    return "<script>\n" + LIVERELOAD_JS.read_text(encoding="utf-8") + "</script>"
 
 
 def content_type(path: Path) -> str:
