@@ -18,15 +18,13 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import build, cache
+from sitegen import build
 from sitegen.build import BuildOptions, Model
 from sitegen.errors import SiteError, SiteErrors
-from sitegen.model import Article, Config, Lang, Slug
+from sitegen.model import Article, Lang, Slug
 from sitegen.pages import Page
-from sitegen.read import ReadResult, content_files, read_content, read_file
 from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
-
-_Stamp = cache.Stamp   # size, mtime, inode
+from sitegen.serve.reads import ReadCache
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,22 @@ class _Pending:
     config: bool = False
     failed_urls: set[str] = field(default_factory=set)
 
+    def note(self, changed: set[Path] | None, site_dir: Path) -> set[str]:
+        """Record what kind of files changed; returns the kinds (top folders of the site, or site.yaml)."""
+        kinds: set[str] = set()
+        for path in changed or ():
+            rel = _relative(path, site_dir)
+            parts = rel.parts if rel else ()
+            top = parts[0] if parts else ""
+            if top == "templates" and len(parts) > 1:
+                self.templates.add("/".join(parts[1:]))
+            elif top == "static":
+                self.static = True
+            elif top == "site.yaml":
+                self.config = True
+            kinds.add(top)
+        return kinds
+
     def clean(self) -> bool:
         return not (self.templates or self.static or self.config or self.failed_urls)
 
@@ -93,34 +107,14 @@ class SiteState:
         self.model: Model | None = None
         self.env: jinja2.Environment | None = None
         self.deps: TemplateDeps | None = None
-        self._reads: dict[Path, tuple[_Stamp, ReadResult]] = {}
-        self._read_key: tuple[tuple[str, ...], bool, bool] | None = None
+        self.reads = ReadCache(options)
         self._static: set[Path] = set()
         self._index: _Index | None = None
-        self._writes = cache.Writes()   # the parse cache a first read writes in the background
         self.pending = _Pending()
-
-    # reading, with a cache -------------------------------------------------------------------
-    def _read(self, site_dir: Path, config: Config) -> list[ReadResult]:
-        key = (tuple(config.languages), config.allow_html, build.search_wanted(config, self.options))
-        if key != self._read_key:
-            self._reads.clear()
-            self._read_key = key
-        files = content_files(site_dir)
-        stamps = {p: _stamp(p) for p in files}
-        stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
-        # the first read of a session may find most files in the build cache (cache.py)
-        for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
-                                                    search=key[2], writes=self._writes)):
-            self._reads[path] = (stamps[path], result)
-        for gone in self._reads.keys() - set(files):
-            del self._reads[gone]
-        return [self._reads[p][1] for p in files]
 
     def forget(self, paths: set[Path]) -> None:
         """Files the watcher saw change are read again even if size and mtime look the same."""
-        for path in paths:
-            self._reads.pop(path, None)
+        self.reads.forget(paths)
 
     # rebuilding -------------------------------------------------------------------------------
     def rebuild(self, changed: set[Path] | None = None,
@@ -129,7 +123,9 @@ class SiteState:
 
         `early(urls)` is called as soon as the most wanted pages (an edited article's own) are written."""
         started = time.perf_counter()
-        kinds = self._classify(changed)
+        kinds = self.pending.note(changed, self.site_dir)
+        if "templates" in kinds:
+            self.env = None
         try:
             if self.model is None or changed is None:
                 outcome = self._full()
@@ -141,28 +137,11 @@ class SiteState:
             outcome = Rebuild(errors=tuple(e for e in exc.errors if e.severity == "error"),
                               warnings=tuple(e for e in exc.errors if e.severity == "warning"))
         finally:
-            self._writes.wait()
+            self.reads.writes.wait()  # the parse cache a first read writes in the background
         return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
 
-    def _classify(self, changed: set[Path] | None) -> set[str]:
-        kinds: set[str] = set()
-        for path in changed or ():
-            rel = _relative(path, self.site_dir)
-            parts = rel.parts if rel else ()
-            top = parts[0] if parts else ""
-            if top == "templates":
-                if len(parts) > 1:
-                    self.pending.templates.add("/".join(parts[1:]))
-                self.env = None
-            elif top == "static":
-                self.pending.static = True
-            elif top == "site.yaml":
-                self.pending.config = True
-            kinds.add(top)
-        return kinds
-
     def _load(self) -> tuple[Model, jinja2.Environment, TemplateDeps]:
-        model = build.load_model(self.site_dir, self.options, read=self._read)
+        model = build.load_model(self.site_dir, self.options, read=self.reads.read)
         env = self.env or build.templates(self.site_dir)
         errors = build.check(model, env)
         if errors:
@@ -172,9 +151,9 @@ class SiteState:
     def _full(self) -> Rebuild:
         model, env, deps = self._load()
         self.pending.failed_urls.clear()
-        self._clear_output()
+        _clear_output(self.out)
         outcome = self._render(model, env, model.pages, everything=True, how="full")
-        self._sync_static()
+        self._static = _sync_static(self.site_dir, self.out, self._static, self.model)
         self.pending = _Pending(failed_urls=self.pending.failed_urls)
         self.model, self.env, self.deps = model, env, deps
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
@@ -197,7 +176,7 @@ class SiteState:
         self.pending.failed_urls.clear()
         outcome = self._render(model, env, pages, everything, "diff")
         if self.pending.static or self.pending.config:
-            self._sync_static()
+            self._static = _sync_static(self.site_dir, self.out, self._static, self.model)
             outcome = dataclasses.replace(outcome, everything=True)
         self.pending = _Pending(failed_urls=self.pending.failed_urls)
         self.model, self.env, self.deps = model, env, deps
@@ -209,22 +188,21 @@ class SiteState:
 
         Validation copies `body_html` and `links` from the file unchanged, so replacing those two
         fields gives the very Article a full rebuild would make."""
-        assert self.model is not None and self.env is not None and self.deps is not None and self._read_key
+        assert self.model is not None and self.env is not None and self.deps is not None
         model = self.model
         if self._index is None or self._index.model_id != id(model):
             self._index = _make_index(model, self.deps)
         index = self._index
         replaced: dict[int, Article] = {}   # id(old article) -> new
         for path in changed:
-            before = self._cached(path)
+            before = self.reads.cached(path)
             if before is None or not path.is_file():
                 return None
-            result = read_file(path, *self._read_key)
+            result = self.reads.reread(path)
             doc, old = result.doc, before.doc
             if result.errors or doc is None or old is None or (doc.slug, doc.lang, doc.meta, doc.fm_text) != \
                     (old.slug, old.lang, old.meta, old.fm_text) or _targets(doc.links) != _targets(old.links):
                 return None
-            self._reads[path] = (_stamp(path), result)
             key = index.by_path.get(path)
             article = model.site.articles.get(key) if key else None
             if (doc.body_html, doc.links) == (old.body_html, old.links):
@@ -262,10 +240,6 @@ class SiteState:
             return dataclasses.replace(rest, urls=first.urls + rest.urls) if rest.ok else rest
         return self._render(self.model, self.env, todo, False, "body")
 
-    def _cached(self, path: Path) -> ReadResult | None:
-        hit = self._reads.get(path)
-        return hit[1] if hit else None
-
     # writing ----------------------------------------------------------------------------------
     def _render(self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool,
                 how: str) -> Rebuild:
@@ -279,35 +253,6 @@ class SiteState:
         return Rebuild(urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything,
                        how=how)
 
-    def _clear_output(self) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
-        for child in self.out.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-
-    def _sync_static(self) -> None:
-        """Write static files as `build` does, and delete the ones removed since (rare: copy them all)."""
-        with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
-            build.write_static(self.site_dir, Path(scratch))
-            now = {p.relative_to(scratch) for p in Path(scratch).rglob("*") if p.is_file()}
-            for rel in now:
-                target = self.out / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(scratch) / rel, target)
-        page_files = {build.page_file(self.out, p.url).relative_to(self.out)
-                      for p in (self.model.pages if self.model else ())}
-        for rel in self._static - now - page_files:
-            (self.out / rel).unlink(missing_ok=True)
-        self._static = now
-
-
-def _stamp(path: Path) -> _Stamp:
-    try:
-        return cache.stamp(path)
-    except OSError:
-        return (-1, -1, -1)
 
 
 def _relative(path: Path, root: Path) -> Path | None:
@@ -327,3 +272,28 @@ def _swap_article(page: Page, replaced: dict[int, Article]) -> Page:
         return page
     ctx = {k: replaced.get(id(v), v) for k, v in page.ctx.items()}
     return dataclasses.replace(page, ctx=ctx)
+
+
+def _clear_output(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for child in out.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def _sync_static(site_dir: Path, out: Path, before: set[Path], model: Model | None) -> set[Path]:
+    """Write static files as `build` does, and delete the ones removed since (rare: copy them all);
+    returns the static files now in `out`."""
+    with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
+        build.write_static(site_dir, Path(scratch))
+        now = {p.relative_to(scratch) for p in Path(scratch).rglob("*") if p.is_file()}
+        for rel in now:
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(scratch) / rel, target)
+    page_files = {build.page_file(out, p.url).relative_to(out) for p in (model.pages if model else ())}
+    for rel in before - now - page_files:
+        (out / rel).unlink(missing_ok=True)
+    return now
