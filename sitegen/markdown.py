@@ -142,11 +142,11 @@ def render_body_checked(text: str, line_offset: int, allow_html: bool = False
                         ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
     """Render a Markdown body: HTML with link markers, the internal links (file lines), and the images on
     other hosts (file line, URL) that were turned into links."""
-    env: dict = {}
+    env: dict[str, Any] = {}
     html = make_markdown(allow_html).render(text, env)
     hotlinked = tuple(((line + line_offset) if line else None, src) for line, src in env.get("hotlinked", []))
     refs = tuple(
-        LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)  # type: ignore[arg-type]
+        LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)
         for slug, lang, frag, line in env.get("links", [])
     )
     return html, refs, hotlinked

@@ -13,7 +13,7 @@ from sitegen.markdown import render_body_checked
 from sitegen.model import Config, Lang, Slug, SourceDoc
 from sitegen.parallel import pmap
 from sitegen.search import body_words
-from sitegen.yamlio import YamlProblem, load
+from sitegen.yamlio import load
 
 FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
 FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -68,7 +68,7 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
     if writes is not None:
         writes.wait()  # an earlier read's cache, still being written
     cached = cache.load(where, salt)
-    seen: dict[str, tuple[cache.Stamp | None, bytes]] = {}
+    seen: dict[str, tuple[cache.Stamp, bytes]] = {}
     results: dict[str, ReadResult] = {}
     misses: list[Path] = []
     stamps: dict[str, cache.Stamp] = {}
@@ -95,13 +95,13 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
         stamps[key] = stamp
         misses.append(path)
     # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
-    for path, (digest, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64)):
+    for path, (hashed, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64), strict=True):
         key = str(path)
         results[key] = result
-        if digest is not None and key in stamps:
-            seen[key] = (stamps[key], digest)
+        if hashed is not None and key in stamps:
+            seen[key] = (stamps[key], hashed)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()},
+        cache.save(where, salt, {k: (cache.settled(st), dg, results[k]) for k, (st, dg) in seen.items()},
                    writes)
     return [results[str(p)] for p in files]
 
@@ -188,12 +188,11 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, 
             "add a line with just '---' after the last front-matter line, before the article text"))
         return ReadResult(None, tuple(errors))
     fm_text = "\n".join(lines[1:close])
-    try:
-        meta = load(fm_text) if fm_text.strip() else {}
-    except YamlProblem as exc:
+    meta, problem = load(fm_text) if fm_text.strip() else ({}, None)
+    if problem is not None:
         # a problem found at the end of the text (an unclosed bracket) is shown on the last line
-        line = min(exc.line, close - 1) + 1 if exc.line else 1
-        errors.append(SiteError(path, line, exc.message, exc.hint))
+        line = min(problem.line, close - 1) + 1 if problem.line else 1
+        errors.append(SiteError(path, line, problem.message, problem.hint))
         return ReadResult(None, tuple(errors))
     if meta is None:
         meta = {}
