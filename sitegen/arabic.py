@@ -25,8 +25,13 @@ INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u061c\u00
 # tatweel (`بـ«`, `لـ"الصباح"`) has no letter right after the separator, so it is not joined.
 OBFUSCATION = re.compile(
     f"(?<={ARABIC_LETTER})(?:{TATWEEL}+[ .\\-_*·•]{{1,3}}{TATWEEL}*|[ .\\-_*·•]{{1,3}}{TATWEEL}+)(?={ARABIC_LETTER})")
+# any letter of the Arabic script (base, supplement, extended, presentation forms): which way text runs
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # tashkeel (harakat, tanwin, shadda, sukun, superscript alef) and Quranic annotation marks
-TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_TASHKEEL = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+TASHKEEL = re.compile(f"[{_TASHKEEL}]")
+# what a URL, a slug or a label match ignores: tashkeel and tatweel (they make two spellings of a name differ)
+MARKS = re.compile(f"[{_TASHKEEL}{TATWEEL}]")
 # Arabic presentation forms (text copied from PDFs): back to the base letters
 PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 LETTERS: dict[str, str] = {
@@ -93,9 +98,10 @@ def repair(text: str) -> str:
     return _LEADING_TATWEEL.sub("", text)
 
 
-def match_key(text: str) -> str:
-    """Text folded for matching names, labels and titles typed different ways: `normalize`, then case
-    and runs of spaces ignored."""
+def fold(text: str) -> str:
+    """The key for matching labels, names and titles typed in different ways: `normalize` (hamza forms,
+    ى/ي, ة/ه, marks, tatweel), then case and runs of spaces ignored. Registries (data.py), validation and
+    the importer all match with it."""
     return " ".join(normalize(text).casefold().split())
 
 
@@ -112,4 +118,4 @@ def title_key(title: str) -> str:
     `normalize`d, case-folded, with punctuation, quotes and symbols taken as spaces.
 
     Not mirrored in search.js: the reader's query never goes through it."""
-    return " ".join(_punctuation().sub(" ", match_key(title)).split())
+    return " ".join(_punctuation().sub(" ", fold(title)).split())

@@ -1,16 +1,20 @@
 """The pipeline, in order: config → read → validate → graph → pages → render → write → search.
 
-This is the only module that calls the stages one after another.
+This is the only module that calls the stages. It exposes the steps — load the model, check it, render a
+set of pages into a folder, finish (static files, search) — and `build()` composes them; the dev server
+(serve/incremental.py) composes the same steps for the pages an edit touched.
 """
 
 from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+
+import jinja2
 
 from sitegen import cache
 from sitegen.config import load_config
@@ -20,12 +24,19 @@ from sitegen.graph import Graph, link
 from sitegen.model import Config, Site
 from sitegen.pages import Page, plan_pages
 from sitegen.read import ReadResult, read_content
-from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
-                            warm_partials)
+from sitegen.render import (
+    RenderJob,
+    check_templates,
+    check_unique_urls,
+    make_environment,
+    make_views,
+    render_all,
+    warm_partials,
+)
 from sitegen.search import index_search
+from sitegen.urls import output_file
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
-
 
 ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
 # collector thresholds for a process holding a site model: young collections every 20k allocations
@@ -39,8 +50,7 @@ class BuildOptions:
     drafts: bool = False
     search: bool = True
     cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
-    extra_head: str = ""       # the dev server's live-reload snippet; empty for `build`
-    jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render.py)
+    jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render/environment.py)
 
 
 @dataclass
@@ -62,25 +72,32 @@ class Model:
     warnings: list[SiteError]
 
 
+def search_wanted(config: Config, options: BuildOptions) -> bool:
+    """The one place that decides whether the search index (and its hidden word regions) is made."""
+    return options.search and config.search
+
+
 def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
-               read: Callable[[Path, Config], list[ReadResult]] | None = None) -> Model:
+               read: Callable[[Path, Config], list[ReadResult]] | None = None,
+               writes: cache.Writes | None = None) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
-    `read` lets the dev server reuse the files it parsed before (only changed files are read again)."""
+    `read` lets the dev server reuse the files it parsed before (only changed files are read again);
+    with `writes`, the parse cache is written in the background: the caller waits for it."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
     results = read(site_dir, config) if read else read_content(
-        site_dir, config, use_cache=options.cache, search=options.search and config.search)
+        site_dir, config, use_cache=options.cache, search=search_wanted(config, options), writes=writes)
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
     clock("read")
     registries = load_registries(config, problems)
     site = validate(docs, config, registries, problems, drafts=options.drafts)
-    if not docs and not any(e.severity == "error" for e in problems.items):
+    if not docs and not problems.error_count:
         problems.warning(site_dir / "content" / "articles", None, "no articles found",
                          "add Markdown files named <slug>.<lang>.md under content/articles/")
     clock("validate")
@@ -92,28 +109,84 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     return Model(site, graph, pages, problems.warnings)
 
 
+def templates(site_dir: Path, jinja_fast_code: bool = True) -> jinja2.Environment:
+    """The site's templates over the theme's."""
+    return make_environment(site_dir, jinja_fast_code)
+
+
+def check(model: Model, env: jinja2.Environment) -> list[SiteError]:
+    """What can be known wrong before rendering: template syntax, two pages on one URL."""
+    return check_templates(env) + check_unique_urls(model.pages)
+
+
+def render_pages(model: Model, env: jinja2.Environment, pages: Sequence[Page], out: Path, options: BuildOptions,
+                 warm: bool = True, freeze: bool = False, timings: dict[str, float] | None = None) -> list[SiteError]:
+    """Render `pages` of `model` into `out`; returns the template errors (file, line) of the site's templates.
+
+    `warm` renders every list entry first, on all cores: worth it when most of the site is rendered.
+    `freeze` keeps those entries out of the collector's sight (shared with the forked workers): only for a
+    process that ends with the build; the dev server would never free them."""
+    clock = _Clock({} if timings is None else timings)
+    job = RenderJob(model.site, model.graph, env, pages, out,
+                    make_views(model.site, model.graph, env, search_wanted(model.site.config, options)))
+    if warm:
+        warm_partials(job)
+        if freeze:
+            gc.freeze()
+        clock("lists")
+    errors = render_all(job)
+    clock("render")
+    return errors
+
+
+def write_static(site_dir: Path, out: Path) -> None:
+    """Theme and site static files, and `.nojekyll` (GitHub Pages must serve folders starting with _)."""
+    copy_static(site_dir, out)
+    (out / ".nojekyll").write_text("", encoding="utf-8")
+
+
+def index(out: Path) -> list[SiteError]:
+    """The Pagefind index of the article pages in `out`."""
+    return index_search(out, ARTICLE_GLOB)
+
+
+def page_file(out: Path, url: str) -> Path:
+    """The file a page URL is written to under `out`."""
+    return output_file(out, url)
+
+
+def remove_page(out: Path, url: str) -> None:
+    """A page that no longer exists (deleted article, tag no longer used): its file and empty folders go."""
+    target = page_file(out, url)
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
 def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
           progress: Callable[[str], None] | None = None) -> BuildReport:
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
+    writes = cache.Writes()
     try:
-        with _long_lived_heap():
-            return _build(site_dir, out, options, progress, report)
+        with long_lived_heap():
+            return _build(site_dir, out, options, progress, report, writes)
     finally:
-        cache.wait()  # the parse cache, written in the background while the build went on
+        writes.wait()  # the parse cache, written in the background while the build went on
 
 
 def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,
-           report: BuildReport) -> BuildReport:
+           report: BuildReport, writes: cache.Writes) -> BuildReport:
     # Up to the page plan nearly every object made lives until the end: the collector would only rescan
     # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
     # shared with the forked render workers (no copy-on-write by the collector).
     gc.disable()
     try:
-        model = load_model(site_dir, options, report.timings)
-        clock = _Clock(report.timings)
-        env = make_environment(site_dir, options.jinja_fast_code)
-        errors = check_templates(env) + check_unique_urls(model.pages)
+        model = load_model(site_dir, options, report.timings, writes=writes)
+        env = templates(site_dir, options.jinja_fast_code)
+        errors = check(model, env)
     finally:
         gc.freeze()
         gc.enable()
@@ -123,22 +196,17 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
     with staged_output(out) as stage:
         if progress:
             progress(f"rendering {len(model.pages)} pages")
-        search = options.search and model.site.config.search
-        job = RenderJob(model.site, model.graph, env, model.pages, stage,
-                        make_views(model.site, model.graph, env, search), options.extra_head)
-        warm_partials(job)
-        gc.freeze()  # again: the entries just made stay shared with the render workers too
-        clock("lists")
-        errors = render_all(job)
+        errors = render_pages(model, env, model.pages, stage, options, freeze=True,
+                              timings=report.timings)
         if errors:
             raise SiteErrors(errors + model.warnings)
-        copy_static(site_dir, stage)
-        (stage / ".nojekyll").write_text("", encoding="utf-8")
+        clock = _Clock(report.timings)
+        write_static(site_dir, stage)
         clock("render")
-        if search:
+        if search_wanted(model.site.config, options):
             if progress:
                 progress("indexing for search")
-            errors = index_search(stage, ARTICLE_GLOB)
+            errors = index(stage)
             if errors:
                 raise SiteErrors(errors)
             clock("search")
@@ -149,7 +217,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
 
 
 @contextmanager
-def _long_lived_heap() -> Iterator[None]:
+def long_lived_heap() -> Iterator[None]:
     """A build holds tens of thousands of long-lived objects; with CPython's default thresholds the
     collector rescans them all every few thousand allocations (measured: up to a third of a 10k build)."""
     old = gc.get_threshold()

@@ -90,7 +90,6 @@ def load(path: Path | None, expected_salt: str) -> dict[str, tuple[Stamp | None,
     """The cached entries {path: (stamp, digest, result)}; empty when missing, stale or unreadable."""
     if path is None:
         return {}
-    wait()  # this process's own last write, if still going on
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of new objects, none of them garbage: 20 % of the load otherwise
     try:
@@ -106,15 +105,35 @@ def load(path: Path | None, expected_salt: str) -> dict[str, tuple[Stamp | None,
     return entries if stored_salt == expected_salt and isinstance(entries, dict) else {}
 
 
-def save(path: Path | None, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]]) -> None:
+class Writes:
+    """Cache files still being written by child processes. A build owns one: it waits for them at its end,
+    and a read of the cache waits for them first (the dev server reads again in the same process)."""
+
+    def __init__(self) -> None:
+        self._pids: list[int] = []
+
+    def add(self, pid: int) -> None:
+        self._pids.append(pid)
+
+    def wait(self) -> None:
+        while self._pids:
+            pid = self._pids.pop()
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # already reaped (e.g. by a SIGCHLD handler)
+                pass
+
+
+def save(path: Path | None, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]],
+         writes: Writes | None = None) -> None:
     """Write the cache atomically; a failure (read-only home, full disk) only costs the next build time.
 
-    Where processes can fork, a child writes it (~1 s for a 10k-article site) while the build goes on
-    with its single-core stages; `wait()` (called at the end of a build) makes sure it is written."""
+    Where processes can fork and the caller keeps `writes`, a child writes it (~1 s for a 10k-article site)
+    while the build goes on with its single-core stages; `writes.wait()` makes sure it is written."""
     if path is None:
         return
-    wait()
-    if BACKGROUND:
+    if writes is not None and BACKGROUND:
+        writes.wait()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's work is checked by the cache tests
             code = 1
@@ -123,23 +142,12 @@ def save(path: Path | None, the_salt: str, entries: dict[str, tuple[Stamp | None
                 code = 0
             finally:
                 os._exit(code)  # never run the parent's clean-up (atexit, temp folders) in the child
-        _writers.append(pid)
+        writes.add(pid)
         return
     _write(path, the_salt, entries)
 
 
-_writers: list[int] = []
 BACKGROUND = hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork with threads running is unsafe
-
-
-def wait() -> None:
-    """Wait for the cache writes still going on in child processes."""
-    while _writers:
-        pid = _writers.pop()
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:  # already reaped (e.g. by a SIGCHLD handler)
-            pass
 
 
 def _write(path: Path, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]]) -> None:

@@ -10,21 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from sitegen import i18n, urls
+from sitegen.bidi import isolate
 from sitegen.escape import esc
-from sitegen.model import Article, Source, direction
+from sitegen.graph import Graph
+from sitegen.model import Article, Config, Site, Source
 
-if TYPE_CHECKING:  # the View is the template's helper object; cite only reads from it
-    from sitegen.render import View
-
-ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-LATIN_SCRIPT = re.compile("[A-Za-z\u00c0-\u024f]")
 CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
 BIBTEX_LANGS = {"ar": "arabic", "en": "english", "fr": "french", "fa": "persian", "tr": "turkish", "ku": "kurdish"}
 
@@ -60,8 +58,9 @@ class Citation:
         return f"{self.slug}-{self.lang}"
 
 
-def citation(view: View, article: Article) -> Citation:
-    config, graph, lang = view.config, view.graph, article.lang
+def citation(site: Site, graph: Graph, article: Article) -> Citation:
+    """Computed from the article and the site alone: the same in every page language."""
+    config, lang = site.config, article.lang
     versions = graph.versions.get(article.slug, {})
 
     def version_url(other: str) -> str:
@@ -72,41 +71,17 @@ def citation(view: View, article: Article) -> Citation:
         original = Version(article.translated_from, version_url(article.translated_from))
     translations = tuple(Version(other, version_url(other)) for other, a in versions.items()
                          if other != lang and a.translated_from == lang)
-    tags = view.site.tags
     return Citation(
         slug=article.slug, lang=lang, title=article.title,
-        authors=tuple(view.site.authors[a].name(lang) for a in article.authors),
+        authors=tuple(site.authors[a].name(lang) for a in article.authors),
         author_urls=tuple(urls.absolute(config, urls.section_url(config, lang, "authors", a))
                           for a in article.authors),
-        date=article.date, url=version_url(lang), site=view.site_title(lang),
+        date=article.date, url=version_url(lang), site=config.site_title(lang),
         home=urls.absolute(config, urls.home_url(config, lang)), summary=article.summary,
-        keywords=tuple(tags[t].labels.get(lang) or next(iter(tags[t].labels.values()), t) for t in article.tags),
+        keywords=tuple(site.tags[t].label(lang) for t in article.tags),
         source=article.source, translated_from=original, translations=translations,
         translator=article.translator,
     )
-
-
-# --- mixed-language fragments -------------------------------------------------------------------
-
-def script_lang(text: str, languages: tuple[str, ...]) -> str | None:
-    """The site language whose script `text` is written in (Arabic or Latin letters only), or None."""
-    arabic, latin = bool(ARABIC_SCRIPT.search(text)), bool(LATIN_SCRIPT.search(text))
-    if arabic == latin:
-        return None
-    want = "rtl" if arabic else "ltr"
-    return next((lang for lang in languages if direction(lang) == want), "ar" if arabic else "en")
-
-
-def fragment(text: str, page_lang: str, languages: tuple[str, ...]) -> Markup:
-    """`text` isolated for bidi; marked with its language when its script runs the other way."""
-    return Markup(_fragment(text, page_lang, languages))
-
-
-def _fragment(text: str, page_lang: str, languages: tuple[str, ...]) -> str:
-    lang = script_lang(text, languages)
-    if lang and direction(lang) != direction(page_lang):
-        return f'<bdi lang="{lang}" dir="{direction(lang)}">{esc(text)}</bdi>'
-    return f"<bdi>{esc(text)}</bdi>"
 
 
 def _url(url: str) -> str:
@@ -126,20 +101,23 @@ def _join(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def text_html(view: View, c: Citation) -> Markup:
+def text_html(c: Citation, lang: str, languages: tuple[str, ...], t: Mapping[str, str],
+              day: Callable[[dt.date], str]) -> Markup:
     """Chicago-like: Author. “Title.” Site, date. [Translation.] [Original source.] URL.
 
-    Built as plain strings (every piece of text escaped on the way in): Markup arithmetic cost a fifth
-    of an article page here."""
-    lang, langs, t = view.lang, view.config.languages, view.t
-    frag = lambda s: _fragment(s, lang, langs)  # noqa: E731
+    `lang` is the page's language, `t` its interface strings and `day` its date format. Built as plain
+    strings (every piece of text escaped on the way in): Markup arithmetic cost a fifth of an article page
+    here."""
+    def frag(text: str) -> str:
+        return isolate(text, lang, languages)
+
     comma, (q_open, q_close) = ("، ", ("«", "»")) if lang == "ar" else (", ", ("“", "”"))
     parts: list[str] = []
     if c.authors:
         parts.append(_join([frag(a) for a in c.authors], lang) + ("،" if lang == "ar" else "."))
     title = f'<cite>{q_open}{frag(c.title)}{"" if lang == "ar" else "."}{q_close}</cite>'
     parts.append(title + (comma if lang == "ar" else " ") + frag(c.site) + comma
-                 + f'<time datetime="{c.date.isoformat()}">{esc(view.date(c.date))}</time>.')
+                 + f'<time datetime="{c.date.isoformat()}">{esc(day(c.date))}</time>.')
     if c.translated_from:
         from_name = i18n.language_name(c.translated_from.lang, lang)
         line = t["cite_translated_by" if c.translator else "cite_translated"]
@@ -278,17 +256,18 @@ def script_json(data: Any) -> Markup:
     return Markup(text)
 
 
-def og_locale(view: View, lang: str) -> str:
+def og_locale(config: Config, lang: str) -> str:
     """Open Graph wants ll_TT: the date locale (ar_SY) when it has a territory, else the bare code."""
-    locale = view.config.date_locale.get(lang, lang)
+    locale = config.date_locale.get(lang, lang)
     return locale if "_" in locale else lang
 
 
-def head_html(view: View, c: Citation, page_url: str, alternates: tuple[tuple[str, str], ...]) -> Markup:
+def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tuple[str, str], ...]) -> Markup:
     """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph, links to
     the .bib/.ris files and JSON-LD. Written here rather than in a template: ~30 tags on every article
     page cost a third of its rendering as template expressions. Every value is escaped."""
     e = esc
+    prefix = config.base_path.rstrip("/")
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
@@ -304,16 +283,16 @@ def head_html(view: View, c: Citation, page_url: str, alternates: tuple[tuple[st
               f'<meta property="og:title" content="{e(c.title)}">',
               f'<meta property="og:url" content="{e(c.url)}">',
               f'<meta property="og:site_name" content="{e(c.site)}">',
-              f'<meta property="og:locale" content="{e(og_locale(view, c.lang))}">']
-    lines += [f'<meta property="og:locale:alternate" content="{e(og_locale(view, other))}">'
+              f'<meta property="og:locale" content="{e(og_locale(config, c.lang))}">']
+    lines += [f'<meta property="og:locale:alternate" content="{e(og_locale(config, other))}">'
               for other, _ in alternates if other != c.lang]
     if c.summary:
         lines.append(f'<meta property="og:description" content="{e(c.summary)}">')
     lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
     lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
-    lines += [f'<link rel="alternate" type="application/x-bibtex" href="{e(view.href(page_url + "cite.bib"))}" '
-              'title="BibTeX">',
-              f'<link rel="alternate" type="application/x-research-info-systems" '
-              f'href="{e(view.href(page_url + "cite.ris"))}" title="RIS">',
+    lines += [(f'<link rel="alternate" type="application/x-bibtex" href="{e(prefix + page_url + "cite.bib")}" '
+               'title="BibTeX">'),
+              ('<link rel="alternate" type="application/x-research-info-systems" '
+               f'href="{e(prefix + page_url + "cite.ris")}" title="RIS">'),
               '<script type="application/ld+json">', str(script_json(json_ld(c))), "</script>"]
     return Markup("\n".join(lines) + "\n")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-import traceback
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from sitegen import __version__
+from sitegen.report import internal_error
 
-# name -> module; each module has `configure(parser)` and `run(args) -> int`.
+# name -> module in sitegen/commands/; each has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("sitegen.commands.build", "build the site into public/"),
-    "new": ("sitegen.scaffold", "create a new site that builds at once"),
-    "serve": ("sitegen.serve", "preview the site locally, rebuilding on save"),
-    "import": ("sitegen.importer.command", "turn raw articles (text, HTML, URL) into Markdown"),
+    "new": ("sitegen.commands.new", "create a new site that builds at once"),
+    "serve": ("sitegen.commands.serve", "preview the site locally, rebuilding on save"),
+    "import": ("sitegen.commands.import_", "turn raw articles (text, HTML, URL) into Markdown"),
 }
 
 
@@ -54,13 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug in sitegen, not in the user's site
-        if getattr(args, "debug", False):
-            traceback.print_exc()
-        else:
-            print(
-                f"sitegen: internal error: {type(exc).__name__}: {exc}\n"
-                "    This is a bug in sitegen. Run the same command with --debug and report the output.",
-                file=sys.stderr,
-            )
+    except Exception as exc:  # noqa: BLE001 - a bug in sitegen, not in the user's site
+        print(internal_error(exc, getattr(args, "debug", False)), file=sys.stderr)
         return 70

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from sitegen.arabic import fold
 from sitegen.errors import Problems
 from sitegen.model import Author, Config, Tag, TagId
 from sitegen.urls import safe_segment
 from sitegen.yamlio import key_lines, load_data_file
-
-
-def fold(text: str) -> str:
-    """Key for matching labels and names typed in different ways."""
-    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)

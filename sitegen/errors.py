@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 
@@ -46,6 +47,18 @@ class SiteErrors(Exception):
         super().__init__(f"{len(self.errors)} problem(s) in the site")
 
 
+class InternalError(Exception):
+    """A bug in sitegen itself, not a mistake in the site: shown with a "please report" message, and with
+    the traceback (`trace`, formatted where it happened, possibly in a worker process) under --debug."""
+
+    def __init__(self, message: str, trace: str = ""):
+        super().__init__(message, trace)   # both in args: the exception crosses process boundaries
+        self.message, self.trace = message, trace
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _sort_key(e: SiteError) -> tuple[str, int]:
     return (str(e.path or ""), e.line or 0)
 
@@ -72,10 +85,6 @@ class Problems:
         added = list(other)
         self.items.extend(added)
         self.error_count += sum(1 for e in added if e.severity == "error")
-
-    @property
-    def errors(self) -> list[SiteError]:
-        return [e for e in self.items if e.severity == "error"]
 
     @property
     def warnings(self) -> list[SiteError]:

@@ -1,9 +1,9 @@
-"""Data for other tools: `articles.json` and `articles.csv` (one row per article and language), and the
-per-article citation files. Documented in docs/data.md; keep the two in step.
+"""Data for other tools: the rows of `articles.json` and `articles.csv` (one per article and language),
+formatted. Documented in docs/data.md; keep the two in step.
 
-These outputs are Pages like any other (templates `articles.json`, `articles.csv`, `cite.bib`,
-`cite.ris`), not files written on the side: they go through the same parallel renderer, the
-duplicate-URL check and the dev server's per-slug rebuilds, and a site can override their templates.
+These outputs are Pages like any other, planned in pages.py (`research_pages`): they go through the same
+parallel renderer, the duplicate-URL check and the dev server's per-slug rebuilds, and a site can override
+their templates.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.graph import Graph
-from sitegen.model import Site, URLPath
-from sitegen.pages import Page
+from sitegen.model import Site
 
 COLUMNS = ("slug", "language", "title", "date", "authors", "author_ids", "source_name", "source_url",
            "source_archive_url", "source_accessed", "source_sha256", "tags", "tag_labels", "related",
@@ -43,8 +42,7 @@ def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
                 "source_accessed": a.source.accessed.isoformat() if a.source.accessed else "",
                 "source_sha256": a.source.sha256,
                 "tags": list(a.tags),
-                "tag_labels": [site.tags[t].labels.get(lang) or next(iter(site.tags[t].labels.values()), t)
-                               for t in a.tags],
+                "tag_labels": [site.tags[t].label(lang) for t in a.tags],
                 "related": list(graph.related.get(slug, ())),
                 "translated_from": a.translated_from, "translator": a.translator,
                 "url": urls.absolute(config, urls.article_url(config, lang, slug)),
@@ -60,7 +58,9 @@ def to_json(table: list[dict[str, Any]]) -> str:
 
 def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
     """`{...head, key: [items]}` as JSON with one item a line."""
-    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
     fields = [f"{dump(k)}: {dump(v)}" for k, v in head.items()]
     body = ",\n".join(" " + dump(item) for item in items)
     fields.append(f"{dump(key)}: [\n{body}\n]" if items else f"{dump(key)}: []")
@@ -80,19 +80,3 @@ def to_csv(table: list[dict[str, Any]]) -> str:
     for row in table:
         writer.writerow([csv_cell(row[c]) for c in COLUMNS])
     return "\ufeff" + buf.getvalue()
-
-
-def research_pages(site: Site, graph: Graph) -> list[Page]:
-    """`cite.bib` and `cite.ris` beside every article page; `articles.json` and `articles.csv` at the root."""
-    config = site.config
-    pages: list[Page] = []
-    for slug in graph.order:
-        for lang, article in graph.versions[slug].items():
-            base = urls.article_url(config, lang, slug)
-            for name in ("cite.bib", "cite.ris"):
-                pages.append(Page(URLPath(base + name), name, lang, {"article": article}, frozenset({slug}),
-                                  (), "data"))
-    everything = frozenset(graph.order)
-    for name in ("articles.json", "articles.csv"):
-        pages.append(Page(URLPath("/" + name), name, config.default_language, {}, everything, (), "data"))
-    return pages

@@ -34,6 +34,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_placeholder": "Search the archive",
         "search_hint": "Arabic searches ignore hamza, tashkeel and tatweel, and treat these letters alike:",
         "search_noscript": "Search needs JavaScript; the tag, author and source pages work without it.",
+        # citation and provenance (research layer: cite.py, _article_extra.html, the provenance section)
+        "cite_this": "Cite this report", "cite_download": "Download the citation",
+        "cite_bibtex": "BibTeX (.bib)", "cite_ris": "RIS (.ris: Zotero, EndNote, Mendeley)",
+        "cite_translated": "Translated from {lang}", "cite_translated_by": "Translated from {lang} by {translator}",
+        "cite_original": "Original", "cite_archived": "Archived copy",
+        "provenance": "Provenance", "source_url": "Original address", "sha256": "SHA-256 of the imported original",
+        "original_version": "Original version", "data_export": "Data (JSON, CSV)",
     },
     "ar": {
         "home": "الرئيسية", "articles": "المقالات", "tags": "الوسوم", "tag": "وسم", "authors": "الكتّاب",
@@ -56,6 +63,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_placeholder": "ابحث في الأرشيف",
         "search_hint": "لا يميّز البحث بين أشكال الهمزة، ويتجاهل التشكيل والتطويل، ولا يفرّق بين ى/ي و ة/ه و ک/ك.",
         "search_noscript": "يحتاج البحث إلى جافاسكربت؛ صفحات الوسوم والكتّاب والمصادر تعمل من دونه.",
+        # citation and provenance (research layer: cite.py, _article_extra.html, the provenance section)
+        "cite_this": "استشهد بهذا التقرير", "cite_download": "تنزيل الاستشهاد",
+        "cite_bibtex": "BibTeX (‏.bib)", "cite_ris": "RIS (‏.ris: Zotero وEndNote وMendeley)",
+        "cite_translated": "مترجم عن {lang}", "cite_translated_by": "ترجمه عن {lang}: {translator}",
+        "cite_original": "الأصل", "cite_archived": "نسخة مؤرشفة",
+        "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",
+        "original_version": "النسخة الأصلية", "data_export": "البيانات (JSON وCSV)",
     },
 }
 
@@ -138,22 +152,3 @@ def format_month(year: int, month: int, locale: str, style: str) -> str:
 
 def format_number(n: int, style: str) -> str:
     return digits(str(n), style)
-
-
-# Citation and provenance strings (research layer: cite.py, _article_extra.html, the provenance section).
-STRINGS["en"].update({
-    "cite_this": "Cite this report", "cite_download": "Download the citation",
-    "cite_bibtex": "BibTeX (.bib)", "cite_ris": "RIS (.ris: Zotero, EndNote, Mendeley)",
-    "cite_translated": "Translated from {lang}", "cite_translated_by": "Translated from {lang} by {translator}",
-    "cite_original": "Original", "cite_archived": "Archived copy",
-    "provenance": "Provenance", "source_url": "Original address", "sha256": "SHA-256 of the imported original",
-    "original_version": "Original version", "data_export": "Data (JSON, CSV)",
-})
-STRINGS["ar"].update({
-    "cite_this": "استشهد بهذا التقرير", "cite_download": "تنزيل الاستشهاد",
-    "cite_bibtex": "BibTeX (‏.bib)", "cite_ris": "RIS (‏.ris: Zotero وEndNote وMendeley)",
-    "cite_translated": "مترجم عن {lang}", "cite_translated_by": "ترجمه عن {lang}: {translator}",
-    "cite_original": "الأصل", "cite_archived": "نسخة مؤرشفة",
-    "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",
-    "original_version": "النسخة الأصلية", "data_export": "البيانات (JSON وCSV)",
-})

@@ -8,19 +8,23 @@ can forge one) that `resolve_markers` replaces with the target's URL and title o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
-from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from sitegen.model import LinkRef, Slug
 
 MARKER_RE = re.compile("\x00([LTB]):([^:\x00]*):([^\x00]*)\x00")
+# what resolve_markers replaces: a link marker with the rest of its href (the #fragment) and the closing
+# quote, so that attributes of the link's own go after the href, never inside it; or a title or base marker
+RESOLVE_RE = re.compile('\x00(?:L:([^:\x00]*):([^\x00]*)\x00(?:([^"\x00]*)")?|([TB]):([^:\x00]*):[^\x00]*\x00)')
 BASE_MARKER = "\x00B::\x00"  # stands for the site's base path before a site-absolute link (/images/x.jpg)
 MD_LINK_RE = re.compile(r"^(?:\.{0,2}/)*(?:[^/:?#]+/)*([a-z0-9][a-z0-9-]*)\.([a-z]{2,3})\.md(#[^\s]*)?$")
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
@@ -134,34 +138,37 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-def render_body(text: str, line_offset: int, allow_html: bool = False) -> tuple[str, tuple[LinkRef, ...]]:
-    """Render a Markdown body; return HTML with link markers and the internal links (file lines)."""
-    html, refs, _ = render_body_checked(text, line_offset, allow_html)
-    return html, refs
-
-
 def render_body_checked(text: str, line_offset: int, allow_html: bool = False
                         ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
-    """`render_body`, plus the images on other hosts (file line, URL) that were turned into links."""
-    env: dict = {}
+    """Render a Markdown body: HTML with link markers, the internal links (file lines), and the images on
+    other hosts (file line, URL) that were turned into links."""
+    env: dict[str, Any] = {}
     html = make_markdown(allow_html).render(text, env)
     hotlinked = tuple(((line + line_offset) if line else None, src) for line, src in env.get("hotlinked", []))
     refs = tuple(
-        LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)  # type: ignore[arg-type]
+        LinkRef(Slug(slug), (line + line_offset) if line else None, frag, lang or None)
         for slug, lang, frag, line in env.get("links", [])
     )
     return html, refs, hotlinked
 
 
-def resolve_markers(html: str, url_for: Callable[[str, str], str], title_for: Callable[[str], str]) -> str:
-    """Replace link markers with real URLs and titles (already HTML-escaped by the callers)."""
+def resolve_markers(html: str, url_for: Callable[[str, str], tuple[str, str]],
+                    title_for: Callable[[str], str]) -> str:
+    """Replace link markers with real URLs and titles (already HTML-escaped by the callers).
+
+    `url_for(slug, lang)` gives the URL and the attributes the link gets besides its href (e.g. hreflang
+    of a fallback); `url_for("", "")` the base path."""
     if "\x00" not in html:
         return html
 
     def sub(m: re.Match[str]) -> str:
-        kind, slug, lang = m.group(1), m.group(2), m.group(3)
-        if kind == "B":
-            return url_for("", "")
-        return url_for(slug, lang) if kind == "L" else title_for(slug)
+        slug = m.group(1)
+        if slug is not None:
+            url, attributes = url_for(slug, m.group(2))
+            # not inside an attribute (never made so by this module): no room for attributes
+            return url if m.group(3) is None else f'{url}{m.group(3)}"{attributes}'
+        if m.group(4) == "B":
+            return url_for("", "")[0]
+        return title_for(m.group(5))
 
-    return MARKER_RE.sub(sub, html)
+    return RESOLVE_RE.sub(sub, html)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NewType
@@ -11,6 +12,8 @@ Slug = NewType("Slug", str)          # an article's id: lowercase ASCII, digits,
 Lang = NewType("Lang", str)          # a language code from site.yaml: "ar", "en"
 URLPath = NewType("URLPath", str)    # a site-relative URL path without base: "/en/articles/x/"
 TagId = NewType("TagId", str)
+# what a Slug may be: the name of a folder in every URL of the article (read, validate and the importer)
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi", "dv"})
 
@@ -41,6 +44,10 @@ class Config:
 
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"
+
+    def site_title(self, lang: str) -> str:
+        """The site's title in `lang`, else in its first language."""
+        return self.title.get(lang) or next(iter(self.title.values()), "")
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,10 @@ class Tag:
     id: TagId
     labels: dict[str, str]       # lang -> label
     registered: bool
+
+    def label(self, lang: str) -> str:
+        """The label in `lang`, else the first one given, else the id."""
+        return self.labels.get(lang) or next(iter(self.labels.values()), self.id)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ a change touches.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, cast
 
 from sitegen import urls
 from sitegen.graph import Graph, TimelineEntry
@@ -103,9 +104,25 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
     pages += _taxonomy_pages(site, graph, timelines)
     pages += _timeline_pages(site, graph, timelines)
-    from sitegen.export import research_pages  # imported here: export builds on Page, defined above
     pages += research_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
+    return pages
+
+
+def research_pages(site: Site, graph: Graph) -> list[Page]:
+    """`cite.bib` and `cite.ris` beside every article page; `articles.json` and `articles.csv` at the root
+    (data for other tools: export.py formats them, docs/data.md documents them)."""
+    config = site.config
+    pages: list[Page] = []
+    for slug in graph.order:
+        for lang, article in graph.versions[slug].items():
+            base = urls.article_url(config, lang, slug)
+            for name in ("cite.bib", "cite.ris"):
+                pages.append(Page(URLPath(base + name), name, lang, {"article": article}, frozenset({slug}),
+                                  (), "data"))
+    everything = frozenset(graph.order)
+    for name in ("articles.json", "articles.csv"):
+        pages.append(Page(URLPath("/" + name), name, config.default_language, {}, everything, (), "data"))
     return pages
 
 
@@ -149,8 +166,9 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
         for slug in slugs:
             tags_of[slug].append(tag)
     tag_events = {lang: _events_by_tag(tags_of, timelines[lang]) for lang in langs}
-    sections: list[tuple[str, dict[str, tuple[Slug, ...]]]] = [
-        ("tags", graph.by_tag), ("authors", graph.by_author), ("sources", graph.by_source)]
+    sections: list[tuple[str, Mapping[str, tuple[Slug, ...]]]] = [
+        ("tags", cast("Mapping[str, tuple[Slug, ...]]", graph.by_tag)),  # a TagId is a str
+        ("authors", graph.by_author), ("sources", graph.by_source)]
     for section, members in sections:
         for lang in langs:
             keys = [k for k in members if section != "tags" or lang in tag_languages(site, k)]

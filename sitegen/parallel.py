@@ -5,16 +5,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 SERIAL_BELOW = 300  # under this many items a pool costs more than it saves
 
-# The shared, read-only input of the current pmap. Forked workers inherit it instead of receiving it
-# pickled with every chunk (the site graph is large); it is set and cleared around each pool only.
-_shared: tuple[Callable[..., Any], Any] | None = None
+# A worker's function and shared, read-only input. Set only in the forked workers (by _start_worker), which
+# receive it through fork instead of pickled with every chunk (the site graph is large); the parent process
+# never holds it, so nothing of one build is left for the next.
+_worker_job: tuple[Callable[..., Any], Any] | None = None
 
 
 def workers() -> int:
@@ -24,16 +26,18 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def _worker_signals() -> None:
+def _start_worker(fn: Callable[..., Any], shared: Any) -> None:
     """Ctrl-C is the parent's to handle (it stops the pool; no traceback from every worker), and SIGTERM
     ends a worker at once, whatever handler the parent had installed (the dev server's raises)."""
+    global _worker_job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _worker_job = (fn, shared)
 
 
 def _call(item: Any) -> Any:
-    assert _shared is not None
-    fn, shared = _shared
+    assert _worker_job is not None
+    fn, shared = _worker_job
     return fn(shared, item)
 
 
@@ -42,13 +46,12 @@ def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: 
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
     `work` is the number of units the items stand for (pages in a range), when not one each."""
-    global _shared
     jobs = jobs or workers()
     small = (work if work is not None else len(items)) < SERIAL_BELOW
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(shared, x) for x in items]
-    _shared = (fn, shared)
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_signals)
+    # with fork, a worker's initializer arguments are inherited, never pickled
+    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(fn, shared))
     try:
         results = pool.map(_call, items, chunksize=chunksize)
         # close + join: the workers take their stop sentinel and exit. Not terminate (what `with Pool`
@@ -61,5 +64,3 @@ def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: 
     except BaseException:
         pool.terminate()
         raise
-    finally:
-        _shared = None

@@ -13,10 +13,9 @@ from sitegen.markdown import render_body_checked
 from sitegen.model import Config, Lang, Slug, SourceDoc
 from sitegen.parallel import pmap
 from sitegen.search import body_words
-from sitegen.yamlio import YamlProblem, load
+from sitegen.yamlio import load
 
 FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
@@ -54,18 +53,22 @@ def _scan(folder: Path, found: list[Path]) -> None:
 
 
 def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None,
-                 use_cache: bool = False, search: bool = False) -> list[ReadResult]:
+                 use_cache: bool = False, search: bool = False, writes: cache.Writes | None = None
+                 ) -> list[ReadResult]:
     """Read and parse every content file (on all cores for large sites).
 
-    With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py)."""
+    With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py); with
+    `writes`, the updated cache is written in the background and the caller waits for it."""
     files = content_files(site_dir) if paths is None else paths
     job = _ReadJob(tuple(config.languages), config.allow_html, search)
     if not use_cache:
         return pmap(_read_one, job, files, chunksize=64)
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
+    if writes is not None:
+        writes.wait()  # an earlier read's cache, still being written
     cached = cache.load(where, salt)
-    seen: dict[str, tuple[cache.Stamp | None, bytes]] = {}
+    seen: dict[str, tuple[cache.Stamp, bytes]] = {}
     results: dict[str, ReadResult] = {}
     misses: list[Path] = []
     stamps: dict[str, cache.Stamp] = {}
@@ -92,13 +95,14 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
         stamps[key] = stamp
         misses.append(path)
     # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
-    for path, (digest, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64)):
+    for path, (hashed, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64), strict=True):
         key = str(path)
         results[key] = result
-        if digest is not None and key in stamps:
-            seen[key] = (stamps[key], digest)
+        if hashed is not None and key in stamps:
+            seen[key] = (stamps[key], hashed)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()})
+        cache.save(where, salt, {k: (cache.settled(st), dg, results[k]) for k, (st, dg) in seen.items()},
+                   writes)
     return [results[str(p)] for p in files]
 
 
@@ -184,12 +188,11 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, 
             "add a line with just '---' after the last front-matter line, before the article text"))
         return ReadResult(None, tuple(errors))
     fm_text = "\n".join(lines[1:close])
-    try:
-        meta = load(fm_text) if fm_text.strip() else {}
-    except YamlProblem as exc:
+    meta, problem = load(fm_text) if fm_text.strip() else ({}, None)
+    if problem is not None:
         # a problem found at the end of the text (an unclosed bracket) is shown on the last line
-        line = min(exc.line, close - 1) + 1 if exc.line else 1
-        errors.append(SiteError(path, line, exc.message, exc.hint))
+        line = min(problem.line, close - 1) + 1 if problem.line else 1
+        errors.append(SiteError(path, line, problem.message, problem.hint))
         return ReadResult(None, tuple(errors))
     if meta is None:
         meta = {}

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from rich.console import Console
 from rich.markup import escape
 
-from sitegen.errors import SiteError
+from sitegen.errors import InternalError, SiteError
+
+PLEASE_REPORT = "This is a bug in sitegen. Run the same command with --debug and report the output."
 
 
 def error_console() -> Console:
@@ -28,3 +31,14 @@ def print_problems(problems: Sequence[SiteError], root: Path | None, console: Co
 
 def count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def internal_error(exc: BaseException, debug: bool) -> str:
+    """The text shown for an exception in sitegen's own code: never blamed on the user's site."""
+    what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
+    text = f"sitegen: internal error: {what}\n    {PLEASE_REPORT}"
+    if debug:
+        trace = exc.trace if isinstance(exc, InternalError) and exc.trace else \
+            "".join(traceback.format_exception(exc))
+        text = trace.rstrip() + "\n" + text
+    return text

@@ -13,19 +13,18 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from sitegen.arabic import MARKS
 from sitegen.model import Config, URLPath
 
 _UNSAFE = re.compile(r"[^\w-]+", re.UNICODE)
 _DASHES = re.compile(r"[-_]{2,}")
-# Arabic diacritics and tatweel add nothing to a URL and make two spellings of a name differ
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 
 
 @lru_cache(maxsize=65536)  # the same author, source and tag names come back on every article
 def safe_segment(text: str) -> str:
     """A URL/file-name segment: lowercase letters (any script), digits and hyphens; never empty or '..'."""
     norm = unicodedata.normalize("NFKC", text).strip().lower()
-    norm = _ARABIC_MARKS.sub("", norm)
+    norm = MARKS.sub("", norm)  # Arabic diacritics and tatweel add nothing to a URL
     seg = _UNSAFE.sub("-", norm).replace("_", "-")
     seg = _DASHES.sub("-", seg).strip("-")[:80].strip("-")
     if not seg:

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from sitegen.data import Registries, fold
+from sitegen.arabic import fold
+from sitegen.data import Registries
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import (
-    Article, Author, Config, Event, ExternalRef, Lang, PartialDate, Publication, Site, Slug, Source,
-    SourceDoc, Tag, TagId,
+    SLUG_RE,
+    Article,
+    Author,
+    Config,
+    Event,
+    ExternalRef,
+    Lang,
+    PartialDate,
+    Publication,
+    Site,
+    Slug,
+    Source,
+    SourceDoc,
+    Tag,
+    TagId,
 )
-from sitegen.read import SLUG_RE
 from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 

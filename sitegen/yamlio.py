@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
@@ -16,7 +18,7 @@ except AttributeError:  # pragma: no cover
     _Base = yaml.SafeLoader
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """Safe loader that keeps dates as text: sitegen checks them itself, with a line and a hint,
     instead of PyYAML failing the whole file on `2020-13-45`."""
 
@@ -27,18 +29,19 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class YamlProblem(Exception):
-    """A YAML text that could not be read; `line` is 1-based within the text."""
+@dataclass(frozen=True)
+class YamlProblem:
+    """Why a YAML text could not be read, in plain words; `line` is 1-based within the text."""
 
-    def __init__(self, message: str, line: int | None, hint: str):
-        super().__init__(message)
-        self.message, self.line, self.hint = message, line, hint
+    message: str
+    line: int | None
+    hint: str
 
 
-def load(text: str) -> Any:
-    """Parse YAML with the safe loader; raise YamlProblem in plain words."""
+def load(text: str) -> tuple[Any, YamlProblem | None]:
+    """Parse YAML with the safe loader: the data, or None and the problem in plain words."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader), None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
@@ -46,29 +49,25 @@ def load(text: str) -> Any:
         if "python/" in tag or "!!python" in tag or "could not determine a constructor" in tag:
             found = re.search(r"'?tag:yaml\.org,2002:([^'\s]+)", tag)
             shown = "!!" + found.group(1) if found else tag
-            return _raise(
+            return None, YamlProblem(
                 f"unsupported YAML tag {shown}",
                 line,
                 "tags like !!python/... are never run by sitegen; write plain text, lists and mappings",
             )
-        return _raise(f"YAML problem: {exc.problem}", line, "check the value on this line")
+        return None, YamlProblem(f"YAML problem: {exc.problem}", line, "check the value on this line")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # a problem found at the end of the text (an unclosed bracket) is shown on its last line
         line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
-        return _raise(
+        return None, YamlProblem(
             f"invalid YAML: {problem}",
             line,
             "check indentation and quoting; a value containing ': ' or starting with '[', '{', '*', '&', '!' "
             "or a quote needs to be put in quotes",
         )
     except yaml.YAMLError as exc:
-        return _raise(f"invalid YAML: {exc}", None, "check the YAML syntax")
-
-
-def _raise(message: str, line: int | None, hint: str) -> Any:
-    raise YamlProblem(message, line, hint)
+        return None, YamlProblem(f"invalid YAML: {exc}", None, "check the YAML syntax")
 
 
 def locate(text: str, path: Sequence[str | int]) -> int | None:
@@ -118,7 +117,7 @@ def load_data_file(path: Path) -> tuple[Any, list[SiteError]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         return None, [SiteError(path, None, "this file is not UTF-8 text", "save it as UTF-8 in your editor")]
-    try:
-        return load(text), []
-    except YamlProblem as exc:
-        return None, [SiteError(path, exc.line, exc.message, exc.hint)]
+    data, problem = load(text)
+    if problem is not None:
+        return None, [SiteError(path, problem.line, problem.message, problem.hint)]
+    return data, []

@@ -117,9 +117,10 @@ def test_a_file_is_parsed_once_and_the_background_write_is_seen(site_copy, cache
         slow_write(*args)
 
     monkeypatch.setattr(cache, "_write", late_write)
-    first = read.read_content(site, config, use_cache=True)
+    writes = cache.Writes()
+    first = read.read_content(site, config, use_cache=True, writes=writes)
     assert sorted(parsed) == sorted(read.content_files(site)) and len(set(parsed)) == len(parsed)
     parsed.clear()
-    second = read.read_content(site, config, use_cache=True)
+    second = read.read_content(site, config, use_cache=True, writes=writes)
     assert parsed == []
     assert [r.doc.body_html for r in second if r.doc] == [r.doc.body_html for r in first if r.doc]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sitegen import cite, export
+from sitegen import bidi, cite, export
 from tests.support import FIXTURES, build_site, check_links, html, html_files
 
 BASE = "https://archive.example/sub/"
@@ -223,7 +223,7 @@ def test_script_json_escapes(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text, lang", [
     ("رامي فاخوري", "ar"), ("Rami Fakhori", "en"), ("2020", None), ("Rami رامي", None)])
 def test_script_lang(text: str, lang: str | None) -> None:
-    assert cite.script_lang(text, ("ar", "en")) == lang
+    assert bidi.script_lang(text, ("ar", "en")) == lang
 
 
 def test_bib_text_stays_one_field() -> None:

@@ -143,12 +143,14 @@ def test_new_refuses_a_file_as_the_folder(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "x"
 
 
-def test_scaffold_is_a_package_with_configure_and_run() -> None:
-    assert callable(scaffold.configure) and callable(scaffold.run)
+def test_scaffold_is_a_package_and_new_a_command() -> None:
+    from sitegen.commands import new
+
+    assert callable(new.configure) and callable(new.run)
     assert Path(scaffold.__file__).name == "__init__.py"
     assert not (REPO / "sitegen" / "scaffold.py").exists()
     parser = argparse.ArgumentParser()
-    scaffold.configure(parser)
+    new.configure(parser)
     assert parser.parse_args(["somewhere"]).directory == "somewhere"
     # the dot-files are package data under names setuptools keeps
     assert not [p for p in scaffold.FILES.rglob(".*")]

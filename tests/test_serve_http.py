@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pytest
 
-from sitegen.serve.server import content_type, resolve_request
+from sitegen.serve.server import content_type, inject_head, resolve_request
 from tests.support import FIXTURES, REPO
 
 
@@ -155,6 +155,19 @@ def test_pages_are_served_with_the_right_content_types(reader: Served) -> None:
 def test_served_pages_carry_the_live_reload_script(reader: Served) -> None:
     status, _, body = reader.get("/articles/withdrawal/")
     assert status == 200 and b"/__sitegen/events" in body
+
+
+def test_live_reload_goes_into_any_head_and_never_into_the_build(tmp_path: Path) -> None:
+    """The server adds the script to what it sends, so a site's own base.html keeps live reload, and a
+    built page never carries it."""
+    assert inject_head(b"<html><HEAD><title>x</title></Head><body>", b"<s>") == \
+        b"<html><HEAD><title>x</title><s>\n</Head><body>"
+    assert inject_head(b"<p>no head", b"<s>") == b"<p>no head<s>"
+    from sitegen.build import BuildOptions, build
+
+    out = tmp_path / "out"
+    build(FIXTURES / "bilingual", out, BuildOptions(search=False))
+    assert not any(b"/__sitegen/events" in p.read_bytes() for p in out.rglob("*.html"))
 
 
 @pytest.mark.parametrize("request_path", [

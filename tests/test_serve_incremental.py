@@ -13,7 +13,7 @@ from sitegen.serve.incremental import SiteState
 from sitegen.render import THEME_DIR
 from tests.support import FIXTURES
 
-OPTIONS = BuildOptions(search=False, extra_head="<script>/* live reload */</script>")
+OPTIONS = BuildOptions(search=False)
 ARTICLES = Path("content/articles")
 
 

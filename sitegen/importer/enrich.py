@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sitegen.arabic import match_key as arabic_match_key
-from sitegen.arabic import title_key
+from sitegen.arabic import fold, title_key
 from sitegen.importer.draft import Draft
-from sitegen.importer.extract_text import fold
 from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
 
@@ -17,8 +15,8 @@ _ARABIC_LETTER = "\u0620-\u064a\u0671-\u06d3"
 
 
 def match_key(text: str) -> str:
-    """Text folded for matching: sitegen.arabic's key (alef forms, ى/ي, ة/ه, diacritics, tatweel, case)."""
-    return arabic_match_key(text)
+    """Text folded for matching: sitegen.arabic.fold (hamza forms, ى/ي, ة/ه, marks, tatweel, case)."""
+    return fold(text)
 
 
 def _label_pattern(label: str) -> re.Pattern[str]:

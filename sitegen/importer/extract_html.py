@@ -20,7 +20,8 @@ import trafilatura
 from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date
 from sitegen.importer.draft import Draft, Related, related_line, safe_url
-from sitegen.importer.extract_text import GENERIC_AUTHORS, fold, parse_byline
+from sitegen.arabic import fold
+from sitegen.importer.extract_text import GENERIC_AUTHORS, parse_byline
 from sitegen.importer.html_fields import choose_date, choose_title
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import escape_plain, sanitize_markdown

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sitegen.arabic import match_key
+from sitegen.arabic import fold
 from sitegen.importer.bylines import is_agency, is_generic, is_not_a_person, is_place
 from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
@@ -49,11 +49,6 @@ _PUBLISHED_LINE = re.compile(r"^\W*(?:نشر|نُشر|تاريخ النشر|بت
 GENERIC_AUTHORS = {"فريق التحرير", "التحرير", "هيئة التحرير", "المحرر", "editorial team", "editors", "staff",
                    "the editors", "newsroom"}
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-–|]\s+(?P<site>[^-–|]{2,30})$")
-
-
-def fold(text: str) -> str:
-    """The one matching key of sitegen.arabic (hamza forms, ى/ي, ة/ه, tashkeel, tatweel, case)."""
-    return match_key(text)
 
 
 _END_KEYS = tuple(fold(m) for m in _END_MARKERS)

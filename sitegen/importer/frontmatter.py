@@ -16,7 +16,7 @@ FIELD_ORDER = ("title", "date", "author", "source", "tags", "related", "summary"
 
 
 @dataclass(frozen=True)
-class Article:
+class ArticleFile:
     """Everything written into one `<slug>.<lang>.md`."""
 
     slug: str
@@ -51,7 +51,7 @@ def build_meta(*, title: str, date: dt.date, author: str | list[str], source_nam
     return meta
 
 
-def render(article: Article) -> str:
+def render(article: ArticleFile) -> str:
     """The complete file text."""
     fm = yaml.safe_dump(article.meta, allow_unicode=True, sort_keys=False, width=10_000,
                         default_flow_style=False)

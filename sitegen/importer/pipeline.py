@@ -3,7 +3,7 @@
     load (fetch.py) → decode (fetch.py) → extract (extract_text.py | extract_html.py, both repair.py)
     → enrich (enrich.py) → slug (slug.py) → front matter (frontmatter.py)
 
-`prepare` runs it and returns the Article to write; it raises ImportProblem for anything the user
+`prepare` runs it and returns the ArticleFile to write; it raises ImportProblem for anything the user
 must fix. Writing (and refusing to overwrite) is command.py's job.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.importer.bylines import dateline_agency, sort_byline
 from sitegen.importer.dates import date_in_url
@@ -20,7 +20,7 @@ from sitegen.importer.enrich import author_id, find_tags, resolve_related, summa
 from sitegen.importer.extract_html import NotAnArticle, extract_html
 from sitegen.importer.extract_text import extract_text
 from sitegen.importer.fetch import ImportProblem, Loaded, decode
-from sitegen.importer.frontmatter import Article, build_meta
+from sitegen.importer.frontmatter import ArticleFile, build_meta
 from sitegen.importer.repair import arabic_share
 from sitegen.importer.sanitize import plain_field
 from sitegen.importer.site import SiteContext
@@ -34,12 +34,12 @@ class Options:
     slug: str = ""
     tags: tuple[str, ...] = ()     # tag ids, already checked against data/tags.yaml
     date: dt.date | None = None
-    today: dt.date = dt.date.today()
+    today: dt.date = field(default_factory=dt.date.today)  # the day of the import, not of the module's import
 
 
 @dataclass(frozen=True)
 class Prepared:
-    article: Article
+    article: ArticleFile
     notes: tuple[str, ...]
     sha256: str
 
@@ -129,4 +129,4 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
-    return Prepared(Article(slug, lang, meta, draft.body), tuple(notes), sha256)
+    return Prepared(ArticleFile(slug, lang, meta, draft.body), tuple(notes), sha256)

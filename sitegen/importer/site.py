@@ -10,10 +10,10 @@ from typing import Any
 
 import yaml
 
+from sitegen.arabic import fold
 from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteErrors
-from sitegen.importer.extract_text import fold
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 

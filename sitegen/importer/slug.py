@@ -10,7 +10,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+from sitegen.model import SLUG_RE
+
 MAX_WORDS = 7
 MAX_LENGTH = 60
 

@@ -1,13 +1,9 @@
-"""Create a new site that builds at once: settings, two sample articles (ar + en), data, Pages workflow.
-
-Existing files are never overwritten: if any file the new site needs is already there, nothing is written.
-"""
+"""The files of a new site that builds at once: settings, two sample articles (ar + en), data, Pages
+workflow (`sitegen new`, sitegen/commands/new.py). Existing files are never overwritten."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -18,10 +14,6 @@ FILES = Path(__file__).parent / "files"
 DOT_NAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 PLACEHOLDER = "sitegen @ git+https://github.com/YOUR-ACCOUNT/sitegen.git@main"
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the folder to create the site in (created if missing)")
 
 
 @dataclass(frozen=True)
@@ -59,30 +51,14 @@ def sitegen_requirement() -> tuple[str, bool]:
     return PLACEHOLDER, False
 
 
-def run(args: argparse.Namespace) -> int:
-    target = Path(args.directory)
-    if target.exists() and not target.is_dir():
-        print(f"sitegen: error: {target} exists and is not a folder", file=sys.stderr)
-        return 1
-    requirement, known = sitegen_requirement()
-    files = site_files(target.resolve().name or "site", requirement)
-    existing = [f.path for f in files if (target / f.path).exists() or (target / f.path).is_symlink()]
-    if existing:
-        print(f"sitegen: error: {target} already has files that a new site would overwrite:", file=sys.stderr)
-        for path in existing:
-            print(f"    {path}", file=sys.stderr)
-        print("    nothing was written. hint: choose an empty or new folder, or move these files away",
-              file=sys.stderr)
-        return 1
+def existing_files(target: Path, files: list[NewFile]) -> list[PurePosixPath]:
+    """Files of the new site already in `target`: a new site never overwrites anything."""
+    return [f.path for f in files if (target / f.path).exists() or (target / f.path).is_symlink()]
+
+
+def write_site(target: Path, files: list[NewFile]) -> None:
     for f in files:
         path = target / f.path
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as out:  # "x": never replace a file
             out.write(f.text)
-    print(f"created a new site in {target} ({len(files)} files)")
-    print(f"    build it:   sitegen build {target}")
-    print(f"    preview it: sitegen serve {target}")
-    if not known:
-        print("    before publishing on GitHub Pages, edit requirements.txt: sitegen is not on PyPI, so it "
-              "must name the git repository to install sitegen from (see README.md)")
-    return 0

@@ -8,6 +8,7 @@ import html
 import json
 import mimetypes
 import queue
+import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 EVENTS_PATH = "/__sitegen/events"
+LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
 KEEPALIVE_SECONDS = 15.0
 
 CONTENT_TYPES = {
@@ -37,6 +39,11 @@ CONTENT_TYPES = {
     ".pf_fragment": "application/octet-stream",
     ".pf_filter": "application/octet-stream",
 }
+
+
+def livereload_snippet() -> str:
+    """The script the server adds to the pages it serves (never written by `build`)."""
+    return "<script>\n" + LIVERELOAD_JS.read_text(encoding="utf-8") + "</script>"
 
 
 def content_type(path: Path) -> str:
@@ -76,10 +83,6 @@ class Broadcaster:
             for q in self._clients:
                 q.put((event, text))
 
-    def clients(self) -> int:
-        with self._lock:
-            return len(self._clients)
-
     def close(self) -> None:
         self.closed.set()
         with self._lock:
@@ -90,7 +93,7 @@ class Broadcaster:
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True           # an open event stream must not keep Ctrl-C waiting
     allow_reuse_address = False     # a busy port must be reported, not shared
-    extra_head = ""                 # the live-reload script, for pages made here (no site built yet)
+    extra_head = ""                 # the live-reload script, added to every HTML page served (never built)
 
     def __init__(self, address: tuple[str, int], out: Path, base_path: str, events: Broadcaster):
         self.out = out.resolve()
@@ -104,7 +107,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sitegen-serve"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal shows rebuilds and errors, not every request
 
     def do_HEAD(self) -> None:
@@ -137,8 +140,11 @@ class Handler(BaseHTTPRequestHandler):
             data = file.read_bytes()
         except OSError:
             return self._plain(HTTPStatus.NOT_FOUND, b"not found", body)
+        ctype = content_type(file)
+        if self.server.extra_head and ctype.startswith("text/html"):
+            data = inject_head(data, self.server.extra_head.encode("utf-8"))
         self.send_response(status)
-        self.send_header("Content-Type", content_type(file))
+        self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")   # every reload must show the newest build
         self.end_headers()
@@ -200,12 +206,24 @@ class Handler(BaseHTTPRequestHandler):
                 if item is None:
                     break
                 event, data = item
-                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode("utf-8"))
+                self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
         except OSError:
             pass  # the tab was closed or reloaded
         finally:
             events.unsubscribe(q)
+
+
+_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+
+
+def inject_head(page: bytes, snippet: bytes) -> bytes:
+    """`snippet` at the end of the page's <head> (any template, the site's own base.html included), or at
+    the end of a page that has no </head>."""
+    found = _HEAD_END.search(page)
+    if found is None:
+        return page + snippet
+    return page[:found.start()] + snippet + b"\n" + page[found.start():]
 
 
 def resolve_request(out: Path, base_path: str, raw_path: str) -> Path | None:

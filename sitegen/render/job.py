@@ -1,0 +1,182 @@
+"""Rendering pages into files, on every core: the list entries first (warm_partials), then the pages
+(render_all). A mistake in the site's templates comes back as a SiteError; an exception in our own code as
+an InternalError."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.errors import InternalError, SiteError
+from sitegen.graph import Graph
+from sitegen.model import Site
+from sitegen.pages import Page
+from sitegen.parallel import pmap
+from sitegen.render.environment import TEMPLATE_SUFFIXES, THEME_DIR, render_template
+from sitegen.render.lists import ENTRY, EVENT
+from sitegen.render.view import View
+from sitegen.write import write_file
+
+HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
+# `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
+# adds its live-reload script to the pages it serves)
+NO_EXTRA_HEAD = Markup("")
+# an exception raised inside these libraries' Python was caused by the template that called them
+TEMPLATE_LIBRARIES = tuple(Path(m.__file__ or "").resolve().parent for m in (jinja2, markupsafe))
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    site: Site
+    graph: Graph
+    env: jinja2.Environment
+    pages: Sequence[Page]
+    out: Path
+    views: dict[str, View]
+
+
+# Templates that are one helper call, rendered without Jinja unless the site overrides them: at 10k
+# articles there are 32k citation files, and Jinja's per-render set-up was most of their cost.
+DIRECT: dict[str, Callable[[View, Page], str]] = {
+    "cite.bib": lambda view, page: view.bibtex(page.ctx["article"]),
+    "cite.ris": lambda view, page: view.ris(page.ctx["article"]),
+}
+
+
+def _direct(env: jinja2.Environment, name: str) -> Callable[[View, Page], str] | None:
+    fn = DIRECT.get(name)
+    if fn is None:
+        return None
+    filename = env.get_template(name).filename or ""
+    return fn if Path(filename).resolve().is_relative_to(THEME_DIR.resolve()) else None
+
+
+def render_page(job: RenderJob, page: Page, direct: Callable[[View, Page], str] | None = None) -> str:
+    view = job.views[page.lang]
+    if direct is not None:
+        return direct(view, page)
+    template = job.env.get_template(page.template)
+    return render_template(template, {
+        "page": page, "h": view, "t": view.t, "lang": page.lang, "dir": view.dir, "config": job.site.config,
+        "site": job.site, "extra_head": NO_EXTRA_HEAD, **page.ctx})
+
+
+def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
+    errors: list[SiteError] = []
+    made: set[Path] = set()
+    direct = {name: _direct(job.env, name) for name in DIRECT}
+    for page in job.pages[bounds[0] : bounds[1]]:
+        try:
+            text = render_page(job, page, direct.get(page.template))
+        except Exception as exc:  # noqa: BLE001 - sorted out just below: the site's template, or our bug
+            if _raised_by_sitegen(exc):
+                raise InternalError(f"{type(exc).__name__}: {exc} (while rendering {page.url})",
+                                    traceback.format_exc()) from None
+            errors.append(_template_error(exc, page))  # the site's template: report where, render the rest
+            continue
+        target = urls.output_file(job.out, page.url)
+        if target.parent not in made:
+            # a stat is ~100x cheaper than a mkdir that fails on this kind of disk (ext4 in a VM), and
+            # .bib/.ris files land in folders another worker or range has already made
+            if not target.parent.is_dir():
+                target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        write_file(target, text)
+    return errors
+
+
+def _raised_by_sitegen(exc: Exception) -> bool:
+    """Whether the exception comes from sitegen's Python rather than from a template.
+
+    A template's mistake surfaces as a Jinja error, or is raised in the template's own frame or in Jinja's
+    filters and tests it called; raised anywhere else (a helper of ours, or what it called) it is a bug of
+    ours, whatever template was being rendered."""
+    if isinstance(exc, jinja2.TemplateError):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return False
+    innermost = Path(frames[-1].filename)
+    return innermost.suffix == ".py" and not any(innermost.resolve().is_relative_to(d) for d in TEMPLATE_LIBRARIES)
+
+
+def _template_error(exc: Exception, page: Page) -> SiteError:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+    where = frames[-1] if frames else None
+    message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    return SiteError(Path(where.filename) if where else Path(page.template), where.lineno if where else None,
+                     f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
+                     "check the variable names used on this line of the template")
+
+
+def warm_partials(job: RenderJob, chunk: int = 400) -> None:
+    """Render every list entry (article and event, per language) on all cores, before the pages.
+
+    Home, tag, author, source and timeline pages all list them: rendered lazily, each render worker would
+    end up making nearly every entry itself (measured at 10k articles: render 21.0 s without this, 2.9 s
+    here and 14.3 s render with it). A template error in an entry is not raised here: render_all reports
+    it, with file and line, for the first page that shows the entry."""
+    items: list[tuple[str, str, Any]] = [(ENTRY, lang, slug) for lang in job.views for slug in job.graph.order]
+    for page in job.pages:
+        if page.kind == "timeline_year":
+            items += [(EVENT, page.lang, e) for _, months in page.ctx["groups"] for _, entries in months
+                      for e in entries]
+    ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    try:
+        made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items))
+    except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
+        return
+    for (lo, _), texts in zip(ranges, made, strict=True):
+        for (kind, lang, key), text in zip(items[lo:], texts, strict=False):
+            job.views[lang].keep(kind, key, text)
+
+
+def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
+    job, items = shared
+    return [str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+            for kind, lang, key in items[bounds[0] : bounds[1]]]
+
+
+def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
+    """Render and write every page; returns template errors (file, line) instead of raising."""
+    heavy: list[tuple[int, int]] = []
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for i, page in enumerate(job.pages):
+        if len(page.slugs) > HEAVY:
+            # a page that lists much of the site (sitemap, exports, timelines) gets a range of its own, handed
+            # out first: one of them last would leave the other cores idle at the end, and a dev-server
+            # rebuild of a few pages with two of them spreads over the cores
+            if start < i:
+                ranges.append((start, i))
+            heavy.append((i, i + 1))
+            start = i + 1
+        elif i + 1 - start >= chunk:
+            ranges.append((start, i + 1))
+            start = i + 1
+    if start < len(job.pages):
+        ranges.append((start, len(job.pages)))
+    # a heavy page weighs like a range of ordinary ones in deciding whether a pool is worth starting
+    results = pmap(_render_range, job, heavy + ranges, chunksize=1, work=len(job.pages) + chunk * len(heavy))
+    return [e for errs in results for e in errs]
+
+
+def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:
+    """Two pages writing one file is always a bug (e.g. a tag and an author named alike)."""
+    seen: dict[str, Page] = {}
+    errors = []
+    for page in pages:
+        if page.url in seen:
+            errors.append(SiteError(None, None, f"two pages would be written to {page.url} "
+                                    f"({seen[page.url].kind} and {page.kind})",
+                                    "rename one of the tags/authors/slugs involved"))
+        seen[page.url] = page
+    return errors

@@ -1,0 +1,89 @@
+"""Template helpers for what lists show: article entries, timeline events and the navigation, each a small
+template rendered once per key and language, then reused by every page that shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import export, urls
+from sitegen.graph import Graph, TimelineEntry
+from sitegen.model import Article, Site, Slug
+from sitegen.render.environment import render_template
+from sitegen.render.links import LinkHelpers
+
+# partials rendered from Python, by name: any page may show them (the dev server's dependency tracking
+# reads this list)
+ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
+PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
+
+
+class ListHelpers(LinkHelpers):
+    """List items, cached per process: each article shows up in many lists."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._entries: dict[Slug, Markup] = {}
+        self._events: dict[TimelineEntry, Markup] = {}
+        self._nav: dict[str, Markup] = {}
+
+    def keep(self, partial: str, key: Any, text: str) -> None:
+        """A list item rendered elsewhere (warm_partials, on another core), kept for the pages made here."""
+        (self._entries if partial == ENTRY else self._events)[key] = Markup(text)
+
+    def _partial(self, cache: dict[Any, Markup], key: Any, template: str,
+                 make_ctx: Callable[[], dict[str, Any]]) -> Markup:
+        """A small template rendered once per key and language, then reused by every page that shows it;
+        its variables are made only when it is rendered."""
+        cached = cache.get(key)
+        if cached is None:
+            cached = cache[key] = Markup(render_template(self.env.get_template(template), {
+                "h": self, "t": self.t, "lang": self.lang, "dir": self.dir, **make_ctx()}))
+        return cached
+
+    def entry(self, slug: Slug) -> Markup:
+        """An article as a list item (`_entry.html`); each article shows up in many lists."""
+        def ctx() -> dict[str, Any]:
+            # the parts made here, not called from the template: 60k list items at 10k articles, and a
+            # call from a template costs more than the helper it calls
+            a = self.article(slug)
+            return {"slug": slug, "a": a, "link": self.link(slug), "day": self.date(a.date), "iso": a.date.isoformat(),
+                    "authors": self.author_links(a) if a.authors else Markup(""),
+                    "source": self.bidi(a.source.name) if a.source.name else Markup("")}
+        return self._partial(self._entries, slug, ENTRY, ctx)
+
+    def entries(self, slugs: Sequence[Slug]) -> Markup:
+        """Articles as list items: one call for a whole list (a template loop pays Jinja's call per item)."""
+        return Markup("".join([self.entry(slug) for slug in slugs]))
+
+    def timeline_entries(self, entries: Sequence[TimelineEntry]) -> Markup:
+        """Events as list items; a tag's timeline can hold thousands."""
+        return Markup("".join([self.timeline_entry(e) for e in entries]))
+
+    def timeline_entry(self, entry: TimelineEntry) -> Markup:
+        """An event as a list item (`_timeline_entry.html`)."""
+        return self._partial(self._events, entry, EVENT, lambda: {
+            "e": entry, "link": self.link(entry.slug), "day": self.pdate(entry.date), "iso": entry.date.iso(),
+            "end": self.pdate(entry.end) if entry.end else "", "end_iso": entry.end.iso() if entry.end else ""})
+
+    def nav(self, kind: str) -> Markup:
+        """The site navigation (`_nav.html`) for a kind of page."""
+        return self._partial(self._nav, kind, NAV, lambda: {"kind": kind})
+
+    def article_events(self, article: Article) -> list[TimelineEntry]:
+        """The events an article reports (not its own publication), in its language, oldest first."""
+        entries = self.graph.events.get(article.slug, ())
+        return sorted((e for e in entries if e.lang == article.lang and not e.is_publication),
+                      key=lambda e: e.date.sort_key())
+
+    def timeline_json(self, entries: Sequence[TimelineEntry]) -> Markup:
+        """The timeline as data for other tools: ISO dates, titles, absolute article URLs."""
+        rows = [{
+            "date": e.date.iso(), "end": e.end.iso() if e.end else None, "circa": e.date.circa,
+            "title": e.title, "kind": "publication" if e.is_publication else "event",
+            "slug": e.slug, "lang": e.lang, "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
+        } for e in entries]
+        return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))

@@ -1,0 +1,64 @@
+"""What every template helper starts from (the site, the page language, its strings), and the helpers that
+format text in that language: dates, numbers, names of languages, mixed-direction fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import i18n
+from sitegen.bidi import fragment
+from sitegen.graph import Graph
+from sitegen.model import Config, PartialDate, Site, direction
+
+
+class ViewState:
+    """The data a page language's helpers read; nothing here changes while pages render."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        self.site, self.graph, self.lang, self.env = site, graph, lang, env
+        self.config: Config = site.config
+        self.search_enabled = search  # False with --no-search: the search page must not load a missing index
+        self.t = i18n.strings(lang)
+        self.dir = direction(lang)
+        self._prefix = site.config.base_path.rstrip("/")  # computed once: href() runs ~50 times a page
+        self._locale = site.config.date_locale.get(lang, lang)
+        self._digits = site.config.numerals.get(lang, "latn")
+
+
+class TextHelpers(ViewState):
+    """Text in the page's language."""
+
+    def date(self, day: Any) -> str:
+        return i18n.format_day(day, self._locale, self._digits)
+
+    def pdate(self, date: PartialDate) -> str:
+        return i18n.format_partial(date, self._locale, self._digits, self.t["circa"])
+
+    def month(self, year: int, month: int) -> str:
+        return i18n.format_month(year, month, self._locale, self._digits) if month else self.num(year)
+
+    def num(self, n: int) -> str:
+        return i18n.format_number(n, self._digits)
+
+    def count(self, n: int) -> str:
+        return i18n.article_count(n, self.lang, self._digits)
+
+    def t_in(self, lang: str, key: str) -> str:
+        """An interface string in another language (e.g. 'Read in English' on an Arabic page)."""
+        return str(i18n.strings(lang).get(key, ""))
+
+    def lang_name(self, lang: str, in_lang: str | None = None) -> str:
+        return i18n.language_name(lang, in_lang)
+
+    def dir_of(self, lang: str) -> str:
+        return direction(lang)
+
+    def site_title(self, lang: str | None = None) -> str:
+        return self.config.site_title(lang or self.lang)
+
+    def bidi(self, text: str) -> Markup:
+        """Text from an article, isolated, with `lang` when its script is not the page's."""
+        return fragment(text, self.lang, self.config.languages)

@@ -1,0 +1,77 @@
+"""`h` in templates: what a template may ask about the site, in one page language.
+
+The helpers come in layers, each in its own module: ViewState and text (text.py) → URLs and links
+(links.py) → list entries (lists.py) → citations, data export and search regions (here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import cite, export, search
+from sitegen.escape import esc
+from sitegen.graph import Graph
+from sitegen.model import Article, Site
+from sitegen.pages import Page
+from sitegen.render.lists import ListHelpers
+
+
+class View(ListHelpers):
+    """Every template helper of one page language; the research layer (citations, exports) is defined here,
+    its logic lives in cite.py and export.py."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._citations: dict[int, tuple[Article, cite.Citation]] = {}
+        self._export_rows: list[dict[str, Any]] | None = None
+
+    def citation(self, article: Article) -> cite.Citation:
+        """The article's citation data, made once per article: its page uses it three times, .bib and .ris once."""
+        key = id(article)
+        cached = self._citations.get(key)
+        if cached is None or cached[0] is not article:
+            cached = self._citations[key] = (article, cite.citation(self.site, self.graph, article))
+        return cached[1]
+
+    def citation_text(self, article: Article) -> Markup:
+        return cite.text_html(self.citation(article), self.lang, self.config.languages, self.t, self.date)
+
+    def bibtex(self, article: Article) -> Markup:
+        return Markup(cite.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
+
+    def ris(self, article: Article) -> Markup:
+        return Markup(cite.ris(self.citation(article)))
+
+    def citation_head(self, article: Article, page: Page) -> Markup:
+        """Highwire, Open Graph and JSON-LD metadata of an article page."""
+        return cite.head_html(self.config, self.citation(article), page.url, page.alternates)
+
+    def export(self, fmt: str) -> Markup:
+        if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
+            self._export_rows = export.rows(self.site, self.graph)
+        rows = self._export_rows
+        return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
+
+    def search_words(self, article: Article) -> Markup:
+        """The hidden, indexed normalized spellings of the article's words (empty with --no-search)."""
+        if not self.search_enabled:
+            return Markup("")
+        return Markup(search.search_region(article.title, article.summary, article.search_words))
+
+    def search_filters(self, article: Article) -> Markup:
+        """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""
+        t = self.t
+        spans = [f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
+                 for tid in article.tags]
+        spans += [f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
+                  for aid in article.authors]
+        if article.source.name:
+            spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
+        spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
+        return Markup('<div hidden data-pagefind-ignore>' + "".join(spans) + "</div>")
+
+
+def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:
+    return {lang: View(site, graph, lang, env, search) for lang in site.config.languages}

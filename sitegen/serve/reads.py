@@ -1,0 +1,61 @@
+"""The dev server's parsed files, kept between rebuilds: a rebuild parses again only the files whose size,
+mtime or inode changed (or that the watcher saw change), the first one may take them from the build cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen import cache
+from sitegen.build import BuildOptions, search_wanted
+from sitegen.model import Config
+from sitegen.read import ReadResult, content_files, read_content, read_file
+
+ReadKey = tuple[tuple[str, ...], bool, bool]   # languages, allow_html, search: what a parse depends on
+
+
+class ReadCache:
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self._reads: dict[Path, tuple[cache.Stamp, ReadResult]] = {}
+        self.key: ReadKey | None = None
+        self.writes = cache.Writes()   # the parse cache a first read writes in the background
+
+    def read(self, site_dir: Path, config: Config) -> list[ReadResult]:
+        """Every content file, parsed; `build.load_model` calls it in place of the read stage."""
+        key = (tuple(config.languages), config.allow_html, search_wanted(config, self.options))
+        if key != self.key:
+            self._reads.clear()
+            self.key = key
+        files = content_files(site_dir)
+        stamps = {p: _stamp(p) for p in files}
+        stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
+        # the first read of a session may find most files in the build cache (cache.py)
+        for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
+                                                    search=key[2], writes=self.writes), strict=True):
+            self._reads[path] = (stamps[path], result)
+        for gone in self._reads.keys() - set(files):
+            del self._reads[gone]
+        return [self._reads[p][1] for p in files]
+
+    def forget(self, paths: set[Path]) -> None:
+        """Files the watcher saw change are read again even if size and mtime look the same."""
+        for path in paths:
+            self._reads.pop(path, None)
+
+    def cached(self, path: Path) -> ReadResult | None:
+        hit = self._reads.get(path)
+        return hit[1] if hit else None
+
+    def reread(self, path: Path) -> ReadResult:
+        """Parse one file again now, with the settings of the last read, and keep the result."""
+        assert self.key is not None
+        result = read_file(path, *self.key)
+        self._reads[path] = (_stamp(path), result)
+        return result
+
+
+def _stamp(path: Path) -> cache.Stamp:
+    try:
+        return cache.stamp(path)
+    except OSError:
+        return (-1, -1, -1)
