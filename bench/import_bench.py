@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sitegen.cli import main  # noqa: E402
+from sitegen.cli import main
 
 FIX = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "import"
 

@@ -27,8 +27,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -109,7 +109,7 @@ def bench(n: int, repeat: int) -> None:
         shutil.copytree(corpus(n), site)
         server = Server(site)
         print(f"{n} articles: server ready in {server.startup:.1f} s")
-        article = sorted((site / "content" / "articles").rglob("*.en.md"))[0]
+        article = min((site / "content" / "articles").rglob("*.en.md"))
         slug = article.name.split(".")[0]
         url = f"/en/articles/{slug}/"
         results: dict[str, list[tuple[float, float]]] = {"body": [], "tag": [], "template": []}
@@ -117,16 +117,18 @@ def bench(n: int, repeat: int) -> None:
             marker = f"BENCH-BODY-{i}"
             text = article.read_text(encoding="utf-8")
             results["body"].append(server.timed(
-                lambda: article.write_text(text + f"\n{marker} paragraph.\n", encoding="utf-8"), url, marker))
+                lambda text=text, marker=marker: article.write_text(text + f"\n{marker} paragraph.\n",
+                                                                    encoding="utf-8"), url, marker))
             tag = f"bench-tag-{i}"
             text = article.read_text(encoding="utf-8")
             results["tag"].append(server.timed(
-                lambda: article.write_text(text.replace("tags:\n", f"tags:\n  - {tag}\n", 1), encoding="utf-8"),
+                lambda text=text, tag=tag: article.write_text(text.replace("tags:\n", f"tags:\n  - {tag}\n", 1),
+                                                              encoding="utf-8"),
                 url, f"/tags/{tag}/"))
             override = site / "templates" / "_article_extra.html"
             source = (THEME_DIR / "templates" / "_article_extra.html").read_text(encoding="utf-8")
 
-            def write_template(i: int = i) -> None:
+            def write_template(i: int = i, override: Path = override, source: str = source) -> None:
                 override.parent.mkdir(exist_ok=True)
                 override.write_text(source + f"<p>BENCH-TEMPLATE-{i}</p>\n", encoding="utf-8")
 

@@ -97,7 +97,7 @@ def load(path: Path | None, expected_salt: str) -> dict[str, tuple[Stamp | None,
             stored_salt, entries = pickle.load(f)
     except FileNotFoundError:
         return {}
-    except Exception:  # a cache is never worth failing a build over: start afresh
+    except Exception:  # noqa: BLE001 - a cache is never worth failing a build over (a pickle from another version raises anything): start afresh
         return {}
     finally:
         if collecting:

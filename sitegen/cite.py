@@ -223,7 +223,7 @@ def json_ld(c: Citation) -> dict[str, Any]:
         "publisher": {"@type": "Organization", "name": c.site, "url": c.home},
     }
     if c.authors:
-        data["author"] = [{"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls)]
+        data["author"] = [{"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls, strict=True)]
     if c.summary:
         data["description"] = c.summary
     if c.keywords:

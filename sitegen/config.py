@@ -63,7 +63,7 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
     description = _per_language(raw.get("description"), languages, {}, "description", err)
     date_locale = {**{lang: DEFAULT_DATE_LOCALE.get(lang, lang) for lang in languages},
                    **_per_language(raw.get("date_locale"), languages, {}, "date_locale", err)}
-    numerals = {lang: "latn" for lang in languages}
+    numerals = dict.fromkeys(languages, "latn")
     numerals.update(_per_language(raw.get("numerals"), languages, {}, "numerals", err))
     for lang, style in numerals.items():
         if style not in ("latn", "arab"):
@@ -109,7 +109,7 @@ def _per_language(value: Any, languages: list[str], defaults: dict[str, str], ke
     if value is None:
         return {lang: defaults.get(lang, defaults.get("en", "")) for lang in languages if defaults}
     if isinstance(value, str):
-        return {lang: value for lang in languages}
+        return dict.fromkeys(languages, value)
     if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
         return {str(k): v for k, v in value.items()}
     err(key, f"{key} must be text or a mapping per language", f"write: {key}: {{ar: ..., en: ...}}")

@@ -61,7 +61,7 @@ def _load_tags(path: Path, config: Config, problems: Problems) -> tuple[dict[Tag
     index: dict[str, TagId] = {}
     for tid, line, labels in _entries(path, "tag", problems):
         if isinstance(labels, str):
-            labels = {lang: labels for lang in config.languages}
+            labels = dict.fromkeys(config.languages, labels)
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
             problems.error(path, line, f"tag '{tid}' needs a label per language",
                            f"write: {tid}: {{ar: ..., en: ...}}")
@@ -86,7 +86,7 @@ def _load_authors(path: Path, config: Config, problems: Problems) -> tuple[dict[
         names = entry.get("name", aid)
         names = {"*": names} if isinstance(names, str) else names
         bio = entry.get("bio", {})
-        bio = {lang: bio for lang in config.languages} if isinstance(bio, str) else bio
+        bio = dict.fromkeys(config.languages, bio) if isinstance(bio, str) else bio
         links = entry.get("links", [])
         if not (isinstance(names, dict) and isinstance(bio, dict) and isinstance(links, list)):
             problems.error(path, line, f"author '{aid}': name and bio must be text or per-language mappings,"

@@ -7,13 +7,13 @@ Markup passed here would be escaped twice.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import escape
 
 esc: Callable[[str], str]
 try:
-    from markupsafe._speedups import _escape_inner as esc  # type: ignore[no-redef]
+    from markupsafe._speedups import _escape_inner as esc
 except ImportError:  # pragma: no cover - markupsafe without its C extension, or a future layout
-    def esc(text: str) -> str:  # type: ignore[misc]
+    def esc(text: str) -> str:
         return str(escape(text))

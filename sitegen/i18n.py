@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
@@ -65,7 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_noscript": "يحتاج البحث إلى جافاسكربت؛ صفحات الوسوم والكتّاب والمصادر تعمل من دونه.",
         # citation and provenance (research layer: cite.py, _article_extra.html, the provenance section)
         "cite_this": "استشهد بهذا التقرير", "cite_download": "تنزيل الاستشهاد",
-        "cite_bibtex": "BibTeX (‏.bib)", "cite_ris": "RIS (‏.ris: Zotero وEndNote وMendeley)",
+        "cite_bibtex": "BibTeX (\u200f.bib)", "cite_ris": "RIS (\u200f.ris: Zotero وEndNote وMendeley)",
         "cite_translated": "مترجم عن {lang}", "cite_translated_by": "ترجمه عن {lang}: {translator}",
         "cite_original": "الأصل", "cite_archived": "نسخة مؤرشفة",
         "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",
@@ -110,7 +110,7 @@ class Strings(dict):  # type: ignore[type-arg]
         self.__dict__.update(items)
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(lang: str) -> Strings:
     return Strings(STRINGS.get(lang, STRINGS["en"]))
 

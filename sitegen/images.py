@@ -55,7 +55,7 @@ def _rewrite(img: Image.Image, target: Path, fmt: str) -> None:
         keep = Image.Exif()
         keep[ORIENTATION] = orientation
         options["exif"] = keep.tobytes()
-    if fmt == "JPEG":
+    if isinstance(img, JpegImagePlugin.JpegImageFile):  # img.format == "JPEG", as copy_without_metadata checked
         # the original quantization tables and subsampling: no visible loss from re-encoding
         options.update(qtables=img.quantization, subsampling=JpegImagePlugin.get_sampling(img), comment=b"",
                        optimize=True)

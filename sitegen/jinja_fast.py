@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from sitegen.escape import esc
 
+
 def supported() -> bool:
     """The generator overrides internals of Jinja 3.1's; on another Jinja, Jinja's own is used (same pages)."""
     try:
@@ -43,7 +44,8 @@ def output(value: Any) -> str:
     if kind is str:
         return esc(value)
     if kind is Markup:
-        return value
+        markup: str = value  # already safe; a Markup is a str
+        return markup
     if hasattr(value, "__html__"):
         return Markup(value.__html__())
     return esc(str(value))

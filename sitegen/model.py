@@ -19,7 +19,7 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi",
 
 
 def direction(lang: str) -> str:
-    return "rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr"
+    return "rtl" if lang.split("-", maxsplit=1)[0] in RTL_LANGUAGES else "ltr"
 
 
 @dataclass(frozen=True)

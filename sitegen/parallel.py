@@ -29,7 +29,7 @@ def workers() -> int:
 def _start_worker(fn: Callable[..., Any], shared: Any) -> None:
     """Ctrl-C is the parent's to handle (it stops the pool; no traceback from every worker), and SIGTERM
     ends a worker at once, whatever handler the parent had installed (the dev server's raises)."""
-    global _worker_job
+    global _worker_job  # noqa: PLW0603 - per worker process, set once when the pool starts it
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_job = (fn, shared)

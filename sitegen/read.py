@@ -147,7 +147,7 @@ def guess_encoding(data: bytes) -> str:
 
         best = from_bytes(data).best()
         return best.encoding.replace("_", "-") if best is not None else ""
-    except Exception:  # the guess is a courtesy; never fail on it
+    except Exception:  # noqa: BLE001 - the guess is a courtesy: whatever the detector raises, never fail on it
         return ""
 
 

@@ -64,7 +64,7 @@ def _run_pagefind(site: Path, output: Path, glob: str | None = None) -> list[Sit
     if glob:
         cmd += ["--glob", glob]
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return [SiteError(None, None, f"the search indexer (Pagefind) could not run: {exc}",
                           "reinstall sitegen (pip install -e .) or build with --no-search")]

@@ -71,7 +71,7 @@ def output_file(out: Path, url: str) -> Path:
     rel = PurePosixPath(posixpath.normpath("/" + url.lstrip("/"))).relative_to("/")
     if ".." in rel.parts:
         raise ValueError(f"unsafe output path: {url!r}")
-    if any(part.startswith(".") and part != ".nojekyll" or "\\" in part for part in rel.parts[:-1]):
+    if any((part.startswith(".") and part != ".nojekyll") or "\\" in part for part in rel.parts[:-1]):
         raise ValueError(f"unsafe output path: {url!r}")
     target = out.joinpath(*rel.parts)
     if url.endswith("/") or not rel.parts:

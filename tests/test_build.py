@@ -43,8 +43,8 @@ def test_link_checker_catches_a_broken_link(tmp_path: Path) -> None:
 def test_hreflang_pairs_point_at_each_other(bilingual_out: Path) -> None:
     ar = html(bilingual_out / "articles/withdrawal/index.html")
     en = html(bilingual_out / "en/articles/withdrawal/index.html")
-    ar_alts = {l.get("hreflang"): l.get("href") for l in ar.xpath('//head/link[@rel="alternate"][@hreflang]')}
-    en_alts = {l.get("hreflang"): l.get("href") for l in en.xpath('//head/link[@rel="alternate"][@hreflang]')}
+    ar_alts = {e.get("hreflang"): e.get("href") for e in ar.xpath('//head/link[@rel="alternate"][@hreflang]')}
+    en_alts = {e.get("hreflang"): e.get("href") for e in en.xpath('//head/link[@rel="alternate"][@hreflang]')}
     assert ar_alts == en_alts
     assert ar_alts["ar"] == "/articles/withdrawal/" and ar_alts["en"] == "/en/articles/withdrawal/"
     assert ar_alts["x-default"] == ar_alts["ar"]

@@ -81,7 +81,7 @@ def test_every_page_has_lang_and_dir(out: Path) -> None:
 
 def test_no_markdown_link_is_left_in_the_output(out: Path) -> None:
     for path in html_files(out):
-        for _, attr, ref, _ in html(path).iterlinks():
+        for _, _attr, ref, _ in html(path).iterlinks():
             assert not re.search(r"\.md(#|$)", ref), (path, ref)
 
 

@@ -7,8 +7,9 @@ import http.server
 import re
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import lxml.html
 import pytest
@@ -94,7 +95,7 @@ def test_windows_1256_is_detected_and_said(site: Path) -> None:
     result = imp(site, FIX / "cp1256.ar.txt")
     assert result.returncode == 0, result.stderr
     assert "windows-1256" in result.stdout
-    meta, body = only_article(site)
+    meta, _body = only_article(site)
     assert meta["title"] == "احتجاجات في مدينة منبج على ارتفاع أسعار الخبز والمحروقات"
     assert str(meta["date"]) == "2020-12-21" and meta["source"]["name"] == "أخبار الشمال"
     assert "\r" not in articles(site)[0].read_text(encoding="utf-8")

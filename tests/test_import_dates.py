@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from sitegen.importer.bylines import dateline_agency, sort_byline
-from sitegen.importer.extract_text import parse_byline
 from sitegen.importer.chrome import is_call_to_action
 from sitegen.importer.dates import date_in_url, find_date, hijri_seen, parse_meta_date
+from sitegen.importer.extract_text import parse_byline
 
 D = dt.date
 

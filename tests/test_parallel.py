@@ -33,7 +33,7 @@ def test_a_pool_ends_under_the_dev_servers_signal_handling() -> None:
         items = list(range(SERIAL_BELOW))
         for _ in range(40):  # the hang was a race between the pool's shutdown and its idle workers
             out: dict[str, list[int]] = {}
-            worker = threading.Thread(target=lambda: out.update(result=pmap(_double, 3, items, chunksize=1)),
+            worker = threading.Thread(target=lambda out=out: out.update(result=pmap(_double, 3, items, chunksize=1)),
                                       daemon=True)
             worker.start()
             worker.join(timeout=30)

@@ -197,7 +197,7 @@ def test_export_matches_pages(built: tuple[Path, str]) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Arabic right
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert len(table) == len(rows)
-    for line, row in zip(table, rows):
+    for line, row in zip(table, rows, strict=True):
         for key in export.COLUMNS:
             value = " | ".join(row[key]) if isinstance(row[key], list) else row[key]
             expected = "'" + value if value.startswith(("=", "+", "-", "@")) else value

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import sitegen.scaffold as scaffold
+from sitegen import scaffold
 from tests.support import REPO, build, build_site, check_links, html, html_files, run_sitegen
 from tests.test_demo_site import load_workflow
 
@@ -153,4 +153,4 @@ def test_scaffold_is_a_package_and_new_a_command() -> None:
     new.configure(parser)
     assert parser.parse_args(["somewhere"]).directory == "somewhere"
     # the dot-files are package data under names setuptools keeps
-    assert not [p for p in scaffold.FILES.rglob(".*")]
+    assert not list(scaffold.FILES.rglob(".*"))

@@ -9,9 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import lxml.html
+import pytest
 
 from sitegen.search import SENTINEL
 from tests.support import FIXTURES, REPO, build_site
@@ -107,14 +106,14 @@ def fake_pagefind(tmp_path: Path, main: str | None) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("main", "message"), [
-    ("import sys; sys.exit('Error: Pagefind ran out of memory')", "the search indexer (Pagefind) failed: "
-                                                                  "Error: Pagefind ran out of memory"),
+    ("import sys; sys.exit('Error: Pagefind ran out of memory')", ("the search indexer (Pagefind) failed: "
+                                                                   "Error: Pagefind ran out of memory")),
     (None, "the search indexer (Pagefind) is not installed"),
 ])
 def test_failing_pagefind_is_a_plain_error(tmp_path: Path, main: str | None, message: str) -> None:
     out = tmp_path / "public"
     proc = subprocess.run([sys.executable, "-m", "sitegen", "build", str(FIXTURES / "search"), "-o", str(out)],
-                          capture_output=True, text=True, env=fake_pagefind(tmp_path, main), cwd=tmp_path)
+                          capture_output=True, text=True, env=fake_pagefind(tmp_path, main), cwd=tmp_path, check=False)
     assert proc.returncode == 1
     assert message in proc.stderr, proc.stderr
     assert "--no-search" in proc.stderr

@@ -86,8 +86,8 @@ def test_js_and_python_agree_on_real_text() -> None:
         pytest.skip("node is not installed")
     text = "\n".join(p.read_text(encoding="utf-8") for p in
                      sorted((REPO / "tests/fixtures/sites/search/content/articles").glob("*.md")))
-    proc = subprocess.run([NODE, "-e", "process.stdout.write(require(process.argv[1]).normalize("
-                           "require('fs').readFileSync(0, 'utf8')))", str(SEARCH_JS)],
+    proc = subprocess.run([NODE, "-e", ("process.stdout.write(require(process.argv[1]).normalize("
+                                        "require('fs').readFileSync(0, 'utf8')))"), str(SEARCH_JS)],
                           input=text, capture_output=True, text=True, check=True)
     assert proc.stdout == normalize(text)
 

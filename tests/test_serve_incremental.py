@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from sitegen.build import BuildOptions, build
-from sitegen.serve.incremental import SiteState
 from sitegen.render import THEME_DIR
+from sitegen.serve.incremental import SiteState
 from tests.support import FIXTURES
 
 OPTIONS = BuildOptions(search=False)

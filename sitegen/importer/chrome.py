@@ -66,7 +66,7 @@ def is_call_to_action(line: str) -> bool:
 
 def _is_paragraph(line: str) -> bool:
     text = plain(line)
-    return len(text.split()) > 15 or bool(re.search(r"[.!?؟]$", text)) and len(text.split()) > 6
+    return len(text.split()) > 15 or (bool(re.search(r"[.!?؟]$", text)) and len(text.split()) > 6)
 
 
 def _is_link_only(line: str) -> bool:

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 import lxml.html
 import trafilatura
 
+from sitegen.arabic import fold
 from sitegen.importer.chrome import drop_chrome
 from sitegen.importer.dates import find_date
 from sitegen.importer.draft import Draft, Related, related_line, safe_url
-from sitegen.arabic import fold
 from sitegen.importer.extract_text import GENERIC_AUTHORS, parse_byline
 from sitegen.importer.html_fields import choose_date, choose_title
 from sitegen.importer.repair import repair, repair_line
@@ -234,7 +234,7 @@ def _body(md: str, title: str, base: str) -> tuple[str, list[Related], str]:
             continue
         if expecting:
             item = re.match(r"^\s*(?:[-*+]|\d+[.)])?\s*(.*)$", line).group(1)  # type: ignore[union-attr]
-            refs = [r for r in _links_only(item)]
+            refs = list(_links_only(item))
             if refs:
                 related.extend(refs)
                 continue

@@ -73,7 +73,7 @@ def fetch_url(url: str, timeout: float = TIMEOUT_SECONDS) -> Loaded:
     """Download `url` with a timeout; every failure becomes an ImportProblem saying what happened."""
     request = urllib.request.Request(url, headers={"User-Agent": f"sitegen/{__version__} (archive import)"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read(MAX_BYTES + 1)
             final_url = response.geturl()
             content_type = response.headers.get("Content-Type", "")

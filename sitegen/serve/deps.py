@@ -8,8 +8,8 @@ dependencies come from `Page.slugs`, which `plan_pages` records while planning.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import jinja2
 from jinja2 import meta

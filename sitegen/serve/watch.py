@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -35,9 +35,8 @@ def relevant(path: Path, site_dir: Path) -> bool:
     name = rel.name
     if name.startswith((".", "#")) or name.endswith(_SCRATCH_SUFFIXES) or name == "4913":
         return False
-    if rel.parts[0] == "content" and "." in name and not name.endswith(".md"):
-        return False
-    return True
+    # content/ holds Markdown; other files with a suffix there (an editor's backup, an image) are not
+    return not (rel.parts[0] == "content" and "." in name and not name.endswith(".md"))
 
 
 class _Collector(FileSystemEventHandler):
