@@ -28,7 +28,7 @@ from sitegen.importer.site import SiteContext
 
 HERE = Path(__file__).resolve().parent
 FIELDS = ("title", "date", "author", "source_name", "source_url", "related", "body_in", "body_out")
-_NO_DATE = dt.date(1900, 1, 1)   # lets the other fields be scored when the page states no date
+_NO_DATE = dt.date(1900, 1, 1)  # lets the other fields be scored when the page states no date
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,9 @@ def _imported(path: Path, site: SiteContext) -> tuple[dict[str, Any], str, list[
     if not draft.date:
         meta.pop("date", None)
     # a slug (in the archive), {title, url}, or {title} alone ("read also" without a link)
-    meta["related_titles"] = [r if isinstance(r, str) else r.get("title", "") for r in meta.get("related", [])]
+    meta["related_titles"] = [
+        r if isinstance(r, str) else r.get("title", "") for r in meta.get("related", [])
+    ]
     return meta, prepared.article.body, notes
 
 
@@ -68,10 +70,15 @@ def _authors(value: Any) -> list[str]:
     return [_key(v) for v in (value if isinstance(value, list) else [value])]
 
 
-def score_file(name: str, want: dict[str, Any], got: tuple[dict[str, Any], str, list[str]] | str) -> list[Score]:
+def score_file(
+    name: str, want: dict[str, Any], got: tuple[dict[str, Any], str, list[str]] | str
+) -> list[Score]:
     if want.get("refused"):
-        return [Score(name, "refused", isinstance(got, str), got if isinstance(got, str) else "imported",
-                      "refused")]
+        return [
+            Score(
+                name, "refused", isinstance(got, str), got if isinstance(got, str) else "imported", "refused"
+            )
+        ]
     if isinstance(got, str):
         return [Score(name, f, False, f"refused: {got}", str(want.get(f))) for f in FIELDS]
     meta, body, _ = got
@@ -81,25 +88,56 @@ def score_file(name: str, want: dict[str, Any], got: tuple[dict[str, Any], str, 
     scores.append(Score(name, "title", _key(title) == _key(want["title"]), title, want["title"]))
     date = meta.get("date")
     scores.append(Score(name, "date", date == want["date"], str(date), str(want["date"])))
-    scores.append(Score(name, "author", _authors(meta.get("author")) == _authors(want["author"]),
-                        str(meta.get("author") or ""), str(want["author"] or "")))
+    scores.append(
+        Score(
+            name,
+            "author",
+            _authors(meta.get("author")) == _authors(want["author"]),
+            str(meta.get("author") or ""),
+            str(want["author"] or ""),
+        )
+    )
     names = [_key(n) for n in want["source_name"]]
-    scores.append(Score(name, "source_name", _key(source.get("name")) in names, str(source.get("name") or ""),
-                        " | ".join(want["source_name"])))
+    scores.append(
+        Score(
+            name,
+            "source_name",
+            _key(source.get("name")) in names,
+            str(source.get("name") or ""),
+            " | ".join(want["source_name"]),
+        )
+    )
     url_ok = unquote(str(source.get("url") or "")) == unquote(str(want["source_url"] or ""))
-    scores.append(Score(name, "source_url", url_ok, str(source.get("url") or ""), str(want["source_url"] or "")))
+    scores.append(
+        Score(name, "source_url", url_ok, str(source.get("url") or ""), str(want["source_url"] or ""))
+    )
     found = [_key(t) for t in meta["related_titles"]]
     missing = [t for t in want["related"] if _key(t) not in found]
     # lenient: every title the page shows must be there; extra entries are reported, not counted
-    scores.append(Score(name, "related", not missing, "; ".join(meta["related_titles"]),
-                        "; ".join(want["related"])))
+    scores.append(
+        Score(name, "related", not missing, "; ".join(meta["related_titles"]), "; ".join(want["related"]))
+    )
     body_key = _key(body)
     absent = [s for s in want["body_in"] if _key(s) not in body_key]
-    scores.append(Score(name, "body_in", not absent, "missing: " + "; ".join(absent) if absent else "ok",
-                        "; ".join(want["body_in"])))
+    scores.append(
+        Score(
+            name,
+            "body_in",
+            not absent,
+            "missing: " + "; ".join(absent) if absent else "ok",
+            "; ".join(want["body_in"]),
+        )
+    )
     present = [s for s in want["body_out"] if _key(s) in body_key]
-    scores.append(Score(name, "body_out", not present, "present: " + "; ".join(present) if present else "ok",
-                        "; ".join(want["body_out"])))
+    scores.append(
+        Score(
+            name,
+            "body_out",
+            not present,
+            "present: " + "; ".join(present) if present else "ok",
+            "; ".join(want["body_out"]),
+        )
+    )
     return scores
 
 
@@ -135,8 +173,11 @@ def _print_table(scores: list[Score]) -> None:
     console.print(table)
     for s in scores:
         if not s.ok:
-            console.print(f"  ✗ {s.file} {s.field}: got {s.got[:120]!r}, want {s.want[:120]!r}",
-                          markup=False, highlight=False)
+            console.print(
+                f"  ✗ {s.file} {s.field}: got {s.got[:120]!r}, want {s.want[:120]!r}",
+                markup=False,
+                highlight=False,
+            )
     right = sum(s.ok for s in scores)
     console.print(f"{right}/{len(scores)} fields right ({100 * right / len(scores):.1f} %)")
 
@@ -156,8 +197,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.json:
         right = sum(s.ok for s in scores)
-        print(json.dumps({"right": right, "total": len(scores), "share": right / len(scores),
-                          "scores": [s.__dict__ for s in scores]}, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                {
+                    "right": right,
+                    "total": len(scores),
+                    "share": right / len(scores),
+                    "scores": [s.__dict__ for s in scores],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         _print_table(scores)
     return 0

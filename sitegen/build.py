@@ -38,7 +38,7 @@ from sitegen.urls import output_file
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
-ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
+ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)
 # collector thresholds for a process holding a site model: young collections every 20k allocations
 # instead of 700 (CPython's default rescans the model's objects again and again)
 LONG_LIVED_GC = (20_000, 20, 50)
@@ -49,8 +49,10 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     search: bool = True
-    cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
-    jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render/environment.py)
+    cache: bool = True  # reuse what earlier builds parsed of unchanged files (cache.py)
+    jinja_fast_code: bool = (
+        True  # False: Jinja's own code generator, for the golden test (render/environment.py)
+    )
 
 
 @dataclass
@@ -77,9 +79,13 @@ def search_wanted(config: Config, options: BuildOptions) -> bool:
     return options.search and config.search
 
 
-def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
-               read: Callable[[Path, Config], list[ReadResult]] | None = None,
-               writes: cache.Writes | None = None) -> Model:
+def load_model(
+    site_dir: Path,
+    options: BuildOptions,
+    timings: dict[str, float] | None = None,
+    read: Callable[[Path, Config], list[ReadResult]] | None = None,
+    writes: cache.Writes | None = None,
+) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again);
@@ -89,8 +95,13 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
-    results = read(site_dir, config) if read else read_content(
-        site_dir, config, use_cache=options.cache, search=search_wanted(config, options), writes=writes)
+    results = (
+        read(site_dir, config)
+        if read
+        else read_content(
+            site_dir, config, use_cache=options.cache, search=search_wanted(config, options), writes=writes
+        )
+    )
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
@@ -98,8 +109,12 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     registries = load_registries(config, problems)
     site = validate(docs, config, registries, problems, drafts=options.drafts)
     if not docs and not problems.error_count:
-        problems.warning(site_dir / "content" / "articles", None, "no articles found",
-                         "add Markdown files named <slug>.<lang>.md under content/articles/")
+        problems.warning(
+            site_dir / "content" / "articles",
+            None,
+            "no articles found",
+            "add Markdown files named <slug>.<lang>.md under content/articles/",
+        )
     clock("validate")
     graph = link(site, problems)
     clock("graph")
@@ -119,16 +134,30 @@ def check(model: Model, env: jinja2.Environment) -> list[SiteError]:
     return check_templates(env) + check_unique_urls(model.pages)
 
 
-def render_pages(model: Model, env: jinja2.Environment, pages: Sequence[Page], out: Path, options: BuildOptions,
-                 warm: bool = True, freeze: bool = False, timings: dict[str, float] | None = None) -> list[SiteError]:
+def render_pages(
+    model: Model,
+    env: jinja2.Environment,
+    pages: Sequence[Page],
+    out: Path,
+    options: BuildOptions,
+    warm: bool = True,
+    freeze: bool = False,
+    timings: dict[str, float] | None = None,
+) -> list[SiteError]:
     """Render `pages` of `model` into `out`; returns the template errors (file, line) of the site's templates.
 
     `warm` renders every list entry first, on all cores: worth it when most of the site is rendered.
     `freeze` keeps those entries out of the collector's sight (shared with the forked workers): only for a
     process that ends with the build; the dev server would never free them."""
     clock = _Clock({} if timings is None else timings)
-    job = RenderJob(model.site, model.graph, env, pages, out,
-                    make_views(model.site, model.graph, env, search_wanted(model.site.config, options)))
+    job = RenderJob(
+        model.site,
+        model.graph,
+        env,
+        pages,
+        out,
+        make_views(model.site, model.graph, env, search_wanted(model.site.config, options)),
+    )
     if warm:
         warm_partials(job)
         if freeze:
@@ -165,8 +194,12 @@ def remove_page(out: Path, url: str) -> None:
         folder = folder.parent
 
 
-def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    site_dir: Path,
+    out: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
     writes = cache.Writes()
@@ -177,8 +210,14 @@ def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
         writes.wait()  # the parse cache, written in the background while the build went on
 
 
-def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,
-           report: BuildReport, writes: cache.Writes) -> BuildReport:
+def _build(
+    site_dir: Path,
+    out: Path,
+    options: BuildOptions,
+    progress: Callable[[str], None] | None,
+    report: BuildReport,
+    writes: cache.Writes,
+) -> BuildReport:
     # Up to the page plan nearly every object made lives until the end: the collector would only rescan
     # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
     # shared with the forked render workers (no copy-on-write by the collector).
@@ -196,8 +235,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
     with staged_output(out) as stage:
         if progress:
             progress(f"rendering {len(model.pages)} pages")
-        errors = render_pages(model, env, model.pages, stage, options, freeze=True,
-                              timings=report.timings)
+        errors = render_pages(model, env, model.pages, stage, options, freeze=True, timings=report.timings)
         if errors:
             raise SiteErrors(errors + model.warnings)
         clock = _Clock(report.timings)

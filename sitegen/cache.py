@@ -124,8 +124,12 @@ class Writes:
                 pass
 
 
-def save(path: Path | None, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]],
-         writes: Writes | None = None) -> None:
+def save(
+    path: Path | None,
+    the_salt: str,
+    entries: dict[str, tuple[Stamp | None, bytes, Any]],
+    writes: Writes | None = None,
+) -> None:
     """Write the cache atomically; a failure (read-only home, full disk) only costs the next build time.
 
     Where processes can fork and the caller keeps `writes`, a child writes it (~1 s for a 10k-article site)

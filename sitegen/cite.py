@@ -24,13 +24,20 @@ from sitegen.graph import Graph
 from sitegen.model import Article, Config, Site, Source
 
 CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
-BIBTEX_LANGS = {"ar": "arabic", "en": "english", "fr": "french", "fa": "persian", "tr": "turkish", "ku": "kurdish"}
+BIBTEX_LANGS = {
+    "ar": "arabic",
+    "en": "english",
+    "fr": "french",
+    "fa": "persian",
+    "tr": "turkish",
+    "ku": "kurdish",
+}
 
 
 @dataclass(frozen=True)
 class Version:
     lang: str
-    url: str            # absolute URL
+    url: str  # absolute URL
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ class Citation:
     summary: str
     keywords: tuple[str, ...]
     source: Source
-    translated_from: Version | None    # the version this one declares it was translated from
+    translated_from: Version | None  # the version this one declares it was translated from
     translations: tuple[Version, ...]  # versions that declare they were translated from this one
     translator: str
 
@@ -69,17 +76,28 @@ def citation(site: Site, graph: Graph, article: Article) -> Citation:
     original = None
     if article.translated_from and article.translated_from in versions and article.translated_from != lang:
         original = Version(article.translated_from, version_url(article.translated_from))
-    translations = tuple(Version(other, version_url(other)) for other, a in versions.items()
-                         if other != lang and a.translated_from == lang)
+    translations = tuple(
+        Version(other, version_url(other))
+        for other, a in versions.items()
+        if other != lang and a.translated_from == lang
+    )
     return Citation(
-        slug=article.slug, lang=lang, title=article.title,
+        slug=article.slug,
+        lang=lang,
+        title=article.title,
         authors=tuple(site.authors[a].name(lang) for a in article.authors),
-        author_urls=tuple(urls.absolute(config, urls.section_url(config, lang, "authors", a))
-                          for a in article.authors),
-        date=article.date, url=version_url(lang), site=config.site_title(lang),
-        home=urls.absolute(config, urls.home_url(config, lang)), summary=article.summary,
+        author_urls=tuple(
+            urls.absolute(config, urls.section_url(config, lang, "authors", a)) for a in article.authors
+        ),
+        date=article.date,
+        url=version_url(lang),
+        site=config.site_title(lang),
+        home=urls.absolute(config, urls.home_url(config, lang)),
+        summary=article.summary,
         keywords=tuple(site.tags[t].label(lang) for t in article.tags),
-        source=article.source, translated_from=original, translations=translations,
+        source=article.source,
+        translated_from=original,
+        translations=translations,
         translator=article.translator,
     )
 
@@ -91,6 +109,7 @@ def _url(url: str) -> str:
 
 # --- the ready citation -------------------------------------------------------------------------
 
+
 def _join(names: list[str], lang: str) -> str:
     if len(names) < 2:
         return "".join(names)
@@ -101,13 +120,15 @@ def _join(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def text_html(c: Citation, lang: str, languages: tuple[str, ...], t: Mapping[str, str],
-              day: Callable[[dt.date], str]) -> Markup:
+def text_html(
+    c: Citation, lang: str, languages: tuple[str, ...], t: Mapping[str, str], day: Callable[[dt.date], str]
+) -> Markup:
     """Chicago-like: Author. “Title.” Site, date. [Translation.] [Original source.] URL.
 
     `lang` is the page's language, `t` its interface strings and `day` its date format. Built as plain
     strings (every piece of text escaped on the way in): Markup arithmetic cost a fifth of an article page
     here."""
+
     def frag(text: str) -> str:
         return isolate(text, lang, languages)
 
@@ -115,13 +136,20 @@ def text_html(c: Citation, lang: str, languages: tuple[str, ...], t: Mapping[str
     parts: list[str] = []
     if c.authors:
         parts.append(_join([frag(a) for a in c.authors], lang) + ("،" if lang == "ar" else "."))
-    title = f'<cite>{q_open}{frag(c.title)}{"" if lang == "ar" else "."}{q_close}</cite>'
-    parts.append(title + (comma if lang == "ar" else " ") + frag(c.site) + comma
-                 + f'<time datetime="{c.date.isoformat()}">{esc(day(c.date))}</time>.')
+    title = f"<cite>{q_open}{frag(c.title)}{'' if lang == 'ar' else '.'}{q_close}</cite>"
+    parts.append(
+        title
+        + (comma if lang == "ar" else " ")
+        + frag(c.site)
+        + comma
+        + f'<time datetime="{c.date.isoformat()}">{esc(day(c.date))}</time>.'
+    )
     if c.translated_from:
         from_name = i18n.language_name(c.translated_from.lang, lang)
         line = t["cite_translated_by" if c.translator else "cite_translated"]
-        parts.append(str(Markup(esc(line)).format(lang=from_name, translator=Markup(frag(c.translator)))) + ".")
+        parts.append(
+            str(Markup(esc(line)).format(lang=from_name, translator=Markup(frag(c.translator)))) + "."
+        )
     src = c.source
     if src.name or src.url:
         bits = [frag(src.name)] if src.name else []
@@ -139,8 +167,10 @@ def _notes(c: Citation) -> str:
     notes = []
     if c.translated_from:
         by = f" by {c.translator}" if c.translator else ""
-        notes.append(f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
-                     f"{c.translated_from.url}.")
+        notes.append(
+            f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
+            f"{c.translated_from.url}."
+        )
     s = c.source
     if s.name or s.url:
         notes.append("Original source: " + ", ".join(x for x in (s.name, s.url) if x) + ".")
@@ -155,8 +185,18 @@ def _notes(c: Citation) -> str:
 
 # --- BibTeX ---------------------------------------------------------------------------------------
 
-_BIB_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-                 "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_BIB_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
 _BIB_RE = re.compile("[" + re.escape("".join(_BIB_SPECIALS)) + "]")
 
 
@@ -175,11 +215,17 @@ def bibtex(c: Citation) -> str:
     if c.authors:
         # each name braced: BibTeX must not split "رامي فاخوري" into first and last names
         fields.append(("author", " and ".join("{" + bib_text(a) + "}" for a in c.authors)))
-    fields += [("title", "{" + bib_text(c.title) + "}"), ("date", c.date.isoformat()),
-               ("year", str(c.date.year)), ("month", str(c.date.month)),
-               ("publisher", bib_text(c.site)), ("howpublished", r"\url{" + bib_url(c.url) + "}"),
-               ("url", bib_url(c.url)), ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
-               ("langid", BIBTEX_LANGS.get(c.lang, c.lang))]
+    fields += [
+        ("title", "{" + bib_text(c.title) + "}"),
+        ("date", c.date.isoformat()),
+        ("year", str(c.date.year)),
+        ("month", str(c.date.month)),
+        ("publisher", bib_text(c.site)),
+        ("howpublished", r"\url{" + bib_url(c.url) + "}"),
+        ("url", bib_url(c.url)),
+        ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
+        ("langid", BIBTEX_LANGS.get(c.lang, c.lang)),
+    ]
     if c.summary:
         fields.append(("abstract", bib_text(c.summary)))
     if c.keywords:
@@ -195,14 +241,21 @@ def bibtex(c: Citation) -> str:
 
 # --- RIS ------------------------------------------------------------------------------------------
 
+
 def ris(c: Citation) -> str:
     """RIS (Zotero, EndNote, Mendeley). A value never spans lines: a title cannot forge a tag."""
     rows: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
     rows += [("AU", a) for a in c.authors]
-    rows += [("PY", str(c.date.year)), ("DA", c.date.strftime("%Y/%m/%d")), ("T2", c.site), ("PB", c.site),
-             ("LA", c.lang), ("UR", c.url)]
+    rows += [
+        ("PY", str(c.date.year)),
+        ("DA", c.date.strftime("%Y/%m/%d")),
+        ("T2", c.site),
+        ("PB", c.site),
+        ("LA", c.lang),
+        ("UR", c.url),
+    ]
     if c.translator:
-        rows.append(("A4", c.translator))   # RIS "translator" role
+        rows.append(("A4", c.translator))  # RIS "translator" role
     if c.summary:
         rows.append(("AB", c.summary))
     rows += [("KW", k) for k in c.keywords]
@@ -215,15 +268,24 @@ def ris(c: Citation) -> str:
 
 # --- JSON-LD and meta tags ------------------------------------------------------------------------
 
+
 def json_ld(c: Citation) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "@id": c.url, "url": c.url,
-        "mainEntityOfPage": c.url, "headline": c.title, "name": c.title,
-        "datePublished": c.date.isoformat(), "inLanguage": c.lang,
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": c.url,
+        "url": c.url,
+        "mainEntityOfPage": c.url,
+        "headline": c.title,
+        "name": c.title,
+        "datePublished": c.date.isoformat(),
+        "inLanguage": c.lang,
         "publisher": {"@type": "Organization", "name": c.site, "url": c.home},
     }
     if c.authors:
-        data["author"] = [{"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls, strict=True)]
+        data["author"] = [
+            {"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls, strict=True)
+        ]
     if c.summary:
         data["description"] = c.summary
     if c.keywords:
@@ -250,8 +312,13 @@ def json_ld(c: Citation) -> dict[str, Any]:
 def script_json(data: Any) -> Markup:
     """JSON for a <script> element: no `</script>`, `<!--` or `&` can appear in it, whatever the titles say."""
     text = json.dumps(data, ensure_ascii=False)  # compact: the C encoder, ~10x faster than indent=
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return Markup(text)
 
@@ -271,28 +338,43 @@ def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tupl
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
-    lines += [f'<meta name="citation_publication_date" content="{day}">',
-              f'<meta name="citation_date" content="{day}">',
-              f'<meta name="citation_publisher" content="{e(c.site)}">',
-              f'<meta name="citation_language" content="{e(c.lang)}">',
-              f'<meta name="citation_public_url" content="{e(c.url)}">',
-              f'<meta name="citation_abstract_html_url" content="{e(c.url)}">']
+    lines += [
+        f'<meta name="citation_publication_date" content="{day}">',
+        f'<meta name="citation_date" content="{day}">',
+        f'<meta name="citation_publisher" content="{e(c.site)}">',
+        f'<meta name="citation_language" content="{e(c.lang)}">',
+        f'<meta name="citation_public_url" content="{e(c.url)}">',
+        f'<meta name="citation_abstract_html_url" content="{e(c.url)}">',
+    ]
     if c.keywords:
         lines.append(f'<meta name="citation_keywords" content="{e("; ".join(c.keywords))}">')
-    lines += ['<meta property="og:type" content="article">',
-              f'<meta property="og:title" content="{e(c.title)}">',
-              f'<meta property="og:url" content="{e(c.url)}">',
-              f'<meta property="og:site_name" content="{e(c.site)}">',
-              f'<meta property="og:locale" content="{e(og_locale(config, c.lang))}">']
-    lines += [f'<meta property="og:locale:alternate" content="{e(og_locale(config, other))}">'
-              for other, _ in alternates if other != c.lang]
+    lines += [
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:title" content="{e(c.title)}">',
+        f'<meta property="og:url" content="{e(c.url)}">',
+        f'<meta property="og:site_name" content="{e(c.site)}">',
+        f'<meta property="og:locale" content="{e(og_locale(config, c.lang))}">',
+    ]
+    lines += [
+        f'<meta property="og:locale:alternate" content="{e(og_locale(config, other))}">'
+        for other, _ in alternates
+        if other != c.lang
+    ]
     if c.summary:
         lines.append(f'<meta property="og:description" content="{e(c.summary)}">')
     lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
     lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
-    lines += [(f'<link rel="alternate" type="application/x-bibtex" href="{e(prefix + page_url + "cite.bib")}" '
-               'title="BibTeX">'),
-              ('<link rel="alternate" type="application/x-research-info-systems" '
-               f'href="{e(prefix + page_url + "cite.ris")}" title="RIS">'),
-              '<script type="application/ld+json">', str(script_json(json_ld(c))), "</script>"]
+    lines += [
+        (
+            f'<link rel="alternate" type="application/x-bibtex" href="{e(prefix + page_url + "cite.bib")}" '
+            'title="BibTeX">'
+        ),
+        (
+            '<link rel="alternate" type="application/x-research-info-systems" '
+            f'href="{e(prefix + page_url + "cite.ris")}" title="RIS">'
+        ),
+        '<script type="application/ld+json">',
+        str(script_json(json_ld(c))),
+        "</script>",
+    ]
     return Markup("\n".join(lines) + "\n")

@@ -52,7 +52,7 @@ class InternalError(Exception):
     the traceback (`trace`, formatted where it happened, possibly in a worker process) under --debug."""
 
     def __init__(self, message: str, trace: str = ""):
-        super().__init__(message, trace)   # both in args: the exception crosses process boundaries
+        super().__init__(message, trace)  # both in args: the exception crosses process boundaries
         self.message, self.trace = message, trace
 
     def __str__(self) -> str:

@@ -69,8 +69,9 @@ def call(context: Context, obj: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return obj(*args, **kwargs)
     except StopIteration:  # as Context.call does
-        return context.environment.undefined("value was undefined because a callable raised a "
-                                             "StopIteration exception")
+        return context.environment.undefined(
+            "value was undefined because a callable raised a StopIteration exception"
+        )
 
 
 class FastCodeGenerator(CodeGenerator):

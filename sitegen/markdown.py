@@ -24,7 +24,9 @@ from sitegen.model import LinkRef, Slug
 MARKER_RE = re.compile("\x00([LTB]):([^:\x00]*):([^\x00]*)\x00")
 # what resolve_markers replaces: a link marker with the rest of its href (the #fragment) and the closing
 # quote, so that attributes of the link's own go after the href, never inside it; or a title or base marker
-RESOLVE_RE = re.compile('\x00(?:L:([^:\x00]*):([^\x00]*)\x00(?:([^"\x00]*)")?|([TB]):([^:\x00]*):[^\x00]*\x00)')
+RESOLVE_RE = re.compile(
+    '\x00(?:L:([^:\x00]*):([^\x00]*)\x00(?:([^"\x00]*)")?|([TB]):([^:\x00]*):[^\x00]*\x00)'
+)
 BASE_MARKER = "\x00B::\x00"  # stands for the site's base path before a site-absolute link (/images/x.jpg)
 MD_LINK_RE = re.compile(r"^(?:\.{0,2}/)*(?:[^/:?#]+/)*([a-z0-9][a-z0-9-]*)\.([a-z]{2,3})\.md(#[^\s]*)?$")
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
@@ -67,8 +69,11 @@ def _line_tracker(state: StateCore) -> None:
             continue
         line = token.map[0] + 1 if token.map else None
         for child in token.children:
-            if child.type == "image" and str(child.attrs.get("src", "")).startswith("/") \
-                    and not str(child.attrs.get("src", "")).startswith("//"):
+            if (
+                child.type == "image"
+                and str(child.attrs.get("src", "")).startswith("/")
+                and not str(child.attrs.get("src", "")).startswith("//")
+            ):
                 child.attrs["src"] = BASE_MARKER + str(child.attrs["src"])
             if child.type != "link_open":
                 continue
@@ -80,7 +85,7 @@ def _line_tracker(state: StateCore) -> None:
             if child.meta.get("wikilink"):
                 m = MARKER_RE.match(href)
                 if m:
-                    links.append((m.group(2), "", href[m.end():].lstrip("#"), line))
+                    links.append((m.group(2), "", href[m.end() :].lstrip("#"), line))
                 continue
             if SCHEME_RE.match(href) or href.startswith("//"):
                 if not href.startswith(("http:", "https:", "mailto:")):
@@ -138,8 +143,9 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-def render_body_checked(text: str, line_offset: int, allow_html: bool = False
-                        ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
+def render_body_checked(
+    text: str, line_offset: int, allow_html: bool = False
+) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
     """Render a Markdown body: HTML with link markers, the internal links (file lines), and the images on
     other hosts (file line, URL) that were turned into links."""
     env: dict[str, Any] = {}
@@ -152,8 +158,9 @@ def render_body_checked(text: str, line_offset: int, allow_html: bool = False
     return html, refs, hotlinked
 
 
-def resolve_markers(html: str, url_for: Callable[[str, str], tuple[str, str]],
-                    title_for: Callable[[str], str]) -> str:
+def resolve_markers(
+    html: str, url_for: Callable[[str, str], tuple[str, str]], title_for: Callable[[str], str]
+) -> str:
     """Replace link markers with real URLs and titles (already HTML-escaped by the callers).
 
     `url_for(slug, lang)` gives the URL and the attributes the link gets besides its href (e.g. hreflang

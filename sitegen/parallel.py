@@ -41,8 +41,14 @@ def _call(item: Any) -> Any:
     return fn(shared, item)
 
 
-def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: int = 32,
-         jobs: int | None = None, work: int | None = None) -> list[R]:
+def pmap(
+    fn: Callable[[Any, T], R],
+    shared: Any,
+    items: Sequence[T],
+    chunksize: int = 32,
+    jobs: int | None = None,
+    work: int | None = None,
+) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
     `work` is the number of units the items stand for (pages in a range), when not one each."""

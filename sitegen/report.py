@@ -24,7 +24,9 @@ def print_problems(problems: Sequence[SiteError], root: Path | None, console: Co
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
         where = escape(problem.location(root))
-        console.print(f"[bold]{where}[/bold]: [{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}")
+        console.print(
+            f"[bold]{where}[/bold]: [{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}"
+        )
         if problem.hint:
             console.print(f"    hint: {escape(problem.hint)}")
 
@@ -38,7 +40,10 @@ def internal_error(exc: BaseException, debug: bool) -> str:
     what = str(exc) if isinstance(exc, InternalError) else f"{type(exc).__name__}: {exc}"
     text = f"sitegen: internal error: {what}\n    {PLEASE_REPORT}"
     if debug:
-        trace = exc.trace if isinstance(exc, InternalError) and exc.trace else \
-            "".join(traceback.format_exception(exc))
+        trace = (
+            exc.trace
+            if isinstance(exc, InternalError) and exc.trace
+            else "".join(traceback.format_exception(exc))
+        )
         text = trace.rstrip() + "\n" + text
     return text

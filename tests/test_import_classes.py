@@ -21,13 +21,16 @@ CASES = sorted(p for p in CLASSES.iterdir() if p.suffix in (".html", ".txt"))
 
 
 def _expected(case: Path) -> dict[str, Any]:
-    data = yaml.safe_load((CLASSES / f"{case.name.rsplit('.', 1)[0]}.expected.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (CLASSES / f"{case.name.rsplit('.', 1)[0]}.expected.yaml").read_text(encoding="utf-8")
+    )
     assert isinstance(data, dict)
     return data
 
 
-def _import(case: Path, site: Path, capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, dict[str, Any], str]:
+def _import(
+    case: Path, site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, dict[str, Any], str]:
     monkeypatch.chdir(site)
     code = main(["import", str(case)])
     out = capsys.readouterr()
@@ -40,8 +43,9 @@ def _import(case: Path, site: Path, capsys: pytest.CaptureFixture[str],
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_import_class(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_class(
+    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     want = _expected(case)
     code, said, meta, body = _import(case, tmp_path, capsys, monkeypatch)
     for note in want.get("notes_in", []):
@@ -71,8 +75,9 @@ def test_every_fixture_has_its_expectation() -> None:
         assert _expected(case)
 
 
-def test_tag_the_build_accepts_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tag_the_build_accepts_is_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A tag written as one label for every language is valid for the build, so --tag takes it."""
     (tmp_path / "data").mkdir()
     (tmp_path / "site.yaml").write_text("title: T\nlanguages: [ar, en]\n", encoding="utf-8")

@@ -37,9 +37,9 @@ DATES = [
     ("January 18, 2020", D(2020, 1, 18)),
     ("18 Jan 2020 18:29", D(2020, 1, 18)),
     ("Updated Jan. 20, 2020; first published Jan. 18, 2020", D(2020, 1, 18)),
-    ("في 23 مايو/أيار تخرجت الدفعة الأولى", None),      # no year: not a date to publish under
-    ("أعلنها في يونيو/حزيران 2014", None),              # month and year only
-    ("تمارس 12 منظمة 2020 نشاطها", None),                # a month name inside a word is no month
+    ("في 23 مايو/أيار تخرجت الدفعة الأولى", None),  # no year: not a date to publish under
+    ("أعلنها في يونيو/حزيران 2014", None),  # month and year only
+    ("تمارس 12 منظمة 2020 نشاطها", None),  # a month name inside a word is no month
 ]
 
 
@@ -51,12 +51,12 @@ def test_find_date(text: str, date: dt.date | None) -> None:
 def test_numeric_order_follows_the_site() -> None:
     assert find_date("02/11/2023") == D(2023, 11, 2)
     assert find_date("02/11/2023", day_first=False) == D(2023, 2, 11)
-    assert find_date("25/11/2023", day_first=False) == D(2023, 11, 25)   # unambiguous either way
+    assert find_date("25/11/2023", day_first=False) == D(2023, 11, 25)  # unambiguous either way
 
 
 def test_meta_values_in_words_and_offsets() -> None:
     assert parse_meta_date("الخميس، 24 ديسمبر 2020 - 11:59 م") == D(2020, 12, 24)
-    assert parse_meta_date("2020-12-25T01:59:50+02:00") == D(2020, 12, 25)   # the page's local day
+    assert parse_meta_date("2020-12-25T01:59:50+02:00") == D(2020, 12, 25)  # the page's local day
     assert parse_meta_date("2020-06-03T03:01+0400") == D(2020, 6, 3)
 
 

@@ -18,7 +18,9 @@ def _broken_helper(self: View, article: object) -> str:
     raise KeyError("a bug of ours")
 
 
-def test_an_exception_in_a_helper_is_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_exception_in_a_helper_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(View, "citation_text", _broken_helper)
     with pytest.raises(InternalError) as caught:
         build(FIXTURES / "bilingual", tmp_path / "out", BuildOptions(search=False))
@@ -28,7 +30,8 @@ def test_an_exception_in_a_helper_is_an_internal_error(tmp_path: Path, monkeypat
 
 
 def test_the_cli_asks_for_a_report_and_shows_the_traceback_only_with_debug(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(View, "citation_text", _broken_helper)
     site = FIXTURES / "bilingual"
     assert cli.main(["build", str(site), "-o", str(tmp_path / "a"), "--no-search", "-q"]) == 70
@@ -43,11 +46,16 @@ def test_a_mistake_in_the_sites_template_is_still_the_users(tmp_path: Path) -> N
     site = tmp_path / "site"
     shutil.copytree(FIXTURES / "bilingual", site)
     (site / "templates").mkdir()
-    (site / "templates" / "search.html").write_text('{% extends "base.html" %}{% block main %}{{ 1 // 0 }}'
-                                                     "{{ h.no_such_helper() }}{% endblock %}", encoding="utf-8")
+    (site / "templates" / "search.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ 1 // 0 }}{{ h.no_such_helper() }}{% endblock %}',
+        encoding="utf-8",
+    )
     with pytest.raises(SiteErrors) as caught:
         build(site, tmp_path / "out", BuildOptions(search=False))
     messages = [e.message for e in caught.value.errors]
     assert any("ZeroDivisionError" in m for m in messages), messages
-    assert all(e.path is not None and e.path.name == "search.html" for e in caught.value.errors
-               if e.severity == "error")
+    assert all(
+        e.path is not None and e.path.name == "search.html"
+        for e in caught.value.errors
+        if e.severity == "error"
+    )

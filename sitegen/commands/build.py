@@ -12,15 +12,26 @@ from sitegen.report import count, error_console, print_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR",
-                        help="the site folder (default: the current folder)")
+    parser.add_argument(
+        "site_dir",
+        nargs="?",
+        default=".",
+        metavar="SITE_DIR",
+        help="the site folder (default: the current folder)",
+    )
     parser.add_argument("-o", "--out", metavar="OUT", help="output folder (default: SITE_DIR/public)")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="where the site will be published, e.g. https://user.github.io/archive/")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the site will be published, e.g. https://user.github.io/archive/",
+    )
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="parse every article again instead of reusing what earlier builds parsed")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every article again instead of reusing what earlier builds parsed",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
 
@@ -33,11 +44,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out).resolve() if args.out else site_dir / "public"
     if out == site_dir or out in site_dir.parents:
-        console.print(f"sitegen: error: the output folder {out} would replace the site itself",
-                      "\n    hint: choose another folder with -o, e.g. -o public", sep="")
+        console.print(
+            f"sitegen: error: the output folder {out} would replace the site itself",
+            "\n    hint: choose another folder with -o, e.g. -o public",
+            sep="",
+        )
         return 2
-    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
-                           cache=not args.no_cache)
+    options = BuildOptions(
+        base_url=args.base_url, drafts=args.drafts, search=not args.no_search, cache=not args.no_cache
+    )
     started = time.perf_counter()
     progress = None if args.quiet else (lambda msg: console.print(f"[dim]{msg}…[/dim]"))
     try:
@@ -45,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
     except SiteErrors as exc:
         print_problems(exc.errors, site_dir, console)
         n = sum(1 for e in exc.errors if e.severity == "error")
-        console.print(f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged")
+        console.print(
+            f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged"
+        )
         return 1
     if not args.quiet:
         print_problems(report.warnings, site_dir, console)
@@ -53,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         console.print("  " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     if not args.quiet:
-        console.print(f"built {count(report.articles, 'article')}, {count(report.pages, 'page')} "
-                      f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
-                      + (f" ({count(len(report.warnings), 'warning')})" if report.warnings else ""))
+        console.print(
+            f"built {count(report.articles, 'article')}, {count(report.pages, 'page')} "
+            f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
+            + (f" ({count(len(report.warnings), 'warning')})" if report.warnings else "")
+        )
     return 0
 
 

@@ -13,7 +13,9 @@ from sitegen.scaffold import existing_files, site_files, sitegen_requirement, wr
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the folder to create the site in (created if missing)")
+    parser.add_argument(
+        "directory", metavar="DIR", help="the folder to create the site in (created if missing)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -28,14 +30,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"sitegen: error: {target} already has files that a new site would overwrite:", file=sys.stderr)
         for path in existing:
             print(f"    {path}", file=sys.stderr)
-        print("    nothing was written. hint: choose an empty or new folder, or move these files away",
-              file=sys.stderr)
+        print(
+            "    nothing was written. hint: choose an empty or new folder, or move these files away",
+            file=sys.stderr,
+        )
         return 1
     write_site(target, files)
     print(f"created a new site in {target} ({len(files)} files)")
     print(f"    build it:   sitegen build {target}")
     print(f"    preview it: sitegen serve {target}")
     if not known:
-        print("    before publishing on GitHub Pages, edit requirements.txt: sitegen is not on PyPI, so it "
-              "must name the git repository to install sitegen from (see README.md)")
+        print(
+            "    before publishing on GitHub Pages, edit requirements.txt: sitegen is not on PyPI, so it "
+            "must name the git repository to install sitegen from (see README.md)"
+        )
     return 0

@@ -16,36 +16,87 @@ from sitegen.arabic import normalize
 
 
 def _alternatives(words: str) -> str:
-    return "|".join(sorted({re.escape(normalize(w).lower()) for w in words.split("|")}, key=len, reverse=True))
+    return "|".join(
+        sorted({re.escape(normalize(w).lower()) for w in words.split("|")}, key=len, reverse=True)
+    )
 
 
-_CTA_VERB = re.compile(r"(?<![\w-])(?:" + _alternatives(
-    "تابعونا|تابعوا|تابع|تابعنا|اشترك|اشتركوا|اشتركي|للاشتراك|حمل|حمّل|حملوا|نزل|نزّل|لتحميل|انضم|انضموا|انضمي|"
-    "شارك|شاركوا|شاركي|سجل|سجّل|لمتابعة|اضغط|اضغطوا|انقر|فعّل|فعل|follow|subscribe|sign up|signup|download|"
-    "join|share|like us|get the app|get our|click here|tap here|install|turn on|register") + r")(?![\w-])")
-_CHANNEL = re.compile(r"(?<![\w-])(?:" + _alternatives(
-    "فيسبوك|فيس بوك|تويتر|اكس|تلغرام|تيليغرام|تليجرام|تلجرام|يوتيوب|انستغرام|انستجرام|إنستغرام|واتساب|واتس اب|"
-    "تيك توك|النشرة|نشرتنا|النشرة البريدية|البريد|بريدك|تطبيق|التطبيق|تطبيقنا|قناتنا|قناة|القناة|صفحتنا|حسابنا|"
-    "حساباتنا|جوجل نيوز|الإشعارات|facebook|twitter|telegram|youtube|instagram|whatsapp|tiktok|newsletter|"
-    "newsletters|app|apps|inbox|email|e-mail|channel|page|podcast|notifications|google news|social media") +
-    r")(?![\w-])")
-_SHARE_WORDS = {normalize(w).lower() for w in ["share", "tweet", "pin", "pin-it", "pinit", "email", "print", "bookmark", "comment", "comments", "facebook", "twitter", "whatsapp", "telegram", "linkedin", "reddit", "copy link", "شارك", "مشاركة", "تويتر", "فيسبوك", "واتساب", "تلغرام", "طباعة", "نسخ الرابط", "البريد", "تعليق"]}
-_COMMENT_PROMPT = re.compile("^(?:" + _alternatives(
-    "اترك تعليق|أترك تعليق|أضف تعليق|اضف تعليق|إضافة تعليق|شاركنا رأيك|ما رأيك|أخبرنا برأيك|التعليقات|"
-    "leave a comment|leave a reply|add a comment|post a comment|join the conversation|what do you think|"
-    "tell us what you think|show comments|view comments|comments") + r")\w{0,3}(?!\w)")
-_LIST_HEADING = re.compile("^(?:" + _alternatives(
-    "trending|trending now|more from|more on this|more stories|most popular|most read|most viewed|"
-    "you may also like|you might also like|recommended|recommended for you|related coverage|top stories|"
-    "latest news|الأكثر قراءة|الأكثر مشاهدة|الأكثر تداولا|الأكثر شعبية|قد يعجبك أيضا|قد يهمك أيضا|"
-    "اخترنا لك|ذات صلة|مقالات ذات صلة|أخبار ذات صلة|المزيد من|رائج|آخر الأخبار|أخر الأخبار|الأحدث") +
-    r")(?!\w)")
+_CTA_VERB = re.compile(
+    r"(?<![\w-])(?:"
+    + _alternatives(
+        "تابعونا|تابعوا|تابع|تابعنا|اشترك|اشتركوا|اشتركي|للاشتراك|حمل|حمّل|حملوا|نزل|نزّل|لتحميل|انضم|انضموا|انضمي|"
+        "شارك|شاركوا|شاركي|سجل|سجّل|لمتابعة|اضغط|اضغطوا|انقر|فعّل|فعل|follow|subscribe|sign up|signup|download|"
+        "join|share|like us|get the app|get our|click here|tap here|install|turn on|register"
+    )
+    + r")(?![\w-])"
+)
+_CHANNEL = re.compile(
+    r"(?<![\w-])(?:"
+    + _alternatives(
+        "فيسبوك|فيس بوك|تويتر|اكس|تلغرام|تيليغرام|تليجرام|تلجرام|يوتيوب|انستغرام|انستجرام|إنستغرام|واتساب|واتس اب|"
+        "تيك توك|النشرة|نشرتنا|النشرة البريدية|البريد|بريدك|تطبيق|التطبيق|تطبيقنا|قناتنا|قناة|القناة|صفحتنا|حسابنا|"
+        "حساباتنا|جوجل نيوز|الإشعارات|facebook|twitter|telegram|youtube|instagram|whatsapp|tiktok|newsletter|"
+        "newsletters|app|apps|inbox|email|e-mail|channel|page|podcast|notifications|google news|social media"
+    )
+    + r")(?![\w-])"
+)
+_SHARE_WORDS = {
+    normalize(w).lower()
+    for w in [
+        "share",
+        "tweet",
+        "pin",
+        "pin-it",
+        "pinit",
+        "email",
+        "print",
+        "bookmark",
+        "comment",
+        "comments",
+        "facebook",
+        "twitter",
+        "whatsapp",
+        "telegram",
+        "linkedin",
+        "reddit",
+        "copy link",
+        "شارك",
+        "مشاركة",
+        "تويتر",
+        "فيسبوك",
+        "واتساب",
+        "تلغرام",
+        "طباعة",
+        "نسخ الرابط",
+        "البريد",
+        "تعليق",
+    ]
+}
+_COMMENT_PROMPT = re.compile(
+    "^(?:"
+    + _alternatives(
+        "اترك تعليق|أترك تعليق|أضف تعليق|اضف تعليق|إضافة تعليق|شاركنا رأيك|ما رأيك|أخبرنا برأيك|التعليقات|"
+        "leave a comment|leave a reply|add a comment|post a comment|join the conversation|what do you think|"
+        "tell us what you think|show comments|view comments|comments"
+    )
+    + r")\w{0,3}(?!\w)"
+)
+_LIST_HEADING = re.compile(
+    "^(?:"
+    + _alternatives(
+        "trending|trending now|more from|more on this|more stories|most popular|most read|most viewed|"
+        "you may also like|you might also like|recommended|recommended for you|related coverage|top stories|"
+        "latest news|الأكثر قراءة|الأكثر مشاهدة|الأكثر تداولا|الأكثر شعبية|قد يعجبك أيضا|قد يهمك أيضا|"
+        "اخترنا لك|ذات صلة|مقالات ذات صلة|أخبار ذات صلة|المزيد من|رائج|آخر الأخبار|أخر الأخبار|الأحدث"
+    )
+    + r")(?!\w)"
+)
 _MD_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
 
 
 def plain(line: str) -> str:
     """A Markdown line as the words a reader sees, folded for matching."""
-    text = _MD_LINK.sub(lambda m: m.group(0)[1:m.group(0).index("](")], line)
+    text = _MD_LINK.sub(lambda m: m.group(0)[1 : m.group(0).index("](")], line)
     text = re.sub(r"^[\s#>*+\-_\d.)]+", "", text).replace("*", "").replace("\\", "").strip(" :|•·-–—_")
     return " ".join(normalize(text).lower().split())
 

@@ -38,23 +38,46 @@ _PAIRED = rf"(?P<month>{_MONTH})(?!\w)(?:\s*[/(-]\s*(?:{_MONTH})(?!\w)\s*\)?)?"
 _NOT_LETTER = r"(?<![\w])"
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:من\s+)?(?:شهر\s+)?{_PAIRED}\.?,?\s*(?:عام\s+|سنه\s+)?"
-    rf"(?P<year>\d{{4}})(?!\d)", re.IGNORECASE)
+    rf"(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
 _MONTH_DAY_YEAR = re.compile(
-    rf"{_NOT_LETTER}{_PAIRED}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", re.IGNORECASE)
+    rf"{_NOT_LETTER}{_PAIRED}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
 _YMD = re.compile(r"(?<![\d/.-])(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})(?![\d/])")
 _NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<year>\d{4})(?![\d/])")
 # "updated", "modified", "محدثة", "آخر تحديث" just before a date: that date is not the publication date
-_UPDATED = re.compile(r"(?:updated|modified|last edited|محدث|تحديث|تم التعديل|عدل في)(?:(?!\d{4})[^\n]){0,25}$",
-                      re.IGNORECASE)
+_UPDATED = re.compile(
+    r"(?:updated|modified|last edited|محدث|تحديث|تم التعديل|عدل في)(?:(?!\d{4})[^\n]){0,25}$", re.IGNORECASE
+)
 # Hijri: a day, a Hijri month and a year followed by هـ (or the word هجري)
-_HIJRI_MONTHS = ("محرم", "صفر", "ربيع الاول", "ربيع الاخر", "ربيع الثاني", "جمادي الاولي", "جمادي الاخره",
-                 "جمادي الثانيه", "رجب", "شعبان", "رمضان", "شوال", "ذو القعده", "ذي القعده", "ذو الحجه", "ذي الحجه")
+_HIJRI_MONTHS = (
+    "محرم",
+    "صفر",
+    "ربيع الاول",
+    "ربيع الاخر",
+    "ربيع الثاني",
+    "جمادي الاولي",
+    "جمادي الاخره",
+    "جمادي الثانيه",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعده",
+    "ذي القعده",
+    "ذو الحجه",
+    "ذي الحجه",
+)
 _HIJRI = re.compile(rf"\d{{1,2}}\s+(?:{'|'.join(_HIJRI_MONTHS)})\s+1[3-5]\d\d\s*(?:ه\b|هـ|هجري)")
 # An HTTP `Date:` header as crawlers save it: the time of the copy, never the publication date.
 HTTP_DATE = re.compile(
     r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) \d\d:\d\d:\d\d GMT$"
 )
-_ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?")
+_ISO = re.compile(
+    r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +121,7 @@ def find_dates(text: str, day_first: bool = True) -> list[Found]:
         d = _make(m.group("year"), month, day)
         if d:
             found.append(Found(d, m.start()))
-    found = [f for f in found if not _UPDATED.search(text[max(0, f.start - 40):f.start])]
+    found = [f for f in found if not _UPDATED.search(text[max(0, f.start - 40) : f.start])]
     return sorted(found, key=lambda f: f.start)
 
 

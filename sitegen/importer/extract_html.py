@@ -26,9 +26,19 @@ from sitegen.importer.html_fields import choose_date, choose_title
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import escape_plain, sanitize_markdown
 
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting"}
-MIN_ARTICLE_WORDS = 40   # running text (paragraphs of 8+ words) below this is a listing, not an article
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "report",
+    "socialmediaposting",
+}
+MIN_ARTICLE_WORDS = 40  # running text (paragraphs of 8+ words) below this is a listing, not an article
 
 
 class NotAnArticle(Exception):
@@ -91,13 +101,22 @@ def plausible_author(name: str, site: str = "") -> str:
     return "" if byline else name
 
 
-_PUBLISHED_META = ("article:published_time", "datePublished", "pubdate", "publishdate", "DC.date.issued",
-                   "dcterms.created", "sailthru.date", "parsely-pub-date", "date")
+_PUBLISHED_META = (
+    "article:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "DC.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "date",
+)
 
 
 def _metadata(tree: Any) -> dict[str, Any]:
     found: dict[str, Any] = {"title": "", "author": "", "site": "", "url": "", "dates": []}
-    dates: list[str] = found["dates"]   # publication dates as the markup writes them, most reliable first
+    dates: list[str] = found["dates"]  # publication dates as the markup writes them, most reliable first
     for obj in _json_ld(tree):
         if not _types(obj) & ARTICLE_TYPES:
             continue
@@ -111,17 +130,24 @@ def _metadata(tree: Any) -> dict[str, Any]:
     found["site"] = _meta(tree, "og:site_name") or found["site"]
     dates += [v for name in _PUBLISHED_META if (v := _meta(tree, name))]
     # microdata and RDFa on ordinary elements (`<span property="dc:date" content=…>`), then <time>
-    dates += [str(v) for v in tree.xpath(
-        '//*[not(self::meta)][@itemprop="datePublished" or @property="dc:date" or @property="dc:created"'
-        ' or @property="dcterms:created" or @property="article:published_time"]/@content'
-        ' | //*[@itemprop="datePublished"]/@datetime')]
+    dates += [
+        str(v)
+        for v in tree.xpath(
+            '//*[not(self::meta)][@itemprop="datePublished" or @property="dc:date" or @property="dc:created"'
+            ' or @property="dcterms:created" or @property="article:published_time"]/@content'
+            ' | //*[@itemprop="datePublished"]/@datetime'
+        )
+    ]
     dates += [str(v) for v in tree.xpath("//time[@datetime]/@datetime")[:1]]
     meta_author = _meta(tree, "author", "article:author", "byl", "dc.creator")
     if not found["author"]:
         found["author"] = meta_author
         for node in tree.xpath('//*[@itemprop="author"] | //*[@rel="author"]')[:1]:
-            name = node.get("content") or (node.xpath('.//*[@itemprop="name"]/@content') or [""])[0] \
+            name = (
+                node.get("content")
+                or (node.xpath('.//*[@itemprop="name"]/@content') or [""])[0]
                 or node.text_content()
+            )
             found["author"] = found["author"] if plausible_author(found["author"]) else str(name).strip()
     # on a fact-check (ClaimReview) the boxes classed "author" show the claimant, not the writer
     fact_check = any("claimreview" in _types(obj) for obj in _json_ld(tree))
@@ -163,20 +189,38 @@ def extract_html(html: str, page_url: str = "") -> Draft:
         raise NotAnArticle(f"the HTML could not be read ({exc})") from None
     meta = _metadata(tree)
     base = page_url or safe_url(meta["url"])
-    md = trafilatura.extract(
-        html, url=base or None, output_format="markdown", include_links=True, include_formatting=True,
-        include_comments=False, include_tables=True, include_images=False, deduplicate=False,
-    ) or ""
+    md = (
+        trafilatura.extract(
+            html,
+            url=base or None,
+            output_format="markdown",
+            include_links=True,
+            include_formatting=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=False,
+        )
+        or ""
+    )
     if _running_words(md) < MIN_ARTICLE_WORDS:
         raise NotAnArticle(f"found only {_running_words(md)} words of running text")
     tmeta = trafilatura.extract_metadata(tree) if not (meta["title"] and meta["site"]) else None
     html_title = repair_line((tree.xpath("//title/text()") or [""])[0])
     # the page's own name for itself before trafilatura's guess (which may be a Twitter handle)
-    site = repair_line(meta["site"]) or _site_from_title(html_title) \
+    site = (
+        repair_line(meta["site"])
+        or _site_from_title(html_title)
         or repair_line(tmeta.sitename if tmeta and tmeta.sitename else "")
+    )
     h1 = [repair_line(h.text_content()) for h in tree.xpath("//h1")]
-    title = choose_title(repair_line(meta["title"]), repair_line(_meta(tree, "og:title")), h1,
-                         html_title or repair_line(tmeta.title if tmeta and tmeta.title else ""), site)
+    title = choose_title(
+        repair_line(meta["title"]),
+        repair_line(_meta(tree, "og:title")),
+        h1,
+        html_title or repair_line(tmeta.title if tmeta and tmeta.title else ""),
+        site,
+    )
     date, notes = choose_date(tree, meta["dates"], title, page_url or meta["url"], _day_first(tree))
     author = plausible_author(meta["author"], site)
 
@@ -188,8 +232,16 @@ def extract_html(html: str, page_url: str = "") -> Draft:
     url = page_url or safe_url(meta["url"])
     if page_url and meta["url"] and safe_url(meta["url"]) and _host(meta["url"]) == _host(page_url):
         url = safe_url(meta["url"])  # the canonical address of the page that was fetched
-    return Draft(title=title, body=body, date=date, author=author, source_name=site, source_url=url,
-                 related=tuple(related), notes=tuple(notes))
+    return Draft(
+        title=title,
+        body=body,
+        date=date,
+        author=author,
+        source_name=site,
+        source_url=url,
+        related=tuple(related),
+        notes=tuple(notes),
+    )
 
 
 def _day_first(tree: Any) -> bool:
@@ -271,15 +323,19 @@ def _with_lead(tree: Any, md: str, description: str) -> str:
     return md
 
 
-_READ_ALSO = re.compile(r"^\s*(?:[اإأ]قرأ\s+[أا]يض[اًا]*|read\s+(?:also|more)|see\s+also)\s*[:：]?\s*$", re.IGNORECASE)
+_READ_ALSO = re.compile(
+    r"^\s*(?:[اإأ]قرأ\s+[أا]يض[اًا]*|read\s+(?:also|more)|see\s+also)\s*[:：]?\s*$", re.IGNORECASE
+)
 
 
 def _read_also_boxes(tree: Any, base: str) -> list[Related]:
     """Links of a "read also" box set apart from the text (a heading, then a list of headlines)."""
     found: list[Related] = []
     # only elements whose own text could be the label (a cheap filter before the exact pattern)
-    for label in tree.xpath('//body//text()[contains(., "يض") or contains(., "ead also") or contains(., "ead more")'
-                            ' or contains(., "ee also")]/..'):
+    for label in tree.xpath(
+        '//body//text()[contains(., "يض") or contains(., "ead also") or contains(., "ead more")'
+        ' or contains(., "ee also")]/..'
+    ):
         if not _READ_ALSO.match(label.text_content()):
             continue
         box = label

@@ -29,18 +29,23 @@ def strip_site(title: str, site_names: list[str]) -> str:
         return bool(k) and (k in names or any(n in k or k in n for n in names if len(n) >= 3))
 
     cuts = [m.span() for m in _SEPARATOR.finditer(title)]
-    spans = [(0 if i == 0 else cuts[i - 1][1], cuts[i][0] if i < len(cuts) else len(title))
-             for i in range(len(cuts) + 1)]
+    spans = [
+        (0 if i == 0 else cuts[i - 1][1], cuts[i][0] if i < len(cuts) else len(title))
+        for i in range(len(cuts) + 1)
+    ]
     first, last = 0, len(spans) - 1
-    if last > 0 and is_site(title[spans[last][0]:spans[last][1]]):
+    if last > 0 and is_site(title[spans[last][0] : spans[last][1]]):
         last -= 1
         # `Headline - Section - Sub-section - Site`: sections are short and sit between headline and site
-        while last > 0 and len(title[spans[last][0]:spans[last][1]].split()) <= 3 and \
-                len(title[spans[0][0]:spans[0][1]].split()) > 3:
+        while (
+            last > 0
+            and len(title[spans[last][0] : spans[last][1]].split()) <= 3
+            and len(title[spans[0][0] : spans[0][1]].split()) > 3
+        ):
             last -= 1
-    while first < last and is_site(title[spans[first][0]:spans[first][1]]):
+    while first < last and is_site(title[spans[first][0] : spans[first][1]]):
         first += 1
-    return title[spans[first][0]:spans[last][1]].strip()
+    return title[spans[first][0] : spans[last][1]].strip()
 
 
 def choose_title(headline: str, og_title: str, h1s: list[str], html_title: str, site: str) -> str:
@@ -51,18 +56,20 @@ def choose_title(headline: str, og_title: str, h1s: list[str], html_title: str, 
         h = key(heading)
         for c in cleaned:
             k = key(c)
-            if k == h or (k.startswith(h) and _SEPARATOR.match(c[len(heading):] or "x")):
+            if k == h or (k.startswith(h) and _SEPARATOR.match(c[len(heading) :] or "x")):
                 return heading
             if h.startswith(k) and len(heading) > len(c):
-                return heading   # og:title or <title> cut short
+                return heading  # og:title or <title> cut short
             if k.startswith(h) and heading.rstrip().endswith(("…", "...")):
-                return c         # the <h1> cut short
+                return c  # the <h1> cut short
     return cleaned[0] if cleaned else (headings[0] if headings else "")
 
 
 def _date_classed_text(tree: Any) -> list[str]:
-    nodes = tree.xpath('//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "publish")'
-                       ' or contains(@class, "posted") or contains(@id, "date")][not(self::script)]')
+    nodes = tree.xpath(
+        '//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "publish")'
+        ' or contains(@class, "posted") or contains(@id, "date")][not(self::script)]'
+    )
     return [" ".join(n.text_content().split())[:200] for n in nodes[:30]]
 
 
@@ -71,16 +78,20 @@ def _near_headline(tree: Any, title: str) -> str:
     body = tree.xpath("//body")
     if not body:
         return ""
-    text = "\n".join(t.strip() for t in body[0].xpath(
-        ".//text()[not(ancestor::script)][not(ancestor::style)]") if t.strip())
+    text = "\n".join(
+        t.strip()
+        for t in body[0].xpath(".//text()[not(ancestor::script)][not(ancestor::style)]")
+        if t.strip()
+    )
     at = text.find(title[:40]) if title else -1
     if at < 0:
         return ""
-    return text[max(0, at - 300): at + len(title) + 600]
+    return text[max(0, at - 300) : at + len(title) + 600]
 
 
-def choose_date(tree: Any, machine: list[str], title: str, url: str, day_first: bool
-                ) -> tuple[dt.date | None, list[str]]:
+def choose_date(
+    tree: Any, machine: list[str], title: str, url: str, day_first: bool
+) -> tuple[dt.date | None, list[str]]:
     """(publication date, notes for the user)."""
     notes: list[str] = []
     parsed = [(v, d) for v in machine if (d := parse_meta_date(v, day_first)) and d.year >= 1900]

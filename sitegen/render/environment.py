@@ -44,9 +44,15 @@ def check_templates(env: jinja2.Environment) -> list[SiteError]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            errors.append(SiteError(Path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}",
-                                    "fix the {{ }} / {% %} tag on this line (every {% if/for/block %} needs "
-                                    "its {% end... %})"))
+            errors.append(
+                SiteError(
+                    Path(exc.filename or name),
+                    exc.lineno,
+                    f"template syntax error: {exc.message}",
+                    "fix the {{ }} / {% %} tag on this line (every {% if/for/block %} needs "
+                    "its {% end... %})",
+                )
+            )
     return errors
 
 

@@ -64,9 +64,20 @@ def render_page(job: RenderJob, page: Page, direct: Callable[[View, Page], str] 
     if direct is not None:
         return direct(view, page)
     template = job.env.get_template(page.template)
-    return render_template(template, {
-        "page": page, "h": view, "t": view.t, "lang": page.lang, "dir": view.dir, "config": job.site.config,
-        "site": job.site, "extra_head": NO_EXTRA_HEAD, **page.ctx})
+    return render_template(
+        template,
+        {
+            "page": page,
+            "h": view,
+            "t": view.t,
+            "lang": page.lang,
+            "dir": view.dir,
+            "config": job.site.config,
+            "site": job.site,
+            "extra_head": NO_EXTRA_HEAD,
+            **page.ctx,
+        },
+    )
 
 
 def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
@@ -78,8 +89,9 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
             text = render_page(job, page, direct.get(page.template))
         except Exception as exc:  # noqa: BLE001 - sorted out just below: the site's template, or our bug
             if _raised_by_sitegen(exc):
-                raise InternalError(f"{type(exc).__name__}: {exc} (while rendering {page.url})",
-                                    traceback.format_exc()) from None
+                raise InternalError(
+                    f"{type(exc).__name__}: {exc} (while rendering {page.url})", traceback.format_exc()
+                ) from None
             errors.append(_template_error(exc, page))  # the site's template: report where, render the rest
             continue
         target = urls.output_file(job.out, page.url)
@@ -105,16 +117,21 @@ def _raised_by_sitegen(exc: Exception) -> bool:
     if not frames:
         return False
     innermost = Path(frames[-1].filename)
-    return innermost.suffix == ".py" and not any(innermost.resolve().is_relative_to(d) for d in TEMPLATE_LIBRARIES)
+    return innermost.suffix == ".py" and not any(
+        innermost.resolve().is_relative_to(d) for d in TEMPLATE_LIBRARIES
+    )
 
 
 def _template_error(exc: Exception, page: Page) -> SiteError:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
     where = frames[-1] if frames else None
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-    return SiteError(Path(where.filename) if where else Path(page.template), where.lineno if where else None,
-                     f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
-                     "check the variable names used on this line of the template")
+    return SiteError(
+        Path(where.filename) if where else Path(page.template),
+        where.lineno if where else None,
+        f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
+        "check the variable names used on this line of the template",
+    )
 
 
 def warm_partials(job: RenderJob, chunk: int = 400) -> None:
@@ -124,11 +141,17 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
     end up making nearly every entry itself (measured at 10k articles: render 21.0 s without this, 2.9 s
     here and 14.3 s render with it). A template error in an entry is not raised here: render_all reports
     it, with file and line, for the first page that shows the entry."""
-    items: list[tuple[str, str, Any]] = [(ENTRY, lang, slug) for lang in job.views for slug in job.graph.order]
+    items: list[tuple[str, str, Any]] = [
+        (ENTRY, lang, slug) for lang in job.views for slug in job.graph.order
+    ]
     for page in job.pages:
         if page.kind == "timeline_year":
-            items += [(EVENT, page.lang, e) for _, months in page.ctx["groups"] for _, entries in months
-                      for e in entries]
+            items += [
+                (EVENT, page.lang, e)
+                for _, months in page.ctx["groups"]
+                for _, entries in months
+                for e in entries
+            ]
     ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     try:
         made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items))
@@ -141,8 +164,10 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
 
 def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
     job, items = shared
-    return [str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
-            for kind, lang, key in items[bounds[0] : bounds[1]]]
+    return [
+        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+        for kind, lang, key in items[bounds[0] : bounds[1]]
+    ]
 
 
 def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
@@ -175,8 +200,13 @@ def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:
     errors = []
     for page in pages:
         if page.url in seen:
-            errors.append(SiteError(None, None, f"two pages would be written to {page.url} "
-                                    f"({seen[page.url].kind} and {page.kind})",
-                                    "rename one of the tags/authors/slugs involved"))
+            errors.append(
+                SiteError(
+                    None,
+                    None,
+                    f"two pages would be written to {page.url} ({seen[page.url].kind} and {page.kind})",
+                    "rename one of the tags/authors/slugs involved",
+                )
+            )
         seen[page.url] = page
     return errors

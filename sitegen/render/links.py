@@ -51,9 +51,11 @@ class LinkHelpers(TextHelpers):
         href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
         if a.lang == self.lang:
             return Markup(f'<a href="{href}">{esc(a.title)}</a>')
-        return Markup(f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
-                      f'{esc(a.title)}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
-                      "</span>")
+        return Markup(
+            f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
+            f'{esc(a.title)}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
+            "</span>"
+        )
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
         """`<li>` links to these articles (related, backlinks)."""
@@ -61,6 +63,7 @@ class LinkHelpers(TextHelpers):
 
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
+
         def url_for(slug: str, _lang: str) -> tuple[str, str]:
             if not slug:  # the base-path marker before a site-absolute link
                 return self._prefix, ""
@@ -74,8 +77,10 @@ class LinkHelpers(TextHelpers):
             version = self.graph.version(Slug(slug), self.lang)
             if version.lang == self.lang:
                 return esc(version.title)
-            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{esc(version.title)}</bdi> '
-                    f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>')
+            return (
+                f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{esc(version.title)}</bdi> '
+                f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>'
+            )
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
 
@@ -84,10 +89,15 @@ class LinkHelpers(TextHelpers):
         if len(page.alternates) < 2:
             return Markup("")
         default = self.config.default_language
-        links = [f'<link rel="alternate" hreflang="{lang}" href="{esc(self.absolute(url))}">'
-                 for lang, url in page.alternates]
-        links += [f'<link rel="alternate" hreflang="x-default" href="{esc(self.absolute(url))}">'
-                  for lang, url in page.alternates if lang == default]
+        links = [
+            f'<link rel="alternate" hreflang="{lang}" href="{esc(self.absolute(url))}">'
+            for lang, url in page.alternates
+        ]
+        links += [
+            f'<link rel="alternate" hreflang="x-default" href="{esc(self.absolute(url))}">'
+            for lang, url in page.alternates
+            if lang == default
+        ]
         return Markup("\n".join(links))
 
     def lang_switch(self, page: Page) -> Markup:
@@ -98,8 +108,10 @@ class LinkHelpers(TextHelpers):
                 continue
             url = page.alternate(other)
             href = self.href(url) if url else self.home_href(other)
-            items.append(f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
-                         f"{esc(self.lang_name(other))}</a></li>")
+            items.append(
+                f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
+                f"{esc(self.lang_name(other))}</a></li>"
+            )
         return Markup("".join(items))
 
     # taxonomies
@@ -112,8 +124,12 @@ class LinkHelpers(TextHelpers):
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup("".join(f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{esc(self.tag_label(tid))}'
-                              "</a></li>" for tid in article.tags))
+        return Markup(
+            "".join(
+                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{esc(self.tag_label(tid))}</a></li>'
+                for tid in article.tags
+            )
+        )
 
     def author(self, author_id: str) -> Author:
         return self.site.authors[author_id]
@@ -123,9 +139,13 @@ class LinkHelpers(TextHelpers):
 
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "
-        return Markup(sep.join(
-            f'<a href="{esc(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
-            "</a>" for aid in article.authors))
+        return Markup(
+            sep.join(
+                f'<a href="{esc(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
+                "</a>"
+                for aid in article.authors
+            )
+        )
 
     def source_name(self, source_id: str) -> str:
         return self.site.sources[source_id].name

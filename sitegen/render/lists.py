@@ -34,25 +34,38 @@ class ListHelpers(LinkHelpers):
         """A list item rendered elsewhere (warm_partials, on another core), kept for the pages made here."""
         (self._entries if partial == ENTRY else self._events)[key] = Markup(text)
 
-    def _partial(self, cache: dict[Any, Markup], key: Any, template: str,
-                 make_ctx: Callable[[], dict[str, Any]]) -> Markup:
+    def _partial(
+        self, cache: dict[Any, Markup], key: Any, template: str, make_ctx: Callable[[], dict[str, Any]]
+    ) -> Markup:
         """A small template rendered once per key and language, then reused by every page that shows it;
         its variables are made only when it is rendered."""
         cached = cache.get(key)
         if cached is None:
-            cached = cache[key] = Markup(render_template(self.env.get_template(template), {
-                "h": self, "t": self.t, "lang": self.lang, "dir": self.dir, **make_ctx()}))
+            cached = cache[key] = Markup(
+                render_template(
+                    self.env.get_template(template),
+                    {"h": self, "t": self.t, "lang": self.lang, "dir": self.dir, **make_ctx()},
+                )
+            )
         return cached
 
     def entry(self, slug: Slug) -> Markup:
         """An article as a list item (`_entry.html`); each article shows up in many lists."""
+
         def ctx() -> dict[str, Any]:
             # the parts made here, not called from the template: 60k list items at 10k articles, and a
             # call from a template costs more than the helper it calls
             a = self.article(slug)
-            return {"slug": slug, "a": a, "link": self.link(slug), "day": self.date(a.date), "iso": a.date.isoformat(),
-                    "authors": self.author_links(a) if a.authors else Markup(""),
-                    "source": self.bidi(a.source.name) if a.source.name else Markup("")}
+            return {
+                "slug": slug,
+                "a": a,
+                "link": self.link(slug),
+                "day": self.date(a.date),
+                "iso": a.date.isoformat(),
+                "authors": self.author_links(a) if a.authors else Markup(""),
+                "source": self.bidi(a.source.name) if a.source.name else Markup(""),
+            }
+
         return self._partial(self._entries, slug, ENTRY, ctx)
 
     def entries(self, slugs: Sequence[Slug]) -> Markup:
@@ -65,9 +78,19 @@ class ListHelpers(LinkHelpers):
 
     def timeline_entry(self, entry: TimelineEntry) -> Markup:
         """An event as a list item (`_timeline_entry.html`)."""
-        return self._partial(self._events, entry, EVENT, lambda: {
-            "e": entry, "link": self.link(entry.slug), "day": self.pdate(entry.date), "iso": entry.date.iso(),
-            "end": self.pdate(entry.end) if entry.end else "", "end_iso": entry.end.iso() if entry.end else ""})
+        return self._partial(
+            self._events,
+            entry,
+            EVENT,
+            lambda: {
+                "e": entry,
+                "link": self.link(entry.slug),
+                "day": self.pdate(entry.date),
+                "iso": entry.date.iso(),
+                "end": self.pdate(entry.end) if entry.end else "",
+                "end_iso": entry.end.iso() if entry.end else "",
+            },
+        )
 
     def nav(self, kind: str) -> Markup:
         """The site navigation (`_nav.html`) for a kind of page."""
@@ -76,14 +99,24 @@ class ListHelpers(LinkHelpers):
     def article_events(self, article: Article) -> list[TimelineEntry]:
         """The events an article reports (not its own publication), in its language, oldest first."""
         entries = self.graph.events.get(article.slug, ())
-        return sorted((e for e in entries if e.lang == article.lang and not e.is_publication),
-                      key=lambda e: e.date.sort_key())
+        return sorted(
+            (e for e in entries if e.lang == article.lang and not e.is_publication),
+            key=lambda e: e.date.sort_key(),
+        )
 
     def timeline_json(self, entries: Sequence[TimelineEntry]) -> Markup:
         """The timeline as data for other tools: ISO dates, titles, absolute article URLs."""
-        rows = [{
-            "date": e.date.iso(), "end": e.end.iso() if e.end else None, "circa": e.date.circa,
-            "title": e.title, "kind": "publication" if e.is_publication else "event",
-            "slug": e.slug, "lang": e.lang, "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
-        } for e in entries]
+        rows = [
+            {
+                "date": e.date.iso(),
+                "end": e.end.iso() if e.end else None,
+                "circa": e.date.circa,
+                "title": e.title,
+                "kind": "publication" if e.is_publication else "event",
+                "slug": e.slug,
+                "lang": e.lang,
+                "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
+            }
+            for e in entries
+        ]
         return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))

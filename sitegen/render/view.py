@@ -63,14 +63,18 @@ class View(ListHelpers):
     def search_filters(self, article: Article) -> Markup:
         """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""
         t = self.t
-        spans = [f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
-                 for tid in article.tags]
-        spans += [f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
-                  for aid in article.authors]
+        spans = [
+            f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
+            for tid in article.tags
+        ]
+        spans += [
+            f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
+            for aid in article.authors
+        ]
         if article.source.name:
             spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
         spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
-        return Markup('<div hidden data-pagefind-ignore>' + "".join(spans) + "</div>")
+        return Markup("<div hidden data-pagefind-ignore>" + "".join(spans) + "</div>")
 
 
 def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:

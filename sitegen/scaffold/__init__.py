@@ -18,7 +18,7 @@ PLACEHOLDER = "sitegen @ git+https://github.com/YOUR-ACCOUNT/sitegen.git@main"
 
 @dataclass(frozen=True)
 class NewFile:
-    path: PurePosixPath   # relative to the new site
+    path: PurePosixPath  # relative to the new site
     text: str
 
 

@@ -35,8 +35,8 @@ class Rebuild:
     errors: tuple[SiteError, ...] = ()
     warnings: tuple[SiteError, ...] = ()
     seconds: float = 0.0
-    everything: bool = False     # every page changed (or static files): reload every open tab
-    how: str = ""                # "full", "body", "diff": for the terminal and the benchmark
+    everything: bool = False  # every page changed (or static files): reload every open tab
+    how: str = ""  # "full", "body", "diff": for the terminal and the benchmark
 
     @property
     def ok(self) -> bool:
@@ -49,9 +49,9 @@ class _Index:
     (scanning 55k pages per save took ~200 ms on a 10k-article site)."""
 
     model_id: int
-    by_path: dict[Path, tuple[Slug, Lang]]        # source file -> article key
-    owners: dict[tuple[Slug, Lang], list[int]]    # article key -> pages holding that Article (page, .bib, .ris)
-    readers: dict[str, list[int]]                 # slug -> pages that show its body
+    by_path: dict[Path, tuple[Slug, Lang]]  # source file -> article key
+    owners: dict[tuple[Slug, Lang], list[int]]  # article key -> pages holding that Article (page, .bib, .ris)
+    readers: dict[str, list[int]]  # slug -> pages that show its body
 
 
 def _make_index(model: Model, deps: TemplateDeps) -> _Index:
@@ -117,8 +117,9 @@ class SiteState:
         self.reads.forget(paths)
 
     # rebuilding -------------------------------------------------------------------------------
-    def rebuild(self, changed: set[Path] | None = None,
-                early: Callable[[tuple[str, ...]], None] | None = None) -> Rebuild:
+    def rebuild(
+        self, changed: set[Path] | None = None, early: Callable[[tuple[str, ...]], None] | None = None
+    ) -> Rebuild:
         """Bring the output up to date with the files on disk; `changed=None` means everything.
 
         `early(urls)` is called as soon as the most wanted pages (an edited article's own) are written."""
@@ -134,8 +135,10 @@ class SiteState:
             else:
                 outcome = self._diff(changed)
         except SiteErrors as exc:
-            outcome = Rebuild(errors=tuple(e for e in exc.errors if e.severity == "error"),
-                              warnings=tuple(e for e in exc.errors if e.severity == "warning"))
+            outcome = Rebuild(
+                errors=tuple(e for e in exc.errors if e.severity == "error"),
+                warnings=tuple(e for e in exc.errors if e.severity == "warning"),
+            )
         finally:
             self.reads.writes.wait()  # the parse cache a first read writes in the background
         return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
@@ -168,8 +171,9 @@ class SiteState:
             pages, everything = model.pages, True
         else:
             slugs = changed_slugs(old, model)
-            pages = pages_to_render(old, model, slugs, self.pending.templates, deps, old_deps,
-                                    self.pending.failed_urls)
+            pages = pages_to_render(
+                old, model, slugs, self.pending.templates, deps, old_deps, self.pending.failed_urls
+            )
             everything = len(pages) == len(model.pages)
         for url in {p.url for p in old.pages} - {p.url for p in model.pages}:
             build.remove_page(self.out, url)
@@ -183,7 +187,9 @@ class SiteState:
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
         return outcome
 
-    def _body_edit(self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None) -> Rebuild | None:
+    def _body_edit(
+        self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None
+    ) -> Rebuild | None:
         """Only Markdown bodies changed (front matter and link targets as before): patch the model.
 
         Validation copies `body_html` and `links` from the file unchanged, so replacing those two
@@ -193,23 +199,29 @@ class SiteState:
         if self._index is None or self._index.model_id != id(model):
             self._index = _make_index(model, self.deps)
         index = self._index
-        replaced: dict[int, Article] = {}   # id(old article) -> new
+        replaced: dict[int, Article] = {}  # id(old article) -> new
         for path in changed:
             before = self.reads.cached(path)
             if before is None or not path.is_file():
                 return None
             result = self.reads.reread(path)
             doc, old = result.doc, before.doc
-            if result.errors or doc is None or old is None or (doc.slug, doc.lang, doc.meta, doc.fm_text) != \
-                    (old.slug, old.lang, old.meta, old.fm_text) or _targets(doc.links) != _targets(old.links):
+            if (
+                result.errors
+                or doc is None
+                or old is None
+                or (doc.slug, doc.lang, doc.meta, doc.fm_text) != (old.slug, old.lang, old.meta, old.fm_text)
+                or _targets(doc.links) != _targets(old.links)
+            ):
                 return None
             key = index.by_path.get(path)
             article = model.site.articles.get(key) if key else None
             if (doc.body_html, doc.links) == (old.body_html, old.links):
-                continue              # saved without a change (or only the file's time changed)
-            if article is not None:   # a draft is not on the site: nothing to redo
-                replaced[id(article)] = dataclasses.replace(article, body_html=doc.body_html, links=doc.links,
-                                                                search_words=doc.search_words)
+                continue  # saved without a change (or only the file's time changed)
+            if article is not None:  # a draft is not on the site: nothing to redo
+                replaced[id(article)] = dataclasses.replace(
+                    article, body_html=doc.body_html, links=doc.links, search_words=doc.search_words
+                )
         if not replaced:
             return Rebuild(how="body")
         articles, versions = dict(model.site.articles), dict(model.graph.versions)
@@ -221,8 +233,12 @@ class SiteState:
             needed.update(index.readers.get(new_article.slug, ()))
             for i in index.owners.get(new_article.key, ()):
                 pages[i] = _swap_article(pages[i], replaced)
-        self.model = Model(dataclasses.replace(model.site, articles=articles),
-                           dataclasses.replace(model.graph, versions=versions), pages, model.warnings)
+        self.model = Model(
+            dataclasses.replace(model.site, articles=articles),
+            dataclasses.replace(model.graph, versions=versions),
+            pages,
+            model.warnings,
+        )
         # same pages, same places: the index stays valid for the patched model
         self._index = dataclasses.replace(index, model_id=id(self.model))
         todo = [pages[i] for i in sorted(needed)]
@@ -236,23 +252,27 @@ class SiteState:
                 return first
             early(first.urls)
             own_urls = {p.url for p in own}
-            rest = self._render(self.model, self.env, [p for p in todo if p.url not in own_urls], False, "body")
+            rest = self._render(
+                self.model, self.env, [p for p in todo if p.url not in own_urls], False, "body"
+            )
             return dataclasses.replace(rest, urls=first.urls + rest.urls) if rest.ok else rest
         return self._render(self.model, self.env, todo, False, "body")
 
     # writing ----------------------------------------------------------------------------------
-    def _render(self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool,
-                how: str) -> Rebuild:
+    def _render(
+        self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool, how: str
+    ) -> Rebuild:
         # most of the site (a template edit): warm the list entries first, as `build` does
-        errors = build.render_pages(model, env, pages, self.out, self.options,
-                                    warm=len(pages) > len(model.pages) // 2)
+        errors = build.render_pages(
+            model, env, pages, self.out, self.options, warm=len(pages) > len(model.pages) // 2
+        )
         if errors:
             # which page failed is not reported separately: try all of them again next time
             self.pending.failed_urls |= {p.url for p in pages}
             return Rebuild(errors=tuple(errors), warnings=tuple(model.warnings), how=how)
-        return Rebuild(urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything,
-                       how=how)
-
+        return Rebuild(
+            urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything, how=how
+        )
 
 
 def _relative(path: Path, root: Path) -> Path | None:

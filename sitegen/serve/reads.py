@@ -10,7 +10,7 @@ from sitegen.build import BuildOptions, search_wanted
 from sitegen.model import Config
 from sitegen.read import ReadResult, content_files, read_content, read_file
 
-ReadKey = tuple[tuple[str, ...], bool, bool]   # languages, allow_html, search: what a parse depends on
+ReadKey = tuple[tuple[str, ...], bool, bool]  # languages, allow_html, search: what a parse depends on
 
 
 class ReadCache:
@@ -18,7 +18,7 @@ class ReadCache:
         self.options = options
         self._reads: dict[Path, tuple[cache.Stamp, ReadResult]] = {}
         self.key: ReadKey | None = None
-        self.writes = cache.Writes()   # the parse cache a first read writes in the background
+        self.writes = cache.Writes()  # the parse cache a first read writes in the background
 
     def read(self, site_dir: Path, config: Config) -> list[ReadResult]:
         """Every content file, parsed; `build.load_model` calls it in place of the read stage."""
@@ -30,8 +30,13 @@ class ReadCache:
         stamps = {p: _stamp(p) for p in files}
         stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
         # the first read of a session may find most files in the build cache (cache.py)
-        for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
-                                                    search=key[2], writes=self.writes), strict=True):
+        for path, result in zip(
+            stale,
+            read_content(
+                site_dir, config, stale, use_cache=not self._reads, search=key[2], writes=self.writes
+            ),
+            strict=True,
+        ):
             self._reads[path] = (stamps[path], result)
         for gone in self._reads.keys() - set(files):
             del self._reads[gone]

@@ -41,7 +41,7 @@ class SearchIndexer:
             if self._stopped.is_set():
                 return
             self._wanted.clear()
-            errors = index(self.out)   # the same pages as `build` indexes
-            if errors and errors != self._last_errors:   # say it once, not after every save
+            errors = index(self.out)  # the same pages as `build` indexes
+            if errors and errors != self._last_errors:  # say it once, not after every save
                 print_problems(errors, None, self.console)
             self._last_errors = list(errors)
