@@ -157,3 +157,15 @@ STRINGS["ar"].update({
     "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",
     "original_version": "النسخة الأصلية", "data_export": "البيانات (JSON وCSV)",
 })
+
+# Coverage charts (charts.py) and the timeline's approximate dates.
+STRINGS["en"].update({
+    "chart_title": "Articles and events per month", "chart_coverage": "Coverage over time",
+    "chart_table": "The numbers, month by month", "month": "Month", "approximate": "approximate date",
+    "not_translated_short": "not translated yet",
+})
+STRINGS["ar"].update({
+    "chart_title": "المقالات والأحداث شهراً بشهر", "chart_coverage": "التغطية عبر الزمن",
+    "chart_table": "الأرقام شهراً بشهر", "month": "الشهر", "approximate": "تاريخ تقريبي",
+    "not_translated_short": "لم تُترجم بعد",
+})

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from sitegen import urls
+from sitegen import charts, urls
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Lang, Site, Slug, URLPath
 
@@ -168,6 +168,9 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 for pager, chunk in _paginate(slugs, config.per_page, url_of):
                     ctx: dict[str, Any] = {"key": key, "slugs": chunk, "pager": pager, "count": len(slugs)}
                     reads = set(chunk)
+                    if pager.number == 1:  # "coverage over time", above the list
+                        ctx["coverage"] = charts.date_coverage(graph.version(s, lang).date for s in slugs)
+                        reads |= set(slugs)
                     if section == "tags" and pager.number == 1:
                         ctx["timeline"] = group_timeline(tag_events[lang].get(key, []))
                         reads |= set(slugs)
@@ -206,7 +209,8 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
             by_year[e.date.year].append(e)
         years = sorted(by_year)
         pages.append(Page(urls.section_url(config, lang, "timeline"), "timeline.html", lang,
-                          {"years": [(y, len(by_year[y])) for y in years]}, frozenset(graph.order),
+                          {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
+                          frozenset(graph.order),
                           _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
                           "timeline"))
         for y in years:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen import cite, export, i18n, jinja_fast, search, urls
+from sitegen import charts, cite, export, i18n, jinja_fast, search, urls
 from sitegen.errors import SiteError
 from sitegen.escape import esc
 from sitegen.graph import Graph, TimelineEntry
@@ -340,6 +340,9 @@ class View:
     def bidi(self, text: str) -> Markup:
         """Text from an article, isolated, with `lang` when its script is not the page's."""
         return cite.fragment(text, self.lang, self.config.languages)
+
+    def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
+        return charts.figure(self, coverage, small)
 
     def export(self, fmt: str) -> Markup:
         if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
