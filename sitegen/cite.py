@@ -17,6 +17,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from sitegen import i18n, urls
+from sitegen.bidi import isolate_ltr, starts_rtl
 from sitegen.escape import esc
 from sitegen.model import Article, Source, direction
 
@@ -106,7 +107,8 @@ def _fragment(text: str, page_lang: str, languages: tuple[str, ...]) -> str:
     lang = script_lang(text, languages)
     if lang and direction(lang) != direction(page_lang):
         return f'<bdi lang="{lang}" dir="{direction(lang)}">{esc(text)}</bdi>'
-    return f"<bdi>{esc(text)}</bdi>"
+    # the <bdi> takes the direction of the first letter: right to left, its Latin runs are isolated in turn
+    return f"<bdi>{isolate_ltr(text) if starts_rtl(text) else esc(text)}</bdi>"
 
 
 def _url(url: str) -> str:

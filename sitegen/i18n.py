@@ -151,7 +151,7 @@ STRINGS["en"].update({
 })
 STRINGS["ar"].update({
     "cite_this": "استشهد بهذا التقرير", "cite_download": "تنزيل الاستشهاد",
-    "cite_bibtex": "BibTeX (‏.bib)", "cite_ris": "RIS (‏.ris: Zotero وEndNote وMendeley)",
+    "cite_bibtex": "ملف BibTeX (.bib)", "cite_ris": "ملف RIS (.ris) لبرامج Zotero وEndNote وMendeley",
     "cite_translated": "مترجم عن {lang}", "cite_translated_by": "ترجمه عن {lang}: {translator}",
     "cite_original": "الأصل", "cite_archived": "نسخة مؤرشفة",
     "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",

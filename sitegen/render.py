@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen import charts, cite, export, i18n, jinja_fast, search, urls
+from sitegen import bidi, charts, cite, export, i18n, jinja_fast, search, urls
 from sitegen.errors import SiteError
 from sitegen.escape import esc
 from sitegen.graph import Graph, TimelineEntry
@@ -108,9 +108,11 @@ class View:
         a = self.graph.version(slug, self.lang)
         href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
         if a.lang == self.lang:
-            return Markup(f'<a href="{href}">{esc(a.title)}</a>')
+            title = bidi.isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
+            return Markup(f'<a href="{href}">{title}</a>')
+        title = bidi.isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
         return Markup(f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
-                      f'{esc(a.title)}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
+                      f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
                       "</span>")
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
@@ -119,7 +121,7 @@ class View:
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup("".join(f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{esc(self.tag_label(tid))}'
+        return Markup("".join(f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
                               "</a></li>" for tid in article.tags))
 
     def search_filters(self, article: Article) -> Markup:
@@ -303,8 +305,9 @@ class View:
             # the default text of a wikilink is the target's title: in the other language when falling back
             version = self.graph.version(Slug(slug), self.lang)
             if version.lang == self.lang:
-                return esc(version.title)
-            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{esc(version.title)}</bdi> '
+                return bidi.isolate_ltr(version.title) if self.dir == "rtl" else esc(version.title)
+            title = bidi.isolate_ltr(version.title) if direction(version.lang) == "rtl" else esc(version.title)
+            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{title}</bdi> '
                     f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>')
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
@@ -343,6 +346,10 @@ class View:
 
     def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
         return charts.figure(self, coverage, small)
+
+    def isolate(self, text: str) -> Markup:
+        """Text in the page's language, its Latin runs isolated on a right-to-left page (bidi.py)."""
+        return Markup(bidi.isolate_ltr(text) if self.dir == "rtl" else esc(text))
 
     def export(self, fmt: str) -> Markup:
         if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
