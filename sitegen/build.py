@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from sitegen import cache
+from sitegen import cache, progress as show
 from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
@@ -50,6 +50,8 @@ class BuildReport:
     pages: int = 0
     warnings: list[SiteError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)   # articles per language
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,10 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         warm_partials(job)
         gc.freeze()  # again: the entries just made stay shared with the render workers too
         clock("lists")
-        errors = render_all(job)
+        try:
+            errors = render_all(job, progress=show.bar(progress, "pages", len(model.pages)))
+        finally:
+            show.end(progress)
         if errors:
             raise SiteErrors(errors + model.warnings)
         copy_static(site_dir, stage)
@@ -138,13 +143,20 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         if search:
             if progress:
                 progress("indexing for search")
-            errors = index_search(stage, ARTICLE_GLOB)
+            show.bar(progress, "search index", None)
+            try:
+                errors = index_search(stage, ARTICLE_GLOB)
+            finally:
+                show.end(progress)
             if errors:
                 raise SiteErrors(errors)
             clock("search")
     report.articles = len(model.site.articles)
     report.pages = len(model.pages)
     report.warnings = model.warnings
+    report.base_url = model.site.config.base_url
+    langs = [lang for _, lang in model.site.articles]
+    report.languages = {lang: langs.count(lang) for lang in model.site.config.languages}
     return report
 
 
