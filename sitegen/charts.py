@@ -133,8 +133,9 @@ def svg(coverage: Coverage, labels: Labels, text: ChartText, *, height: int = 90
         label = f"{labels.month(year, month)}: {text.articles} {labels.num(n_art)}"
         if n_ev:
             label += f"{comma}{text.events} {labels.num(n_ev)}"
-        rows.append(f"<tr><th scope=\"row\">{esc(labels.month(year, month))}</th><td>{esc(labels.num(n_art))}</td>"
-                    f"<td>{esc(labels.num(n_ev))}</td></tr>")
+        if n_art or n_ev:  # the table lists the months that have something
+            rows.append(f"<tr><th scope=\"row\">{esc(labels.month(year, month))}</th><td>{esc(labels.num(n_art))}</td>"
+                        f"<td>{esc(labels.num(n_ev))}</td></tr>")
         h_art = round(n_art * height / peak, 1)
         h_ev = round(n_ev * height / peak, 1)
         bars = ""
@@ -161,7 +162,8 @@ def svg(coverage: Coverage, labels: Labels, text: ChartText, *, height: int = 90
               f'<span class="key key-articles"></span> {esc(text.articles)}'
               + (f' <span class="key key-events"></span> {esc(text.events)}' if e_total else "")
               + "</figcaption>")
-    table = (f'<details class="chart-data"><summary>{esc(text.table)}</summary><table><thead><tr>'
+    # the small chart's <title>/<desc> say enough; the overview's table gives every month's numbers
+    table = "" if small else (f'<details class="chart-data"><summary>{esc(text.table)}</summary><table><thead><tr>'
              f"<th scope=\"col\">{esc(text.month)}</th><th scope=\"col\">{esc(text.articles)}</th>"
              f"<th scope=\"col\">{esc(text.events)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
              "</details>")

@@ -155,8 +155,11 @@ class View:
                 continue
             url = page.alternate(other)
             href = self.href(url) if url else self.home_href(other)
+            # an untranslated article's switch says so, in the language the reader is switching to
+            note = "" if url or page.kind != "article" else \
+                f' <span class="lang-note">({esc(self.t_in(other, "not_translated_short"))})</span>'
             items.append(f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
-                         f"{esc(self.lang_name(other))}</a></li>")
+                         f"{esc(self.lang_name(other))}{note}</a></li>")
         return Markup("".join(items))
 
     def _partial(self, cache: dict[Any, Markup], key: Any, template: str,
