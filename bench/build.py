@@ -37,8 +37,11 @@ def corpus(n: int) -> Path:
     if not (site / "content" / "articles").is_dir():
         if not MAKE_CORPUS.exists():
             sys.exit(f"cannot find {MAKE_CORPUS}: the shared benchmark generator sits beside the checkout")
-        subprocess.run([sys.executable, str(MAKE_CORPUS), str(site), "--articles", str(n)], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(MAKE_CORPUS), str(site), "--articles", str(n)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return site
 
 
@@ -47,9 +50,13 @@ def run_build(site: Path, out: Path, search: bool, cache: Path) -> dict[str, flo
     if not search:
         cmd.append("--no-search")
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300",
-                                 "SITEGEN_CACHE_DIR": str(cache)})
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300", "SITEGEN_CACHE_DIR": str(cache)},
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     stderr = proc.stderr.read() if proc.stderr else ""
@@ -62,18 +69,32 @@ def run_build(site: Path, out: Path, search: bool, cache: Path) -> dict[str, flo
     # CPU of the build and its workers: on this machine's disk, creating files costs more system time
     # than rendering them costs user time, so both are shown
     cpu = {"user": usage.ru_utime, "sys": usage.ru_stime}
-    return {"wall": wall, "pages": pages, "peak_mib": peak_self, **cpu, **{k: float(v) for k, v in stages.items()}}
+    return {
+        "wall": wall,
+        "pages": pages,
+        "peak_mib": peak_self,
+        **cpu,
+        **{k: float(v) for k, v in stages.items()},
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--search", action="store_true", help="include the Pagefind index")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="build each kind this many times and report the fastest (a shared VM is noisy)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="build each kind this many times and report the fastest (a shared VM is noisy)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the built output")
-    parser.add_argument("--out-root", type=Path, default=Path(tempfile.gettempdir()),
-                        help="where the builds are written (default: the system's temporary folder)")
+    parser.add_argument(
+        "--out-root",
+        type=Path,
+        default=Path(tempfile.gettempdir()),
+        help="where the builds are written (default: the system's temporary folder)",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     args.out_root.mkdir(parents=True, exist_ok=True)
@@ -90,13 +111,20 @@ def main() -> None:
                 runs.append(run_build(site, root / f"public-{n}-{kind}-{i}", args.search, cache))
             r = min(runs, key=lambda x: x["wall"])
             rows.append((n, kind, r))
-            stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items()
-                               if k not in ("wall", "pages", "peak_mib", "user", "sys"))
-            spread = f" (best of {len(runs)}; slowest {max(x['wall'] for x in runs):.2f} s)" if len(runs) > 1 else ""
-            print(f"{n:>6} articles {kind}  {r['pages']:>6} pages  {r['wall']:6.2f} s{spread}  "
-                  f"{r['pages'] / r['wall']:7.0f} pages/s  {r['wall'] * 1000 / r['pages']:5.2f} ms/page  "
-                  f"peak {r['peak_mib']:.0f} MiB  cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
-                  flush=True)
+            stages = "  ".join(
+                f"{k} {v:.2f}s" for k, v in r.items() if k not in ("wall", "pages", "peak_mib", "user", "sys")
+            )
+            spread = (
+                f" (best of {len(runs)}; slowest {max(x['wall'] for x in runs):.2f} s)"
+                if len(runs) > 1
+                else ""
+            )
+            print(
+                f"{n:>6} articles {kind}  {r['pages']:>6} pages  {r['wall']:6.2f} s{spread}  "
+                f"{r['pages'] / r['wall']:7.0f} pages/s  {r['wall'] * 1000 / r['pages']:5.2f} ms/page  "
+                f"peak {r['peak_mib']:.0f} MiB  cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
+                flush=True,
+            )
     for kind in ("cold", "warm"):
         same = [(n, r) for n, k, r in rows if k == kind]
         if len(same) > 1:

@@ -28,7 +28,8 @@ def make_inputs(folder: Path, n: int) -> None:
     for i in range(n):
         if i % 4 == 3:
             page = html.replace("manbij-water-cut", f"manbij-water-cut-{i}").replace(
-                "لليوم الثالث", f"لليوم الثالث (تقرير {i})")
+                "لليوم الثالث", f"لليوم الثالث (تقرير {i})"
+            )
             (folder / f"page-{i:04d}.html").write_text(page, encoding="utf-8")
         else:
             copy = text.replace("قوات النظام تنسحب", f"قوات النظام تنسحب ({i})")
@@ -60,5 +61,7 @@ def run(n: int) -> float:
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     seconds = run(count)
-    print(f"imported {count} files in {seconds:.1f} s ({count / seconds:.0f} files/s, "
-          f"{1000 * seconds / count:.1f} ms per file)")
+    print(
+        f"imported {count} files in {seconds:.1f} s ({count / seconds:.0f} files/s, "
+        f"{1000 * seconds / count:.1f} ms per file)"
+    )

@@ -41,14 +41,20 @@ class Server:
     def __init__(self, site: Path):
         env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
         started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--watch", "--port", "0",
-                                      "--no-search"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", str(site), "--watch", "--port", "0", "--no-search"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
         match = re.search(r"http://([\d.]+):(\d+)/", line)
         if not match:
-            raise SystemExit(f"the server did not start: {line} {self.proc.stderr.read() if self.proc.stderr else ''}")
+            raise SystemExit(
+                f"the server did not start: {line} {self.proc.stderr.read() if self.proc.stderr else ''}"
+            )
         self.startup = time.perf_counter() - started
         self.host, self.port = match.group(1), int(match.group(2))
         self.events: list[tuple[float, dict[str, object]]] = []
@@ -66,8 +72,14 @@ class Server:
                 event = line[7:]
             elif line.startswith("data: ") and event in ("reload", "problem"):
                 with self.cond:
-                    self.events.append((time.perf_counter(), {"event": event, **json.loads(line[6:]) }
-                                        if event == "reload" else {"event": event}))
+                    self.events.append(
+                        (
+                            time.perf_counter(),
+                            {"event": event, **json.loads(line[6:])}
+                            if event == "reload"
+                            else {"event": event},
+                        )
+                    )
                     self.cond.notify_all()
 
     def get(self, path: str) -> str:
@@ -75,7 +87,9 @@ class Server:
         conn.request("GET", path)
         return conn.getresponse().read().decode()
 
-    def timed(self, write: Callable[[], None], url: str, expect: str, timeout: float = 600) -> tuple[float, float]:
+    def timed(
+        self, write: Callable[[], None], url: str, expect: str, timeout: float = 600
+    ) -> tuple[float, float]:
         """(ms to the reload event, ms to the new content fetched), from just before the write."""
         with self.cond:
             self.events.clear()
@@ -84,8 +98,14 @@ class Server:
         deadline = t0 + timeout
         with self.cond:
             while True:
-                hit = next((t for t, e in self.events if e["event"] == "problem" or e.get("all") or
-                            url in e.get("urls", ())), None)  # type: ignore[operator]
+                hit = next(
+                    (
+                        t
+                        for t, e in self.events
+                        if e["event"] == "problem" or e.get("all") or url in e.get("urls", ())
+                    ),
+                    None,
+                )  # type: ignore[operator]
                 if hit is not None:
                     break
                 if not self.cond.wait(deadline - time.perf_counter()):
@@ -116,13 +136,24 @@ def bench(n: int, repeat: int) -> None:
         for i in range(repeat):
             marker = f"BENCH-BODY-{i}"
             text = article.read_text(encoding="utf-8")
-            results["body"].append(server.timed(
-                lambda: article.write_text(text + f"\n{marker} paragraph.\n", encoding="utf-8"), url, marker))
+            results["body"].append(
+                server.timed(
+                    lambda: article.write_text(text + f"\n{marker} paragraph.\n", encoding="utf-8"),
+                    url,
+                    marker,
+                )
+            )
             tag = f"bench-tag-{i}"
             text = article.read_text(encoding="utf-8")
-            results["tag"].append(server.timed(
-                lambda: article.write_text(text.replace("tags:\n", f"tags:\n  - {tag}\n", 1), encoding="utf-8"),
-                url, f"/tags/{tag}/"))
+            results["tag"].append(
+                server.timed(
+                    lambda: article.write_text(
+                        text.replace("tags:\n", f"tags:\n  - {tag}\n", 1), encoding="utf-8"
+                    ),
+                    url,
+                    f"/tags/{tag}/",
+                )
+            )
             override = site / "templates" / "_article_extra.html"
             source = (THEME_DIR / "templates" / "_article_extra.html").read_text(encoding="utf-8")
 
@@ -135,12 +166,16 @@ def bench(n: int, repeat: int) -> None:
         for name, rows in results.items():
             event = statistics.median(r[0] for r in rows)
             page = statistics.median(r[1] for r in rows)
-            print(f"  {name:9} reload event {event:8.0f} ms   page with new content {page:8.0f} ms"
-                  f"   (median of {len(rows)})")
+            print(
+                f"  {name:9} reload event {event:8.0f} ms   page with new content {page:8.0f} ms"
+                f"   (median of {len(rows)})"
+            )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

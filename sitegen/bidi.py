@@ -44,8 +44,12 @@ def _runs(text: str) -> list[tuple[int, int]]:
             for opener, closer in zip(OPENERS, CLOSERS, strict=True):
                 if end < len(text) and text[end] == closer and run.rfind(opener) > run.rfind(closer):
                     end, changed = end + 1, True
-                elif start > 0 and text[start - 1] == opener and run.find(closer) >= 0 \
-                        and not 0 <= run.find(opener) < run.find(closer):
+                elif (
+                    start > 0
+                    and text[start - 1] == opener
+                    and run.find(closer) >= 0
+                    and not 0 <= run.find(opener) < run.find(closer)
+                ):
                     start, changed = start - 1, True
         spans.append((start, end))
     return spans

@@ -20,14 +20,21 @@ from sitegen.graph import Graph, link
 from sitegen.model import Config, Site
 from sitegen.pages import Page, plan_pages
 from sitegen.read import ReadResult, read_content
-from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
-                            warm_partials)
+from sitegen.render import (
+    RenderJob,
+    check_templates,
+    check_unique_urls,
+    make_environment,
+    make_views,
+    render_all,
+    warm_partials,
+)
 from sitegen.search import index_search
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 
-ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
+ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)
 # collector thresholds for a process holding a site model: young collections every 20k allocations
 # instead of 700 (CPython's default rescans the model's objects again and again)
 LONG_LIVED_GC = (20_000, 20, 50)
@@ -38,8 +45,8 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     search: bool = True
-    cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
-    extra_head: str = ""       # the dev server's live-reload snippet; empty for `build`
+    cache: bool = True  # reuse what earlier builds parsed of unchanged files (cache.py)
+    extra_head: str = ""  # the dev server's live-reload snippet; empty for `build`
     jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render.py)
 
 
@@ -50,7 +57,7 @@ class BuildReport:
     pages: int = 0
     warnings: list[SiteError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    languages: dict[str, int] = field(default_factory=dict)   # articles per language
+    languages: dict[str, int] = field(default_factory=dict)  # articles per language
     base_url: str = ""
 
 
@@ -64,8 +71,12 @@ class Model:
     warnings: list[SiteError]
 
 
-def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
-               read: Callable[[Path, Config], list[ReadResult]] | None = None) -> Model:
+def load_model(
+    site_dir: Path,
+    options: BuildOptions,
+    timings: dict[str, float] | None = None,
+    read: Callable[[Path, Config], list[ReadResult]] | None = None,
+) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again)."""
@@ -74,8 +85,11 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
-    results = read(site_dir, config) if read else read_content(
-        site_dir, config, use_cache=options.cache, search=options.search and config.search)
+    results = (
+        read(site_dir, config)
+        if read
+        else read_content(site_dir, config, use_cache=options.cache, search=options.search and config.search)
+    )
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
@@ -83,8 +97,12 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     registries = load_registries(config, problems)
     site = validate(docs, config, registries, problems, drafts=options.drafts)
     if not docs and not any(e.severity == "error" for e in problems.items):
-        problems.warning(site_dir / "content" / "articles", None, "no articles found",
-                         "add Markdown files named <slug>.<lang>.md under content/articles/")
+        problems.warning(
+            site_dir / "content" / "articles",
+            None,
+            "no articles found",
+            "add Markdown files named <slug>.<lang>.md under content/articles/",
+        )
     clock("validate")
     graph = link(site, problems)
     clock("graph")
@@ -94,8 +112,12 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     return Model(site, graph, pages, problems.warnings)
 
 
-def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    site_dir: Path,
+    out: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
     try:
@@ -105,8 +127,13 @@ def build(site_dir: Path, out: Path, options: BuildOptions = BuildOptions(),
         cache.wait()  # the parse cache, written in the background while the build went on
 
 
-def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[[str], None] | None,
-           report: BuildReport) -> BuildReport:
+def _build(
+    site_dir: Path,
+    out: Path,
+    options: BuildOptions,
+    progress: Callable[[str], None] | None,
+    report: BuildReport,
+) -> BuildReport:
     # Up to the page plan nearly every object made lives until the end: the collector would only rescan
     # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
     # shared with the forked render workers (no copy-on-write by the collector).
@@ -126,8 +153,15 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         if progress:
             progress(f"rendering {len(model.pages)} pages")
         search = options.search and model.site.config.search
-        job = RenderJob(model.site, model.graph, env, model.pages, stage,
-                        make_views(model.site, model.graph, env, search), options.extra_head)
+        job = RenderJob(
+            model.site,
+            model.graph,
+            env,
+            model.pages,
+            stage,
+            make_views(model.site, model.graph, env, search),
+            options.extra_head,
+        )
         warm_partials(job)
         gc.freeze()  # again: the entries just made stay shared with the render workers too
         clock("lists")

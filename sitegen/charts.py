@@ -22,8 +22,8 @@ from sitegen.graph import TimelineEntry
 class Coverage:
     """Counts per month from the first month with anything to the last, empty months included."""
 
-    start: tuple[int, int]                 # (year, month) of the first bar
-    articles: tuple[int, ...]              # one count per month, from `start`
+    start: tuple[int, int]  # (year, month) of the first bar
+    articles: tuple[int, ...]  # one count per month, from `start`
     events: tuple[int, ...]
 
     def months(self) -> Iterable[tuple[int, int, int, int]]:
@@ -58,8 +58,11 @@ def count_months(articles: Iterable[tuple[int, int]], events: Iterable[tuple[int
         return EMPTY
     first, last = min(keys), max(keys)
     span = range(first, last + 1)
-    return Coverage((first // 12, first % 12 + 1), tuple(tallies[0].get(k, 0) for k in span),
-                    tuple(tallies[1].get(k, 0) for k in span))
+    return Coverage(
+        (first // 12, first % 12 + 1),
+        tuple(tallies[0].get(k, 0) for k in span),
+        tuple(tallies[1].get(k, 0) for k in span),
+    )
 
 
 def timeline_coverage(entries: Iterable[TimelineEntry]) -> Coverage:
@@ -89,19 +92,27 @@ class Labels(Protocol):
 class ChartText:
     """The chart's words in the page's language."""
 
-    title: str                 # e.g. "Articles and events per month"
-    articles: str              # series names
+    title: str  # e.g. "Articles and events per month"
+    articles: str  # series names
     events: str
-    table: str                 # the summary of the <details> holding the data table
-    month: str                 # column heading
+    table: str  # the summary of the <details> holding the data table
+    month: str  # column heading
 
 
-BAR, GAP = 6, 2                # viewBox units: a month is 8 wide
-LABEL = 14                     # room under the axis for the years
+BAR, GAP = 6, 2  # viewBox units: a month is 8 wide
+LABEL = 14  # room under the axis for the years
 
 
-def svg(coverage: Coverage, labels: Labels, text: ChartText, *, height: int = 90, small: bool = False,
-        href: Callable[[int, int], str] | None = None, chart_id: str = "chart") -> Markup:
+def svg(
+    coverage: Coverage,
+    labels: Labels,
+    text: ChartText,
+    *,
+    height: int = 90,
+    small: bool = False,
+    href: Callable[[int, int], str] | None = None,
+    chart_id: str = "chart",
+) -> Markup:
     """The chart as `<figure>`: an SVG bar per month (a link when `href` is given), years labelled, and
     the counts as a table for screen readers and for anyone who wants the numbers."""
     if not coverage.articles:
@@ -116,16 +127,23 @@ def svg(coverage: Coverage, labels: Labels, text: ChartText, *, height: int = 90
     months = list(coverage.months())
     first, last = months[0], months[-1]
     comma = "، " if labels.lang == "ar" else ", "
-    desc = (f"{labels.month(first[0], first[1])} – {labels.month(last[0], last[1])}: "
-            f"{text.articles} {labels.num(a_total)}" + (f"{comma}{text.events} {labels.num(e_total)}" if e_total else ""))
+    desc = (
+        f"{labels.month(first[0], first[1])} – {labels.month(last[0], last[1])}: "
+        f"{text.articles} {labels.num(a_total)}"
+        + (f"{comma}{text.events} {labels.num(e_total)}" if e_total else "")
+    )
     # a phone shows a long archive at no less than 6 px a month, scrolling sideways, rather than unreadably thin
     sized = "" if small else f' style="min-inline-size: {n * 6}px"'
     align = "xMaxYMid" if rtl else "xMinYMid"
-    parts = [(f'<svg class="chart-svg" viewBox="0 0 {width} {total_h}" width="100%"{sized} '
-              f'preserveAspectRatio="{align} meet" role="{"img" if href is None else "group"}" '
-              f'aria-labelledby="{title_id} {desc_id}" focusable="false">'),
-             f'<title id="{title_id}">{esc(text.title)}</title><desc id="{desc_id}">{esc(desc)}</desc>',
-             f'<line class="chart-axis" x1="0" y1="{height}" x2="{width}" y2="{height}"/>']
+    parts = [
+        (
+            f'<svg class="chart-svg" viewBox="0 0 {width} {total_h}" width="100%"{sized} '
+            f'preserveAspectRatio="{align} meet" role="{"img" if href is None else "group"}" '
+            f'aria-labelledby="{title_id} {desc_id}" focusable="false">'
+        ),
+        f'<title id="{title_id}">{esc(text.title)}</title><desc id="{desc_id}">{esc(desc)}</desc>',
+        f'<line class="chart-axis" x1="0" y1="{height}" x2="{width}" y2="{height}"/>',
+    ]
     rows: list[str] = []
     for i, (year, month, n_art, n_ev) in enumerate(months):
         # time runs from the right on a right-to-left page
@@ -134,39 +152,57 @@ def svg(coverage: Coverage, labels: Labels, text: ChartText, *, height: int = 90
         if n_ev:
             label += f"{comma}{text.events} {labels.num(n_ev)}"
         if n_art or n_ev:  # the table lists the months that have something
-            rows.append(f"<tr><th scope=\"row\">{esc(labels.month(year, month))}</th><td>{esc(labels.num(n_art))}</td>"
-                        f"<td>{esc(labels.num(n_ev))}</td></tr>")
+            rows.append(
+                f'<tr><th scope="row">{esc(labels.month(year, month))}</th><td>{esc(labels.num(n_art))}</td>'
+                f"<td>{esc(labels.num(n_ev))}</td></tr>"
+            )
         h_art = round(n_art * height / peak, 1)
         h_ev = round(n_ev * height / peak, 1)
         bars = ""
         if n_art:
-            bars += f'<rect class="bar-articles" x="{x}" y="{height - h_art}" width="{BAR}" height="{h_art}"/>'
+            bars += (
+                f'<rect class="bar-articles" x="{x}" y="{height - h_art}" width="{BAR}" height="{h_art}"/>'
+            )
         if n_ev:
-            bars += (f'<rect class="bar-events" x="{x}" y="{height - h_art - h_ev}" width="{BAR}" '
-                     f'height="{h_ev}"/>')
+            bars += (
+                f'<rect class="bar-events" x="{x}" y="{height - h_art - h_ev}" width="{BAR}" '
+                f'height="{h_ev}"/>'
+            )
         if href is not None and (n_art or n_ev):
             # the whole column is the link's target, not only the (maybe tiny) bar
-            parts.append(f'<a href="{esc(href(year, month))}" class="chart-bar"><title>{esc(label)}</title>'
-                         f'<rect class="bar-hit" x="{x}" y="0" width="{BAR}" height="{height}"/>{bars}</a>')
+            parts.append(
+                f'<a href="{esc(href(year, month))}" class="chart-bar"><title>{esc(label)}</title>'
+                f'<rect class="bar-hit" x="{x}" y="0" width="{BAR}" height="{height}"/>{bars}</a>'
+            )
         elif bars:
             parts.append(f"<g>{bars}</g>")
         if not small and (month == 1 or i == 0):
             anchor = "end" if rtl else "start"
             tx = x + BAR if rtl else x
             # direction="ltr": SVG's "start"/"end" would otherwise flip with the page's direction
-            parts.append(f'<text class="chart-year" x="{tx}" y="{height + LABEL - 3}" text-anchor="{anchor}" '
-                         'direction="ltr">'
-                         f"{esc(labels.num(year))}</text>")
+            parts.append(
+                f'<text class="chart-year" x="{tx}" y="{height + LABEL - 3}" text-anchor="{anchor}" '
+                'direction="ltr">'
+                f"{esc(labels.num(year))}</text>"
+            )
     parts.append("</svg>")
-    legend = (f'<figcaption class="chart-legend">{esc(text.title) + ": " if small else ""}'
-              f'<span class="key key-articles"></span> {esc(text.articles)}'
-              + (f' <span class="key key-events"></span> {esc(text.events)}' if e_total else "")
-              + "</figcaption>")
+    legend = (
+        f'<figcaption class="chart-legend">{esc(text.title) + ": " if small else ""}'
+        f'<span class="key key-articles"></span> {esc(text.articles)}'
+        + (f' <span class="key key-events"></span> {esc(text.events)}' if e_total else "")
+        + "</figcaption>"
+    )
     # the small chart's <title>/<desc> say enough; the overview's table gives every month's numbers
-    table = "" if small else (f'<details class="chart-data"><summary>{esc(text.table)}</summary><table><thead><tr>'
-             f"<th scope=\"col\">{esc(text.month)}</th><th scope=\"col\">{esc(text.articles)}</th>"
-             f"<th scope=\"col\">{esc(text.events)}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-             "</details>")
+    table = (
+        ""
+        if small
+        else (
+            f'<details class="chart-data"><summary>{esc(text.table)}</summary><table><thead><tr>'
+            f'<th scope="col">{esc(text.month)}</th><th scope="col">{esc(text.articles)}</th>'
+            f'<th scope="col">{esc(text.events)}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            "</details>"
+        )
+    )
     cls = "chart chart-small" if small else "chart"
     drawing = "".join(parts) if small else f'<div class="chart-scroll">{"".join(parts)}</div>'
     return Markup(f'<figure class="{cls}">{drawing}{legend}{table}</figure>')
@@ -183,8 +219,13 @@ def figure(view: ChartPage, coverage: Coverage, small: bool = False) -> Markup:
     """The chart of a page: the timeline index's (bars link to their month on the year page) or a tag's,
     author's or source's small "coverage over time" chart."""
     t = view.t
-    text = ChartText(t["chart_coverage"] if small else t["chart_title"], t["articles"], t["events"],
-                     t["chart_table"], t["month"])
+    text = ChartText(
+        t["chart_coverage"] if small else t["chart_title"],
+        t["articles"],
+        t["events"],
+        t["chart_table"],
+        t["month"],
+    )
     if small:
         return svg(coverage, view, text, height=40, small=True, chart_id="coverage")
 

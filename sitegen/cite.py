@@ -27,13 +27,20 @@ if TYPE_CHECKING:  # the View is the template's helper object; cite only reads f
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 LATIN_SCRIPT = re.compile("[A-Za-z\u00c0-\u024f]")
 CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]+")
-BIBTEX_LANGS = {"ar": "arabic", "en": "english", "fr": "french", "fa": "persian", "tr": "turkish", "ku": "kurdish"}
+BIBTEX_LANGS = {
+    "ar": "arabic",
+    "en": "english",
+    "fr": "french",
+    "fa": "persian",
+    "tr": "turkish",
+    "ku": "kurdish",
+}
 
 
 @dataclass(frozen=True)
 class Version:
     lang: str
-    url: str            # absolute URL
+    url: str  # absolute URL
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class Citation:
     summary: str
     keywords: tuple[str, ...]
     source: Source
-    translated_from: Version | None    # the version this one declares it was translated from
+    translated_from: Version | None  # the version this one declares it was translated from
     translations: tuple[Version, ...]  # versions that declare they were translated from this one
     translator: str
 
@@ -71,23 +78,37 @@ def citation(view: View, article: Article) -> Citation:
     original = None
     if article.translated_from and article.translated_from in versions and article.translated_from != lang:
         original = Version(article.translated_from, version_url(article.translated_from))
-    translations = tuple(Version(other, version_url(other)) for other, a in versions.items()
-                         if other != lang and a.translated_from == lang)
+    translations = tuple(
+        Version(other, version_url(other))
+        for other, a in versions.items()
+        if other != lang and a.translated_from == lang
+    )
     tags = view.site.tags
     return Citation(
-        slug=article.slug, lang=lang, title=article.title,
+        slug=article.slug,
+        lang=lang,
+        title=article.title,
         authors=tuple(view.site.authors[a].name(lang) for a in article.authors),
-        author_urls=tuple(urls.absolute(config, urls.section_url(config, lang, "authors", a))
-                          for a in article.authors),
-        date=article.date, url=version_url(lang), site=view.site_title(lang),
-        home=urls.absolute(config, urls.home_url(config, lang)), summary=article.summary,
-        keywords=tuple(tags[t].labels.get(lang) or next(iter(tags[t].labels.values()), t) for t in article.tags),
-        source=article.source, translated_from=original, translations=translations,
+        author_urls=tuple(
+            urls.absolute(config, urls.section_url(config, lang, "authors", a)) for a in article.authors
+        ),
+        date=article.date,
+        url=version_url(lang),
+        site=view.site_title(lang),
+        home=urls.absolute(config, urls.home_url(config, lang)),
+        summary=article.summary,
+        keywords=tuple(
+            tags[t].labels.get(lang) or next(iter(tags[t].labels.values()), t) for t in article.tags
+        ),
+        source=article.source,
+        translated_from=original,
+        translations=translations,
         translator=article.translator,
     )
 
 
 # --- mixed-language fragments -------------------------------------------------------------------
+
 
 def script_lang(text: str, languages: tuple[str, ...]) -> str | None:
     """The site language whose script `text` is written in (Arabic or Latin letters only), or None."""
@@ -118,6 +139,7 @@ def _url(url: str) -> str:
 
 # --- the ready citation -------------------------------------------------------------------------
 
+
 def _join(names: list[str], lang: str) -> str:
     if len(names) < 2:
         return "".join(names)
@@ -139,13 +161,20 @@ def text_html(view: View, c: Citation) -> Markup:
     parts: list[str] = []
     if c.authors:
         parts.append(_join([frag(a) for a in c.authors], lang) + ("،" if lang == "ar" else "."))
-    title = f'<cite>{q_open}{frag(c.title)}{"" if lang == "ar" else "."}{q_close}</cite>'
-    parts.append(title + (comma if lang == "ar" else " ") + frag(c.site) + comma
-                 + f'<time datetime="{c.date.isoformat()}">{esc(view.date(c.date))}</time>.')
+    title = f"<cite>{q_open}{frag(c.title)}{'' if lang == 'ar' else '.'}{q_close}</cite>"
+    parts.append(
+        title
+        + (comma if lang == "ar" else " ")
+        + frag(c.site)
+        + comma
+        + f'<time datetime="{c.date.isoformat()}">{esc(view.date(c.date))}</time>.'
+    )
     if c.translated_from:
         from_name = i18n.language_name(c.translated_from.lang, lang)
         line = t["cite_translated_by" if c.translator else "cite_translated"]
-        parts.append(str(Markup(esc(line)).format(lang=from_name, translator=Markup(frag(c.translator)))) + ".")
+        parts.append(
+            str(Markup(esc(line)).format(lang=from_name, translator=Markup(frag(c.translator)))) + "."
+        )
     src = c.source
     if src.name or src.url:
         bits = [frag(src.name)] if src.name else []
@@ -163,8 +192,10 @@ def _notes(c: Citation) -> str:
     notes = []
     if c.translated_from:
         by = f" by {c.translator}" if c.translator else ""
-        notes.append(f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
-                     f"{c.translated_from.url}.")
+        notes.append(
+            f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
+            f"{c.translated_from.url}."
+        )
     s = c.source
     if s.name or s.url:
         notes.append("Original source: " + ", ".join(x for x in (s.name, s.url) if x) + ".")
@@ -179,8 +210,18 @@ def _notes(c: Citation) -> str:
 
 # --- BibTeX ---------------------------------------------------------------------------------------
 
-_BIB_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-                 "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_BIB_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
 _BIB_RE = re.compile("[" + re.escape("".join(_BIB_SPECIALS)) + "]")
 
 
@@ -199,11 +240,17 @@ def bibtex(c: Citation) -> str:
     if c.authors:
         # each name braced: BibTeX must not split "رامي فاخوري" into first and last names
         fields.append(("author", " and ".join("{" + bib_text(a) + "}" for a in c.authors)))
-    fields += [("title", "{" + bib_text(c.title) + "}"), ("date", c.date.isoformat()),
-               ("year", str(c.date.year)), ("month", str(c.date.month)),
-               ("publisher", bib_text(c.site)), ("howpublished", r"\url{" + bib_url(c.url) + "}"),
-               ("url", bib_url(c.url)), ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
-               ("langid", BIBTEX_LANGS.get(c.lang, c.lang))]
+    fields += [
+        ("title", "{" + bib_text(c.title) + "}"),
+        ("date", c.date.isoformat()),
+        ("year", str(c.date.year)),
+        ("month", str(c.date.month)),
+        ("publisher", bib_text(c.site)),
+        ("howpublished", r"\url{" + bib_url(c.url) + "}"),
+        ("url", bib_url(c.url)),
+        ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
+        ("langid", BIBTEX_LANGS.get(c.lang, c.lang)),
+    ]
     if c.summary:
         fields.append(("abstract", bib_text(c.summary)))
     if c.keywords:
@@ -219,14 +266,21 @@ def bibtex(c: Citation) -> str:
 
 # --- RIS ------------------------------------------------------------------------------------------
 
+
 def ris(c: Citation) -> str:
     """RIS (Zotero, EndNote, Mendeley). A value never spans lines: a title cannot forge a tag."""
     rows: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
     rows += [("AU", a) for a in c.authors]
-    rows += [("PY", str(c.date.year)), ("DA", c.date.strftime("%Y/%m/%d")), ("T2", c.site), ("PB", c.site),
-             ("LA", c.lang), ("UR", c.url)]
+    rows += [
+        ("PY", str(c.date.year)),
+        ("DA", c.date.strftime("%Y/%m/%d")),
+        ("T2", c.site),
+        ("PB", c.site),
+        ("LA", c.lang),
+        ("UR", c.url),
+    ]
     if c.translator:
-        rows.append(("A4", c.translator))   # RIS "translator" role
+        rows.append(("A4", c.translator))  # RIS "translator" role
     if c.summary:
         rows.append(("AB", c.summary))
     rows += [("KW", k) for k in c.keywords]
@@ -239,11 +293,18 @@ def ris(c: Citation) -> str:
 
 # --- JSON-LD and meta tags ------------------------------------------------------------------------
 
+
 def json_ld(c: Citation) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "@id": c.url, "url": c.url,
-        "mainEntityOfPage": c.url, "headline": c.title, "name": c.title,
-        "datePublished": c.date.isoformat(), "inLanguage": c.lang,
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": c.url,
+        "url": c.url,
+        "mainEntityOfPage": c.url,
+        "headline": c.title,
+        "name": c.title,
+        "datePublished": c.date.isoformat(),
+        "inLanguage": c.lang,
         "publisher": {"@type": "Organization", "name": c.site, "url": c.home},
     }
     if c.authors:
@@ -274,8 +335,13 @@ def json_ld(c: Citation) -> dict[str, Any]:
 def script_json(data: Any) -> Markup:
     """JSON for a <script> element: no `</script>`, `<!--` or `&` can appear in it, whatever the titles say."""
     text = json.dumps(data, ensure_ascii=False)  # compact: the C encoder, ~10x faster than indent=
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return Markup(text)
 
@@ -294,28 +360,39 @@ def head_html(view: View, c: Citation, page_url: str, alternates: tuple[tuple[st
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
-    lines += [f'<meta name="citation_publication_date" content="{day}">',
-              f'<meta name="citation_date" content="{day}">',
-              f'<meta name="citation_publisher" content="{e(c.site)}">',
-              f'<meta name="citation_language" content="{e(c.lang)}">',
-              f'<meta name="citation_public_url" content="{e(c.url)}">',
-              f'<meta name="citation_abstract_html_url" content="{e(c.url)}">']
+    lines += [
+        f'<meta name="citation_publication_date" content="{day}">',
+        f'<meta name="citation_date" content="{day}">',
+        f'<meta name="citation_publisher" content="{e(c.site)}">',
+        f'<meta name="citation_language" content="{e(c.lang)}">',
+        f'<meta name="citation_public_url" content="{e(c.url)}">',
+        f'<meta name="citation_abstract_html_url" content="{e(c.url)}">',
+    ]
     if c.keywords:
         lines.append(f'<meta name="citation_keywords" content="{e("; ".join(c.keywords))}">')
-    lines += ['<meta property="og:type" content="article">',
-              f'<meta property="og:title" content="{e(c.title)}">',
-              f'<meta property="og:url" content="{e(c.url)}">',
-              f'<meta property="og:site_name" content="{e(c.site)}">',
-              f'<meta property="og:locale" content="{e(og_locale(view, c.lang))}">']
-    lines += [f'<meta property="og:locale:alternate" content="{e(og_locale(view, other))}">'
-              for other, _ in alternates if other != c.lang]
+    lines += [
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:title" content="{e(c.title)}">',
+        f'<meta property="og:url" content="{e(c.url)}">',
+        f'<meta property="og:site_name" content="{e(c.site)}">',
+        f'<meta property="og:locale" content="{e(og_locale(view, c.lang))}">',
+    ]
+    lines += [
+        f'<meta property="og:locale:alternate" content="{e(og_locale(view, other))}">'
+        for other, _ in alternates
+        if other != c.lang
+    ]
     if c.summary:
         lines.append(f'<meta property="og:description" content="{e(c.summary)}">')
     lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
     lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
-    lines += [f'<link rel="alternate" type="application/x-bibtex" href="{e(view.href(page_url + "cite.bib"))}" '
-              'title="BibTeX">',
-              f'<link rel="alternate" type="application/x-research-info-systems" '
-              f'href="{e(view.href(page_url + "cite.ris"))}" title="RIS">',
-              '<script type="application/ld+json">', str(script_json(json_ld(c))), "</script>"]
+    lines += [
+        f'<link rel="alternate" type="application/x-bibtex" href="{e(view.href(page_url + "cite.bib"))}" '
+        'title="BibTeX">',
+        f'<link rel="alternate" type="application/x-research-info-systems" '
+        f'href="{e(view.href(page_url + "cite.ris"))}" title="RIS">',
+        '<script type="application/ld+json">',
+        str(script_json(json_ld(c))),
+        "</script>",
+    ]
     return Markup("\n".join(lines) + "\n")

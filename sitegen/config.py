@@ -13,8 +13,16 @@ from sitegen.yamlio import load_data_file, locate
 DEFAULT_TITLE = {"ar": "الأرشيف", "en": "Archive"}
 DEFAULT_DATE_LOCALE = {"ar": "ar_SY", "en": "en_GB"}
 KNOWN_KEYS = {
-    "title", "description", "languages", "default_language", "base_url", "date_locale",
-    "numerals", "per_page", "allow_html", "search",
+    "title",
+    "description",
+    "languages",
+    "default_language",
+    "base_url",
+    "date_locale",
+    "numerals",
+    "per_page",
+    "allow_html",
+    "search",
 }
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
@@ -31,8 +39,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
         if data is None and not errs:
             data = {}
         if data is not None and not isinstance(data, dict):
-            problems.error(path, 1, "site.yaml must be a mapping of settings (key: value)",
-                           "see docs/content.md for an example")
+            problems.error(
+                path,
+                1,
+                "site.yaml must be a mapping of settings (key: value)",
+                "see docs/content.md for an example",
+            )
         elif isinstance(data, dict):
             raw = data
             text = path.read_text(encoding="utf-8-sig")
@@ -43,32 +55,48 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
 
     for key in raw:
         if key not in KNOWN_KEYS:
-            problems.warning(path, locate(text, [str(key)]), f"unknown setting '{key}' is ignored",
-                             did_you_mean(str(key), KNOWN_KEYS) or "see docs/content.md for the settings")
+            problems.warning(
+                path,
+                locate(text, [str(key)]),
+                f"unknown setting '{key}' is ignored",
+                did_you_mean(str(key), KNOWN_KEYS) or "see docs/content.md for the settings",
+            )
 
     languages = raw.get("languages", ["ar", "en"])
     if not (isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages)):
-        err("languages", "languages must be a list of language codes, like [ar, en]", "write: languages: [ar, en]")
+        err(
+            "languages",
+            "languages must be a list of language codes, like [ar, en]",
+            "write: languages: [ar, en]",
+        )
         languages = ["ar", "en"]
     for code in languages:
         if not LANG_RE.match(code):
             err("languages", f"'{code}' is not a language code", "use codes like ar, en, fr")
     default = raw.get("default_language", languages[0])
     if default not in languages:
-        err("default_language", f"default_language '{default}' is not one of the languages {languages}",
-            "pick one of the languages listed under `languages`")
+        err(
+            "default_language",
+            f"default_language '{default}' is not one of the languages {languages}",
+            "pick one of the languages listed under `languages`",
+        )
         default = languages[0]
 
     title = _per_language(raw.get("title"), languages, DEFAULT_TITLE, "title", err)
     description = _per_language(raw.get("description"), languages, {}, "description", err)
-    date_locale = {**{lang: DEFAULT_DATE_LOCALE.get(lang, lang) for lang in languages},
-                   **_per_language(raw.get("date_locale"), languages, {}, "date_locale", err)}
+    date_locale = {
+        **{lang: DEFAULT_DATE_LOCALE.get(lang, lang) for lang in languages},
+        **_per_language(raw.get("date_locale"), languages, {}, "date_locale", err),
+    }
     numerals = {lang: "latn" for lang in languages}
     numerals.update(_per_language(raw.get("numerals"), languages, {}, "numerals", err))
     for lang, style in numerals.items():
         if style not in ("latn", "arab"):
-            err("numerals", f"numerals for '{lang}' must be latn (0-9) or arab (٠-٩), not '{style}'",
-                "write: numerals: {ar: arab, en: latn}")
+            err(
+                "numerals",
+                f"numerals for '{lang}' must be latn (0-9) or arab (٠-٩), not '{style}'",
+                "write: numerals: {ar: arab, en: latn}",
+            )
 
     per_page = raw.get("per_page", 20)
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
@@ -80,8 +108,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
 
     url = base_url if base_url is not None else raw.get("base_url", "/")
     if not isinstance(url, str) or not (url.startswith("/") or re.match(r"^https?://[^/\s]+", url)):
-        err("base_url", f"base_url must be a path like /archive/ or a URL like https://user.github.io/archive/,"
-            f" not {url!r}", "write: base_url: https://user.github.io/archive/")
+        err(
+            "base_url",
+            f"base_url must be a path like /archive/ or a URL like https://user.github.io/archive/,"
+            f" not {url!r}",
+            "write: base_url: https://user.github.io/archive/",
+        )
         url = "/"
     if not url.endswith("/"):
         url += "/"
@@ -104,7 +136,9 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
     return config, problems.warnings
 
 
-def _per_language(value: Any, languages: list[str], defaults: dict[str, str], key: str, err: Any) -> dict[str, str]:
+def _per_language(
+    value: Any, languages: list[str], defaults: dict[str, str], key: str, err: Any
+) -> dict[str, str]:
     """A setting given once for all languages (a string) or per language (a mapping)."""
     if value is None:
         return {lang: defaults.get(lang, defaults.get("en", "")) for lang in languages if defaults}
@@ -114,4 +148,3 @@ def _per_language(value: Any, languages: list[str], defaults: dict[str, str], ke
         return {str(k): v for k, v in value.items()}
     err(key, f"{key} must be text or a mapping per language", f"write: {key}: {{ar: ..., en: ...}}")
     return {}
-

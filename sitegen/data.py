@@ -20,9 +20,9 @@ def fold(text: str) -> str:
 @dataclass(frozen=True)
 class Registries:
     tags: dict[TagId, Tag]
-    tag_index: dict[str, TagId]      # folded id or label -> id
+    tag_index: dict[str, TagId]  # folded id or label -> id
     authors: dict[str, Author]
-    author_index: dict[str, str]     # folded id or name -> id
+    author_index: dict[str, str]  # folded id or name -> id
 
 
 def load_registries(config: Config, problems: Problems) -> Registries:
@@ -39,8 +39,9 @@ def _read(path: Path, problems: Problems) -> tuple[dict[str, Any], str]:
     if errs or data is None:
         return {}, ""
     if not isinstance(data, dict):
-        problems.error(path, 1, f"{path.name} must be a mapping of ids to entries",
-                       "see docs/content.md for the format")
+        problems.error(
+            path, 1, f"{path.name} must be a mapping of ids to entries", "see docs/content.md for the format"
+        )
         return {}, ""
     return data, path.read_text(encoding="utf-8-sig")
 
@@ -53,8 +54,12 @@ def _entries(path: Path, kind: str, problems: Problems) -> Iterator[tuple[str, i
         entry_id = str(raw_id)
         line = lines.get(entry_id)
         if safe_segment(entry_id) != entry_id:
-            problems.error(path, line, f"{kind} id '{entry_id}' must be lowercase letters, digits and hyphens",
-                           f"rename it to '{safe_segment(entry_id)}'")
+            problems.error(
+                path,
+                line,
+                f"{kind} id '{entry_id}' must be lowercase letters, digits and hyphens",
+                f"rename it to '{safe_segment(entry_id)}'",
+            )
             continue
         yield entry_id, line, entry
 
@@ -66,8 +71,9 @@ def _load_tags(path: Path, config: Config, problems: Problems) -> tuple[dict[Tag
         if isinstance(labels, str):
             labels = {lang: labels for lang in config.languages}
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            problems.error(path, line, f"tag '{tid}' needs a label per language",
-                           f"write: {tid}: {{ar: ..., en: ...}}")
+            problems.error(
+                path, line, f"tag '{tid}' needs a label per language", f"write: {tid}: {{ar: ..., en: ...}}"
+            )
             continue
         tag = Tag(TagId(tid), {str(k): v for k, v in labels.items()}, True)
         tags[tag.id] = tag
@@ -83,8 +89,12 @@ def _load_authors(path: Path, config: Config, problems: Problems) -> tuple[dict[
         if isinstance(entry, str):
             entry = {"name": entry}
         if not isinstance(entry, dict):
-            problems.error(path, line, f"author '{aid}' must be a mapping with name (and optional bio, links)",
-                           f"write: {aid}: {{name: {{ar: ..., en: ...}}}}")
+            problems.error(
+                path,
+                line,
+                f"author '{aid}' must be a mapping with name (and optional bio, links)",
+                f"write: {aid}: {{name: {{ar: ..., en: ...}}}}",
+            )
             continue
         names = entry.get("name", aid)
         names = {"*": names} if isinstance(names, str) else names
@@ -92,11 +102,20 @@ def _load_authors(path: Path, config: Config, problems: Problems) -> tuple[dict[
         bio = {lang: bio for lang in config.languages} if isinstance(bio, str) else bio
         links = entry.get("links", [])
         if not (isinstance(names, dict) and isinstance(bio, dict) and isinstance(links, list)):
-            problems.error(path, line, f"author '{aid}': name and bio must be text or per-language mappings,"
-                           " links a list of URLs", "see docs/content.md")
+            problems.error(
+                path,
+                line,
+                f"author '{aid}': name and bio must be text or per-language mappings, links a list of URLs",
+                "see docs/content.md",
+            )
             continue
-        author = Author(aid, {str(k): str(v) for k, v in names.items()}, {str(k): str(v) for k, v in bio.items()},
-                        tuple(str(x) for x in links), True)
+        author = Author(
+            aid,
+            {str(k): str(v) for k, v in names.items()},
+            {str(k): str(v) for k, v in bio.items()},
+            tuple(str(x) for x in links),
+            True,
+        )
         authors[aid] = author
         for key in (aid, *author.names.values()):
             index.setdefault(fold(key), aid)

@@ -15,5 +15,6 @@ esc: Callable[[str], str]
 try:
     from markupsafe._speedups import _escape_inner as esc  # type: ignore[no-redef]
 except ImportError:  # pragma: no cover - markupsafe without its C extension, or a future layout
+
     def esc(text: str) -> str:  # type: ignore[misc]
         return str(escape(text))

@@ -18,9 +18,25 @@ from sitegen.graph import Graph
 from sitegen.model import Site, URLPath
 from sitegen.pages import Page
 
-COLUMNS = ("slug", "language", "title", "date", "authors", "author_ids", "source_name", "source_url",
-           "source_archive_url", "source_accessed", "source_sha256", "tags", "tag_labels", "related",
-           "translated_from", "translator", "url")
+COLUMNS = (
+    "slug",
+    "language",
+    "title",
+    "date",
+    "authors",
+    "author_ids",
+    "source_name",
+    "source_url",
+    "source_archive_url",
+    "source_accessed",
+    "source_sha256",
+    "tags",
+    "tag_labels",
+    "related",
+    "translated_from",
+    "translator",
+    "url",
+)
 LIST_COLUMNS = frozenset({"authors", "author_ids", "tags", "tag_labels", "related"})
 LIST_SEPARATOR = " | "
 # a spreadsheet runs a cell that starts with one of these as a formula (CSV injection)
@@ -35,20 +51,30 @@ def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
         versions = graph.versions[slug]
         for lang in [x for x in config.languages if x in versions]:
             a = versions[lang]
-            out.append({
-                "slug": slug, "language": lang, "title": a.title, "date": a.date.isoformat(),
-                "authors": [site.authors[x].name(lang) for x in a.authors], "author_ids": list(a.authors),
-                "source_name": a.source.name, "source_url": a.source.url,
-                "source_archive_url": a.source.archive_url,
-                "source_accessed": a.source.accessed.isoformat() if a.source.accessed else "",
-                "source_sha256": a.source.sha256,
-                "tags": list(a.tags),
-                "tag_labels": [site.tags[t].labels.get(lang) or next(iter(site.tags[t].labels.values()), t)
-                               for t in a.tags],
-                "related": list(graph.related.get(slug, ())),
-                "translated_from": a.translated_from, "translator": a.translator,
-                "url": urls.absolute(config, urls.article_url(config, lang, slug)),
-            })
+            out.append(
+                {
+                    "slug": slug,
+                    "language": lang,
+                    "title": a.title,
+                    "date": a.date.isoformat(),
+                    "authors": [site.authors[x].name(lang) for x in a.authors],
+                    "author_ids": list(a.authors),
+                    "source_name": a.source.name,
+                    "source_url": a.source.url,
+                    "source_archive_url": a.source.archive_url,
+                    "source_accessed": a.source.accessed.isoformat() if a.source.accessed else "",
+                    "source_sha256": a.source.sha256,
+                    "tags": list(a.tags),
+                    "tag_labels": [
+                        site.tags[t].labels.get(lang) or next(iter(site.tags[t].labels.values()), t)
+                        for t in a.tags
+                    ],
+                    "related": list(graph.related.get(slug, ())),
+                    "translated_from": a.translated_from,
+                    "translator": a.translator,
+                    "url": urls.absolute(config, urls.article_url(config, lang, slug)),
+                }
+            )
     return out
 
 
@@ -90,8 +116,11 @@ def research_pages(site: Site, graph: Graph) -> list[Page]:
         for lang, article in graph.versions[slug].items():
             base = urls.article_url(config, lang, slug)
             for name in ("cite.bib", "cite.ris"):
-                pages.append(Page(URLPath(base + name), name, lang, {"article": article}, frozenset({slug}),
-                                  (), "data"))
+                pages.append(
+                    Page(
+                        URLPath(base + name), name, lang, {"article": article}, frozenset({slug}), (), "data"
+                    )
+                )
     everything = frozenset(graph.order)
     for name in ("articles.json", "articles.csv"):
         pages.append(Page(URLPath("/" + name), name, config.default_language, {}, everything, (), "data"))

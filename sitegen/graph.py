@@ -23,18 +23,18 @@ class TimelineEntry:
     title: str
     slug: Slug
     lang: Lang
-    is_publication: bool      # the article's own date rather than an event it reports
+    is_publication: bool  # the article's own date rather than an event it reports
 
 
 @dataclass(frozen=True)
 class Graph:
-    versions: dict[Slug, dict[Lang, Article]]   # slug -> its language versions (translations)
-    order: tuple[Slug, ...]                      # every slug, newest first
+    versions: dict[Slug, dict[Lang, Article]]  # slug -> its language versions (translations)
+    order: tuple[Slug, ...]  # every slug, newest first
     by_tag: dict[TagId, tuple[Slug, ...]]
     by_author: dict[str, tuple[Slug, ...]]
     by_source: dict[str, tuple[Slug, ...]]
-    related: dict[Slug, tuple[Slug, ...]]        # both directions, deduplicated
-    backlinks: dict[Slug, tuple[Slug, ...]]      # articles that link here (body links and related)
+    related: dict[Slug, tuple[Slug, ...]]  # both directions, deduplicated
+    backlinks: dict[Slug, tuple[Slug, ...]]  # articles that link here (body links and related)
     events: dict[Slug, tuple[TimelineEntry, ...]]  # per slug, in each language version's words
     # `related: [{title: …}]` entries no article has: shown as plain text, "not in the archive"
     unlinked: dict[tuple[Slug, Lang], tuple[str, ...]] = field(default_factory=dict)
@@ -55,8 +55,11 @@ def link(site: Site, problems: Problems) -> Graph:
     """Build the graph; links to missing slugs become errors with file, line and suggestions."""
     versions: dict[Slug, dict[Lang, Article]] = defaultdict(dict)
     langs_order = {lang: i for i, lang in enumerate(site.config.languages)}
-    for (slug, lang), article in sorted(site.articles.items(), key=lambda kv: (kv[0][0], langs_order[kv[0][1]])):
+    for (slug, lang), article in sorted(
+        site.articles.items(), key=lambda kv: (kv[0][0], langs_order[kv[0][1]])
+    ):
         versions[slug][lang] = article
+
     # a slug's date is its default-language version's date (or the first version's)
     def slug_date(slug: Slug) -> dt.date:
         v = versions[slug]
@@ -108,8 +111,9 @@ def link(site: Site, problems: Problems) -> Graph:
             elif ref.target != slug:
                 backlinks[ref.target].add(slug)
         d = article.date
-        events[slug].append(TimelineEntry(PartialDate(d.year, d.month, d.day), None, article.title, slug,
-                                          article.lang, True))
+        events[slug].append(
+            TimelineEntry(PartialDate(d.year, d.month, d.day), None, article.title, slug, article.lang, True)
+        )
         for ev in article.events:
             events[slug].append(_entry(ev, article))
 
@@ -126,8 +130,9 @@ def link(site: Site, problems: Problems) -> Graph:
     )
 
 
-def _title_index(versions: dict[Slug, dict[Lang, Article]],
-                 order: tuple[Slug, ...]) -> dict[str, dict[Lang, Slug]]:
+def _title_index(
+    versions: dict[Slug, dict[Lang, Article]], order: tuple[Slug, ...]
+) -> dict[str, dict[Lang, Slug]]:
     """Title key (arabic.title_key) → language → slug; when two articles share a title, the newest wins.
 
     One pass over the articles, so linking a title is one lookup, never a scan of the site."""
@@ -144,8 +149,14 @@ def _entry(ev: Event, article: Article) -> TimelineEntry:
     return TimelineEntry(ev.date, ev.end, ev.title, article.slug, article.lang, False)
 
 
-def _missing(article: Article, target: str, problems: Problems, versions: dict[Slug, dict[Lang, Article]],
-             fm_path: list[str | int] | None, line: int | None = None) -> None:
+def _missing(
+    article: Article,
+    target: str,
+    problems: Problems,
+    versions: dict[Slug, dict[Lang, Article]],
+    fm_path: list[str | int] | None,
+    line: int | None = None,
+) -> None:
     if fm_path is not None:
         line = file_line(article.fm_text, article.fm_start, fm_path)
     hint = did_you_mean(target, versions) or "check the slug: it is the file name without .<lang>.md"

@@ -14,21 +14,52 @@ ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
-        "home": "Home", "articles": "Articles", "tags": "Tags", "tag": "Tag", "authors": "Authors",
-        "author": "Author", "sources": "Sources", "source": "Source", "timeline": "Timeline",
-        "search": "Search", "latest": "Latest reports", "by": "By", "published": "Published",
-        "read_in": "Read in English", "not_translated": "This article has not been translated into {lang} yet.",
-        "translation": "Translation", "related": "Related reports", "backlinks": "Reports that link here",
-        "events": "Events", "summary": "Summary", "original_source": "Original source",
-        "archived_copy": "Archived copy", "accessed": "Accessed", "page": "Page", "next": "Next",
-        "previous": "Previous", "pagination": "Pages", "skip": "Skip to content", "main_nav": "Main",
-        "languages": "Languages", "not_found": "Page not found",
+        "home": "Home",
+        "articles": "Articles",
+        "tags": "Tags",
+        "tag": "Tag",
+        "authors": "Authors",
+        "author": "Author",
+        "sources": "Sources",
+        "source": "Source",
+        "timeline": "Timeline",
+        "search": "Search",
+        "latest": "Latest reports",
+        "by": "By",
+        "published": "Published",
+        "read_in": "Read in English",
+        "not_translated": "This article has not been translated into {lang} yet.",
+        "translation": "Translation",
+        "related": "Related reports",
+        "backlinks": "Reports that link here",
+        "events": "Events",
+        "summary": "Summary",
+        "original_source": "Original source",
+        "archived_copy": "Archived copy",
+        "accessed": "Accessed",
+        "page": "Page",
+        "next": "Next",
+        "previous": "Previous",
+        "pagination": "Pages",
+        "skip": "Skip to content",
+        "main_nav": "Main",
+        "languages": "Languages",
+        "not_found": "Page not found",
         "not_found_text": "The page you asked for does not exist. It may have moved.",
         "back_home": "Go to the home page",
-        "lang_name": "English", "all_tags": "All tags", "no_articles": "No articles yet.",
-        "feed": "Feed", "year": "Year", "years": "Years", "circa": "c.", "tag_other_lang": "This tag in {lang}",
-        "content_warning": "Content warning", "translated_from": "Translated from",
-        "translator": "Translator", "external": "external", "footer": "Built with sitegen.",
+        "lang_name": "English",
+        "all_tags": "All tags",
+        "no_articles": "No articles yet.",
+        "feed": "Feed",
+        "year": "Year",
+        "years": "Years",
+        "circa": "c.",
+        "tag_other_lang": "This tag in {lang}",
+        "content_warning": "Content warning",
+        "translated_from": "Translated from",
+        "translator": "Translator",
+        "external": "external",
+        "footer": "Built with sitegen.",
         "not_in_archive": "not in the archive",
         "search_off": "Search is not available in this build of the site.",
         "search_placeholder": "Search the archive",
@@ -36,21 +67,52 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_noscript": "Search needs JavaScript; the tag, author and source pages work without it.",
     },
     "ar": {
-        "home": "الرئيسية", "articles": "المقالات", "tags": "الوسوم", "tag": "وسم", "authors": "الكتّاب",
-        "author": "الكاتب", "sources": "المصادر", "source": "المصدر", "timeline": "الخط الزمني",
-        "search": "بحث", "latest": "أحدث التقارير", "by": "بقلم", "published": "نُشر في",
-        "read_in": "اقرأ بالعربية", "not_translated": "لم تُترجم هذه المقالة إلى {lang} بعد.",
-        "translation": "الترجمة", "related": "تقارير ذات صلة", "backlinks": "تقارير تشير إلى هذا التقرير",
-        "events": "الأحداث", "summary": "ملخص", "original_source": "المصدر الأصلي",
-        "archived_copy": "نسخة مؤرشفة", "accessed": "تاريخ الاطلاع", "page": "صفحة", "next": "التالي",
-        "previous": "السابق", "pagination": "الصفحات", "skip": "انتقل إلى المحتوى", "main_nav": "القائمة الرئيسية",
-        "languages": "اللغات", "not_found": "الصفحة غير موجودة",
+        "home": "الرئيسية",
+        "articles": "المقالات",
+        "tags": "الوسوم",
+        "tag": "وسم",
+        "authors": "الكتّاب",
+        "author": "الكاتب",
+        "sources": "المصادر",
+        "source": "المصدر",
+        "timeline": "الخط الزمني",
+        "search": "بحث",
+        "latest": "أحدث التقارير",
+        "by": "بقلم",
+        "published": "نُشر في",
+        "read_in": "اقرأ بالعربية",
+        "not_translated": "لم تُترجم هذه المقالة إلى {lang} بعد.",
+        "translation": "الترجمة",
+        "related": "تقارير ذات صلة",
+        "backlinks": "تقارير تشير إلى هذا التقرير",
+        "events": "الأحداث",
+        "summary": "ملخص",
+        "original_source": "المصدر الأصلي",
+        "archived_copy": "نسخة مؤرشفة",
+        "accessed": "تاريخ الاطلاع",
+        "page": "صفحة",
+        "next": "التالي",
+        "previous": "السابق",
+        "pagination": "الصفحات",
+        "skip": "انتقل إلى المحتوى",
+        "main_nav": "القائمة الرئيسية",
+        "languages": "اللغات",
+        "not_found": "الصفحة غير موجودة",
         "not_found_text": "الصفحة التي طلبتها غير موجودة. ربما نُقلت.",
         "back_home": "العودة إلى الصفحة الرئيسية",
-        "lang_name": "العربية", "all_tags": "كل الوسوم", "no_articles": "لا توجد مقالات بعد.",
-        "feed": "خلاصة", "year": "السنة", "years": "السنوات", "circa": "نحو", "tag_other_lang": "هذا الوسم بالعربية",
-        "content_warning": "تحذير من المحتوى", "translated_from": "مترجم عن",
-        "translator": "المترجم", "external": "خارجي", "footer": "صُنع باستخدام sitegen.",
+        "lang_name": "العربية",
+        "all_tags": "كل الوسوم",
+        "no_articles": "لا توجد مقالات بعد.",
+        "feed": "خلاصة",
+        "year": "السنة",
+        "years": "السنوات",
+        "circa": "نحو",
+        "tag_other_lang": "هذا الوسم بالعربية",
+        "content_warning": "تحذير من المحتوى",
+        "translated_from": "مترجم عن",
+        "translator": "المترجم",
+        "external": "خارجي",
+        "footer": "صُنع باستخدام sitegen.",
         "not_in_archive": "غير موجود في الأرشيف",
         "search_off": "البحث غير متاح في هذه النسخة من الموقع.",
         "search_placeholder": "ابحث في الأرشيف",
@@ -60,18 +122,45 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 # a language's own name (for the language switch), and names as written in another language
-LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "fr": "Français", "fa": "فارسی", "ku": "Kurdî", "tr": "Türkçe"}
+LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "en": "English",
+    "fr": "Français",
+    "fa": "فارسی",
+    "ku": "Kurdî",
+    "tr": "Türkçe",
+}
 NAMES_IN = {
-    "en": {"ar": "Arabic", "en": "English", "fr": "French", "fa": "Persian", "ku": "Kurdish", "tr": "Turkish"},
-    "ar": {"ar": "العربية", "en": "الإنجليزية", "fr": "الفرنسية", "fa": "الفارسية", "ku": "الكردية", "tr": "التركية"},
+    "en": {
+        "ar": "Arabic",
+        "en": "English",
+        "fr": "French",
+        "fa": "Persian",
+        "ku": "Kurdish",
+        "tr": "Turkish",
+    },
+    "ar": {
+        "ar": "العربية",
+        "en": "الإنجليزية",
+        "fr": "الفرنسية",
+        "fa": "الفارسية",
+        "ku": "الكردية",
+        "tr": "التركية",
+    },
 }
 
 
 # "N articles" by CLDR plural category (Arabic has six: ٣ مقالات but ١١ مقالة)
 ARTICLE_COUNTS: dict[str, dict[str, str]] = {
     "en": {"one": "{n} article", "other": "{n} articles"},
-    "ar": {"zero": "لا مقالات", "one": "مقالة واحدة", "two": "مقالتان", "few": "{n} مقالات",
-           "many": "{n} مقالة", "other": "{n} مقالة"},
+    "ar": {
+        "zero": "لا مقالات",
+        "one": "مقالة واحدة",
+        "two": "مقالتان",
+        "few": "{n} مقالات",
+        "many": "{n} مقالة",
+        "other": "{n} مقالة",
+    },
 }
 
 
@@ -141,31 +230,59 @@ def format_number(n: int, style: str) -> str:
 
 
 # Citation and provenance strings (research layer: cite.py, _article_extra.html, the provenance section).
-STRINGS["en"].update({
-    "cite_this": "Cite this report", "cite_download": "Download the citation",
-    "cite_bibtex": "BibTeX (.bib)", "cite_ris": "RIS (.ris: Zotero, EndNote, Mendeley)",
-    "cite_translated": "Translated from {lang}", "cite_translated_by": "Translated from {lang} by {translator}",
-    "cite_original": "Original", "cite_archived": "Archived copy",
-    "provenance": "Provenance", "source_url": "Original address", "sha256": "SHA-256 of the imported original",
-    "original_version": "Original version", "data_export": "Data (JSON, CSV)",
-})
-STRINGS["ar"].update({
-    "cite_this": "استشهد بهذا التقرير", "cite_download": "تنزيل الاستشهاد",
-    "cite_bibtex": "ملف BibTeX (.bib)", "cite_ris": "ملف RIS (.ris) لبرامج Zotero وEndNote وMendeley",
-    "cite_translated": "مترجم عن {lang}", "cite_translated_by": "ترجمه عن {lang}: {translator}",
-    "cite_original": "الأصل", "cite_archived": "نسخة مؤرشفة",
-    "provenance": "المصدر والتوثيق", "source_url": "الرابط الأصلي", "sha256": "بصمة SHA-256 للأصل المستورد",
-    "original_version": "النسخة الأصلية", "data_export": "البيانات (JSON وCSV)",
-})
+STRINGS["en"].update(
+    {
+        "cite_this": "Cite this report",
+        "cite_download": "Download the citation",
+        "cite_bibtex": "BibTeX (.bib)",
+        "cite_ris": "RIS (.ris: Zotero, EndNote, Mendeley)",
+        "cite_translated": "Translated from {lang}",
+        "cite_translated_by": "Translated from {lang} by {translator}",
+        "cite_original": "Original",
+        "cite_archived": "Archived copy",
+        "provenance": "Provenance",
+        "source_url": "Original address",
+        "sha256": "SHA-256 of the imported original",
+        "original_version": "Original version",
+        "data_export": "Data (JSON, CSV)",
+    }
+)
+STRINGS["ar"].update(
+    {
+        "cite_this": "استشهد بهذا التقرير",
+        "cite_download": "تنزيل الاستشهاد",
+        "cite_bibtex": "ملف BibTeX (.bib)",
+        "cite_ris": "ملف RIS (.ris) لبرامج Zotero وEndNote وMendeley",
+        "cite_translated": "مترجم عن {lang}",
+        "cite_translated_by": "ترجمه عن {lang}: {translator}",
+        "cite_original": "الأصل",
+        "cite_archived": "نسخة مؤرشفة",
+        "provenance": "المصدر والتوثيق",
+        "source_url": "الرابط الأصلي",
+        "sha256": "بصمة SHA-256 للأصل المستورد",
+        "original_version": "النسخة الأصلية",
+        "data_export": "البيانات (JSON وCSV)",
+    }
+)
 
 # Coverage charts (charts.py) and the timeline's approximate dates.
-STRINGS["en"].update({
-    "chart_title": "Articles and events per month", "chart_coverage": "Coverage over time",
-    "chart_table": "The numbers, month by month", "month": "Month", "approximate": "approximate date",
-    "not_translated_short": "not translated yet",
-})
-STRINGS["ar"].update({
-    "chart_title": "المقالات والأحداث شهراً بشهر", "chart_coverage": "التغطية عبر الزمن",
-    "chart_table": "الأرقام شهراً بشهر", "month": "الشهر", "approximate": "تاريخ تقريبي",
-    "not_translated_short": "لم تُترجم بعد",
-})
+STRINGS["en"].update(
+    {
+        "chart_title": "Articles and events per month",
+        "chart_coverage": "Coverage over time",
+        "chart_table": "The numbers, month by month",
+        "month": "Month",
+        "approximate": "approximate date",
+        "not_translated_short": "not translated yet",
+    }
+)
+STRINGS["ar"].update(
+    {
+        "chart_title": "المقالات والأحداث شهراً بشهر",
+        "chart_coverage": "التغطية عبر الزمن",
+        "chart_table": "الأرقام شهراً بشهر",
+        "month": "الشهر",
+        "approximate": "تاريخ تقريبي",
+        "not_translated_short": "لم تُترجم بعد",
+    }
+)

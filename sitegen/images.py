@@ -13,7 +13,15 @@ from PIL import Image, JpegImagePlugin
 STRIPPED = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 ORIENTATION = 0x0112
 # metadata Pillow keeps in `info` after reading: any of these means the file needs rewriting
-METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc", "adobe_transform_comment")
+METADATA_KEYS = (
+    "exif",
+    "xmp",
+    "XML:com.adobe.xmp",
+    "comment",
+    "photoshop",
+    "iptc",
+    "adobe_transform_comment",
+)
 
 
 def is_image(path: Path) -> bool:
@@ -37,7 +45,7 @@ def copy_without_metadata(source: Path, target: Path) -> bool:
     try:
         with Image.open(source) as img:
             if fmt is None or img.format != fmt or getattr(img, "n_frames", 1) > 1 or not has_metadata(img):
-                shutil.copyfile(source, target)   # nothing to remove: keep the original bytes
+                shutil.copyfile(source, target)  # nothing to remove: keep the original bytes
                 return False
             _rewrite(img, target, fmt)
             return True
@@ -57,12 +65,16 @@ def _rewrite(img: Image.Image, target: Path, fmt: str) -> None:
         options["exif"] = keep.tobytes()
     if fmt == "JPEG":
         # the original quantization tables and subsampling: no visible loss from re-encoding
-        options.update(qtables=img.quantization, subsampling=JpegImagePlugin.get_sampling(img), comment=b"",
-                       optimize=True)
+        options.update(
+            qtables=img.quantization,
+            subsampling=JpegImagePlugin.get_sampling(img),
+            comment=b"",
+            optimize=True,
+        )
         if "progression" in img.info or "progressive" in img.info:
             options["progressive"] = True
     elif fmt == "WEBP":
-        options["quality"] = 95   # Pillow cannot tell a lossless WebP apart: re-encode near-losslessly
+        options["quality"] = 95  # Pillow cannot tell a lossless WebP apart: re-encode near-losslessly
     img.load()
     tmp = target.with_name(target.name + ".tmp")
     img.save(tmp, fmt, **options)

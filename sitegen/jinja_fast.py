@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from sitegen.escape import esc
 
+
 def supported() -> bool:
     """The generator overrides internals of Jinja 3.1's; on another Jinja, Jinja's own is used (same pages)."""
     try:
@@ -67,8 +68,9 @@ def call(context: Context, obj: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return obj(*args, **kwargs)
     except StopIteration:  # as Context.call does
-        return context.environment.undefined("value was undefined because a callable raised a "
-                                             "StopIteration exception")
+        return context.environment.undefined(
+            "value was undefined because a callable raised a StopIteration exception"
+        )
 
 
 class FastCodeGenerator(CodeGenerator):

@@ -65,8 +65,11 @@ def _line_tracker(state: StateCore) -> None:
             continue
         line = token.map[0] + 1 if token.map else None
         for child in token.children:
-            if child.type == "image" and str(child.attrs.get("src", "")).startswith("/") \
-                    and not str(child.attrs.get("src", "")).startswith("//"):
+            if (
+                child.type == "image"
+                and str(child.attrs.get("src", "")).startswith("/")
+                and not str(child.attrs.get("src", "")).startswith("//")
+            ):
                 child.attrs["src"] = BASE_MARKER + str(child.attrs["src"])
             if child.type != "link_open":
                 continue
@@ -78,7 +81,7 @@ def _line_tracker(state: StateCore) -> None:
             if child.meta.get("wikilink"):
                 m = MARKER_RE.match(href)
                 if m:
-                    links.append((m.group(2), "", href[m.end():].lstrip("#"), line))
+                    links.append((m.group(2), "", href[m.end() :].lstrip("#"), line))
                 continue
             if SCHEME_RE.match(href) or href.startswith("//"):
                 if not href.startswith(("http:", "https:", "mailto:")):
@@ -161,15 +164,17 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     return md
 
 
-def render_body(text: str, line_offset: int, allow_html: bool = False,
-                rtl: bool = False) -> tuple[str, tuple[LinkRef, ...]]:
+def render_body(
+    text: str, line_offset: int, allow_html: bool = False, rtl: bool = False
+) -> tuple[str, tuple[LinkRef, ...]]:
     """Render a Markdown body; return HTML with link markers and the internal links (file lines)."""
     html, refs, _ = render_body_checked(text, line_offset, allow_html, rtl)
     return html, refs
 
 
-def render_body_checked(text: str, line_offset: int, allow_html: bool = False, rtl: bool = False
-                        ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
+def render_body_checked(
+    text: str, line_offset: int, allow_html: bool = False, rtl: bool = False
+) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
     """`render_body`, plus the images on other hosts (file line, URL) that were turned into links.
 
     `rtl`: the body is in a right-to-left language (its Latin runs are isolated)."""

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NewType
 
-Slug = NewType("Slug", str)          # an article's id: lowercase ASCII, digits, hyphens
-Lang = NewType("Lang", str)          # a language code from site.yaml: "ar", "en"
-URLPath = NewType("URLPath", str)    # a site-relative URL path without base: "/en/articles/x/"
+Slug = NewType("Slug", str)  # an article's id: lowercase ASCII, digits, hyphens
+Lang = NewType("Lang", str)  # a language code from site.yaml: "ar", "en"
+URLPath = NewType("URLPath", str)  # a site-relative URL path without base: "/en/articles/x/"
 TagId = NewType("TagId", str)
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi", "dv"})
@@ -26,9 +26,9 @@ class Config:
     description: dict[str, str]
     languages: tuple[Lang, ...]
     default_language: Lang
-    base_url: str              # always ends with "/"; may be just "/"
+    base_url: str  # always ends with "/"; may be just "/"
     date_locale: dict[str, str]
-    numerals: dict[str, str]   # "latn" or "arab" per language
+    numerals: dict[str, str]  # "latn" or "arab" per language
     per_page: int = 20
     allow_html: bool = False
     search: bool = True
@@ -50,7 +50,7 @@ class LinkRef:
     target: Slug
     line: int | None
     fragment: str = ""
-    lang: Lang | None = None    # language named by a `.en.md` link; None for wikilinks
+    lang: Lang | None = None  # language named by a `.en.md` link; None for wikilinks
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,11 @@ class SourceDoc:
     slug: Slug
     lang: Lang
     meta: dict[str, object]
-    fm_start: int               # 1-based line of the first front-matter line (after '---')
+    fm_start: int  # 1-based line of the first front-matter line (after '---')
     body_html: str
     links: tuple[LinkRef, ...]
-    fm_text: str = ""           # the raw front matter, kept to find lines for error messages
-    search_words: str = ""      # the body's words as search normalizes them, when they differ (search.py)
+    fm_text: str = ""  # the raw front matter, kept to find lines for error messages
+    search_words: str = ""  # the body's words as search normalizes them, when they differ (search.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -120,7 +120,7 @@ class Article:
     lang: Lang
     title: str
     date: dt.date
-    authors: tuple[str, ...]          # author ids (registry ids or ids made from free-text names)
+    authors: tuple[str, ...]  # author ids (registry ids or ids made from free-text names)
     source: Source
     tags: tuple[TagId, ...]
     related: tuple[Slug, ...]
@@ -134,10 +134,10 @@ class Article:
     translated_from: str = ""
     translator: str = ""
     content_warning: str = ""
-    fm_text: str = ""          # raw front matter and its first line, to point errors at a key
+    fm_text: str = ""  # raw front matter and its first line, to point errors at a key
     fm_start: int = 2
-    search_words: str = ""     # see SourceDoc
-    related_titles: tuple[str, ...] = ()   # `related: [{title: …}]`: linked by title in graph.py
+    search_words: str = ""  # see SourceDoc
+    related_titles: tuple[str, ...] = ()  # `related: [{title: …}]`: linked by title in graph.py
 
     @property
     def key(self) -> tuple[Slug, Lang]:
@@ -147,14 +147,14 @@ class Article:
 @dataclass(frozen=True)
 class Tag:
     id: TagId
-    labels: dict[str, str]       # lang -> label
+    labels: dict[str, str]  # lang -> label
     registered: bool
 
 
 @dataclass(frozen=True)
 class Author:
     id: str
-    names: dict[str, str]        # lang -> name; free-text authors have one name under "*"
+    names: dict[str, str]  # lang -> name; free-text authors have one name under "*"
     bio: dict[str, str]
     links: tuple[str, ...]
     registered: bool

@@ -22,7 +22,7 @@ class Page:
     lang: Lang
     ctx: dict[str, Any]
     slugs: frozenset[Slug] = frozenset()
-    alternates: tuple[tuple[Lang, URLPath], ...] = ()   # the same page in other languages
+    alternates: tuple[tuple[Lang, URLPath], ...] = ()  # the same page in other languages
     kind: str = ""
 
     def alternate(self, lang: str) -> URLPath | None:
@@ -63,7 +63,9 @@ class Pager:
 def _paginate(slugs: Sequence[Slug], per_page: int, url_of: Any) -> list[tuple[Pager, Sequence[Slug]]]:
     total = max(1, -(-len(slugs) // per_page))
     page_urls = tuple(url_of(n) for n in range(1, total + 1))
-    return [(Pager(n, total, page_urls), slugs[(n - 1) * per_page : n * per_page]) for n in range(1, total + 1)]
+    return [
+        (Pager(n, total, page_urls), slugs[(n - 1) * per_page : n * per_page]) for n in range(1, total + 1)
+    ]
 
 
 def _alts(langs: Sequence[Lang], make: Any) -> tuple[tuple[Lang, URLPath], ...]:
@@ -82,28 +84,69 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
         versions = graph.versions[slug]
         alts = tuple((lang, urls.article_url(config, lang, slug)) for lang in versions)
         for lang, article in versions.items():
-            reads = {slug, *graph.related.get(slug, ()), *graph.backlinks.get(slug, ()),
-                     *(ref.target for ref in article.links if ref.target in graph.versions)}
-            pages.append(Page(urls.article_url(config, lang, slug), "article.html", lang,
-                              {"article": article}, frozenset(reads), alts, "article"))
+            reads = {
+                slug,
+                *graph.related.get(slug, ()),
+                *graph.backlinks.get(slug, ()),
+                *(ref.target for ref in article.links if ref.target in graph.versions),
+            }
+            pages.append(
+                Page(
+                    urls.article_url(config, lang, slug),
+                    "article.html",
+                    lang,
+                    {"article": article},
+                    frozenset(reads),
+                    alts,
+                    "article",
+                )
+            )
 
     for lang in langs:
         # home, paginated
-        for pager, chunk in _paginate(graph.order, per_page, lambda n, lang=lang: urls.home_url(config, lang, n)):
-            pages.append(Page(pager.urls[pager.number - 1], "home.html", lang,
-                              {"slugs": chunk, "pager": pager}, frozenset(chunk),
-                              _alts(langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
-                              "home"))
-        pages.append(Page(urls.section_url(config, lang, "search"), "search.html", lang, {}, frozenset(),
-                          _alts(langs, lambda other: urls.section_url(config, other, "search")), "search"))
-        pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/404.html"), "404.html", lang, {}, frozenset(),
-                          (), "404"))
+        for pager, chunk in _paginate(
+            graph.order, per_page, lambda n, lang=lang: urls.home_url(config, lang, n)
+        ):
+            pages.append(
+                Page(
+                    pager.urls[pager.number - 1],
+                    "home.html",
+                    lang,
+                    {"slugs": chunk, "pager": pager},
+                    frozenset(chunk),
+                    _alts(langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
+                    "home",
+                )
+            )
+        pages.append(
+            Page(
+                urls.section_url(config, lang, "search"),
+                "search.html",
+                lang,
+                {},
+                frozenset(),
+                _alts(langs, lambda other: urls.section_url(config, other, "search")),
+                "search",
+            )
+        )
+        pages.append(
+            Page(
+                URLPath(urls.lang_prefix(config, lang) + "/404.html"),
+                "404.html",
+                lang,
+                {},
+                frozenset(),
+                (),
+                "404",
+            )
+        )
 
     # one sorted timeline per language serves the global timeline and every tag's
     timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
     pages += _taxonomy_pages(site, graph, timelines)
     pages += _timeline_pages(site, graph, timelines)
     from sitegen.export import research_pages  # imported here: export builds on Page, defined above
+
     pages += research_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
     return pages
@@ -115,12 +158,32 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
     out: list[Page] = []
     for lang in config.languages:
         latest = [s for s in graph.order if lang in graph.versions[s]][:20]
-        out.append(Page(URLPath(urls.lang_prefix(config, lang) + "/feed.xml"), "atom.xml", lang,
-                        {"slugs": latest}, frozenset(latest), (), "feed"))
+        out.append(
+            Page(
+                URLPath(urls.lang_prefix(config, lang) + "/feed.xml"),
+                "atom.xml",
+                lang,
+                {"slugs": latest},
+                frozenset(latest),
+                (),
+                "feed",
+            )
+        )
     listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search")]
-    out.append(Page(URLPath("/sitemap.xml"), "sitemap.xml", config.default_language, {"entries": listed},
-                    frozenset(graph.order), (), "sitemap"))
-    out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, frozenset(), (), "robots"))
+    out.append(
+        Page(
+            URLPath("/sitemap.xml"),
+            "sitemap.xml",
+            config.default_language,
+            {"entries": listed},
+            frozenset(graph.order),
+            (),
+            "sitemap",
+        )
+    )
+    out.append(
+        Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, frozenset(), (), "robots")
+    )
     return out
 
 
@@ -130,7 +193,9 @@ def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:
     return langs if tag.registered else tuple(lang for lang in langs if lang in tag.labels)
 
 
-def _events_by_tag(tags_of: dict[Slug, list[str]], entries: list[TimelineEntry]) -> dict[str, list[TimelineEntry]]:
+def _events_by_tag(
+    tags_of: dict[Slug, list[str]], entries: list[TimelineEntry]
+) -> dict[str, list[TimelineEntry]]:
     """Split a sorted timeline by tag in one pass (events only: tag lists already show publication dates)."""
     buckets: dict[str, list[TimelineEntry]] = defaultdict(list)
     for e in entries:
@@ -150,18 +215,29 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
             tags_of[slug].append(tag)
     tag_events = {lang: _events_by_tag(tags_of, timelines[lang]) for lang in langs}
     sections: list[tuple[str, dict[str, tuple[Slug, ...]]]] = [
-        ("tags", graph.by_tag), ("authors", graph.by_author), ("sources", graph.by_source)]
+        ("tags", graph.by_tag),
+        ("authors", graph.by_author),
+        ("sources", graph.by_source),
+    ]
     for section, members in sections:
         for lang in langs:
             keys = [k for k in members if section != "tags" or lang in tag_languages(site, k)]
             keys.sort(key=lambda k: (-len(members[k]), k))
-            pages.append(Page(urls.section_url(config, lang, section), f"{section}.html", lang,
-                              {"keys": keys, "members": {k: len(members[k]) for k in keys}}, frozenset(),
-                              _alts(langs, lambda other, s=section: urls.section_url(config, other, s)),
-                              section))
+            pages.append(
+                Page(
+                    urls.section_url(config, lang, section),
+                    f"{section}.html",
+                    lang,
+                    {"keys": keys, "members": {k: len(members[k]) for k in keys}},
+                    frozenset(),
+                    _alts(langs, lambda other, s=section: urls.section_url(config, other, s)),
+                    section,
+                )
+            )
         for key, slugs in members.items():
             page_langs = tag_languages(site, key) if section == "tags" else langs
             for lang in page_langs:
+
                 def url_of(n: int, lang: Lang = lang, key: str = key, section: str = section) -> URLPath:
                     return urls.section_url(config, lang, section, key, n)
 
@@ -174,10 +250,22 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                     if section == "tags" and pager.number == 1:
                         ctx["timeline"] = group_timeline(tag_events[lang].get(key, []))
                         reads |= set(slugs)
-                    alts = tuple((other, urls.section_url(config, other, section, key, pager.number))
-                                 for other in page_langs if pager.number == 1 or other == lang)
-                    pages.append(Page(url_of(pager.number), f"{section[:-1]}.html", lang, ctx,
-                                      frozenset(reads), alts, section[:-1]))
+                    alts = tuple(
+                        (other, urls.section_url(config, other, section, key, pager.number))
+                        for other in page_langs
+                        if pager.number == 1 or other == lang
+                    )
+                    pages.append(
+                        Page(
+                            url_of(pager.number),
+                            f"{section[:-1]}.html",
+                            lang,
+                            ctx,
+                            frozenset(reads),
+                            alts,
+                            section[:-1],
+                        )
+                    )
     return pages
 
 
@@ -208,18 +296,42 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
         for e in entries:
             by_year[e.date.year].append(e)
         years = sorted(by_year)
-        pages.append(Page(urls.section_url(config, lang, "timeline"), "timeline.html", lang,
-                          {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
-                          frozenset(graph.order),
-                          _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
-                          "timeline"))
+        pages.append(
+            Page(
+                urls.section_url(config, lang, "timeline"),
+                "timeline.html",
+                lang,
+                {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
+                frozenset(graph.order),
+                _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
+                "timeline",
+            )
+        )
         for y in years:
             slugs = frozenset(e.slug for e in by_year[y])
-            pages.append(Page(urls.section_url(config, lang, "timeline", str(y)), "timeline_year.html", lang,
-                              {"year": y, "groups": group_timeline(by_year[y]), "years": years}, slugs,
-                              _alts(config.languages,
-                                    lambda other, y=y: urls.section_url(config, other, "timeline", str(y))),
-                              "timeline_year"))
-        pages.append(Page(URLPath(urls.lang_prefix(config, lang) + "/timeline.json"), "timeline.json", lang,
-                          {"entries": entries}, frozenset(graph.order), (), "data"))
+            pages.append(
+                Page(
+                    urls.section_url(config, lang, "timeline", str(y)),
+                    "timeline_year.html",
+                    lang,
+                    {"year": y, "groups": group_timeline(by_year[y]), "years": years},
+                    slugs,
+                    _alts(
+                        config.languages,
+                        lambda other, y=y: urls.section_url(config, other, "timeline", str(y)),
+                    ),
+                    "timeline_year",
+                )
+            )
+        pages.append(
+            Page(
+                URLPath(urls.lang_prefix(config, lang) + "/timeline.json"),
+                "timeline.json",
+                lang,
+                {"entries": entries},
+                frozenset(graph.order),
+                (),
+                "data",
+            )
+        )
     return pages

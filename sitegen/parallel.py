@@ -41,9 +41,15 @@ def _call_indexed(item: tuple[int, Any]) -> tuple[int, Any]:
     return item[0], _call(item[1])
 
 
-def pmap(fn: Callable[[Any, T], R], shared: Any, items: Sequence[T], chunksize: int = 32,
-         jobs: int | None = None, work: int | None = None,
-         on_result: Callable[[int], None] | None = None) -> list[R]:
+def pmap(
+    fn: Callable[[Any, T], R],
+    shared: Any,
+    items: Sequence[T],
+    chunksize: int = 32,
+    jobs: int | None = None,
+    work: int | None = None,
+    on_result: Callable[[int], None] | None = None,
+) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
     `work` is the number of units the items stand for (pages in a range), when not one each.

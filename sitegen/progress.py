@@ -37,7 +37,9 @@ class Progress(Protocol):
     def end(self) -> None: ...
 
 
-def bar(progress: Callable[[str], None] | None, label: str, total: int | None) -> Callable[[int], None] | None:
+def bar(
+    progress: Callable[[str], None] | None, label: str, total: int | None
+) -> Callable[[int], None] | None:
     """Start a counted step on `progress` and return its `advance`, or None when it only prints lines."""
     if not isinstance(progress, Progress):
         return None
@@ -70,10 +72,13 @@ class TerminalProgress:
 
     def begin(self, label: str, total: int | None) -> None:
         self.end()
-        columns = [TextColumn("{task.description}"), BarColumn(),
-                   MofNCompleteColumn() if total else TextColumn(""),
-                   RateColumn() if total else TextColumn(""),
-                   TimeRemainingColumn() if total else TimeElapsedColumn()]
+        columns = [
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn() if total else TextColumn(""),
+            RateColumn() if total else TextColumn(""),
+            TimeRemainingColumn() if total else TimeElapsedColumn(),
+        ]
         self._bar = RichProgress(*columns, console=self.console, transient=False)
         self._bar.start()
         self._task = self._bar.add_task(label, total=total)
@@ -114,8 +119,10 @@ class PlainProgress:
             self._last = now
             rate = self._done / max(now - self._start, 1e-9)
             left = (self._total - self._done) / rate if rate else 0.0
-            self._line(f"  {self._label}: {self._done}/{self._total} ({100 * self._done // self._total}%), "
-                       f"{rate:.0f}/s, about {left:.0f} s left")
+            self._line(
+                f"  {self._label}: {self._done}/{self._total} ({100 * self._done // self._total}%), "
+                f"{rate:.0f}/s, about {left:.0f} s left"
+            )
 
     def end(self) -> None:
         if self._label:

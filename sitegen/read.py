@@ -53,8 +53,13 @@ def _scan(folder: Path, found: list[Path]) -> None:
                 found.append(folder / entry.name)
 
 
-def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None,
-                 use_cache: bool = False, search: bool = False) -> list[ReadResult]:
+def read_content(
+    site_dir: Path,
+    config: Config,
+    paths: list[Path] | None = None,
+    use_cache: bool = False,
+    search: bool = False,
+) -> list[ReadResult]:
     """Read and parse every content file (on all cores for large sites).
 
     With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py)."""
@@ -98,7 +103,11 @@ def read_content(site_dir: Path, config: Config, paths: list[Path] | None = None
         if digest is not None and key in stamps:
             seen[key] = (stamps[key], digest)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        cache.save(where, salt, {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()})
+        cache.save(
+            where,
+            salt,
+            {k: (cache.settled(stamp), digest, results[k]) for k, (stamp, digest) in seen.items()},
+        )
     return [results[str(p)] for p in files]
 
 
@@ -123,7 +132,9 @@ def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
         encoding = guess_encoding(data)
         guess = f" It looks like {encoding}." if encoding else ""
         return None, SiteError(
-            path, line, f"this file is not UTF-8 text.{guess}",
+            path,
+            line,
+            f"this file is not UTF-8 text.{guess}",
             "open it in your editor and save it with the UTF-8 encoding (or re-import it with `sitegen import`)",
         )
 
@@ -147,22 +158,40 @@ def guess_encoding(data: bytes) -> str:
         return ""
 
 
-def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, search: bool = False,
-              data: bytes | None = None) -> ReadResult:
+def read_file(
+    path: Path,
+    languages: tuple[str, ...],
+    allow_html: bool = False,
+    search: bool = False,
+    data: bytes | None = None,
+) -> ReadResult:
     """Parse one content file (or its bytes, already read); never raises for a user mistake.
     `search`: also make its search words."""
     m = FILE_RE.match(path.name)
     if not m:
-        return ReadResult(None, (SiteError(
-            path, None, "an article file must be named <slug>.<language>.md",
-            f"rename it, e.g. {path.stem.split('.')[0].lower() or 'my-article'}.{languages[0]}.md"),))
+        return ReadResult(
+            None,
+            (
+                SiteError(
+                    path,
+                    None,
+                    "an article file must be named <slug>.<language>.md",
+                    f"rename it, e.g. {path.stem.split('.')[0].lower() or 'my-article'}.{languages[0]}.md",
+                ),
+            ),
+        )
     slug, lang = m.group("slug"), m.group("lang")
     errors: list[SiteError] = []
     if lang not in languages:
-        errors.append(SiteError(
-            path, None, f"unknown language suffix '.{lang}' in the file name",
-            f"use one of the site's languages: {', '.join('.' + x + '.md' for x in languages)}"
-            " (or add the language to `languages` in site.yaml)"))
+        errors.append(
+            SiteError(
+                path,
+                None,
+                f"unknown language suffix '.{lang}' in the file name",
+                f"use one of the site's languages: {', '.join('.' + x + '.md' for x in languages)}"
+                " (or add the language to `languages` in site.yaml)",
+            )
+        )
     try:
         data = path.read_bytes() if data is None else data
     except OSError as exc:
@@ -173,15 +202,25 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or not FENCE_RE.match(lines[0]) or lines[0].startswith("..."):
-        errors.append(SiteError(
-            path, 1, "the file does not start with front matter",
-            "start the file with a line '---', then title: and date:, then another line '---'"))
+        errors.append(
+            SiteError(
+                path,
+                1,
+                "the file does not start with front matter",
+                "start the file with a line '---', then title: and date:, then another line '---'",
+            )
+        )
         return ReadResult(None, tuple(errors))
     close = next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
     if close is None:
-        errors.append(SiteError(
-            path, 1, "the front matter is never closed",
-            "add a line with just '---' after the last front-matter line, before the article text"))
+        errors.append(
+            SiteError(
+                path,
+                1,
+                "the front matter is never closed",
+                "add a line with just '---' after the last front-matter line, before the article text",
+            )
+        )
         return ReadResult(None, tuple(errors))
     fm_text = "\n".join(lines[1:close])
     try:
@@ -194,18 +233,40 @@ def read_file(path: Path, languages: tuple[str, ...], allow_html: bool = False, 
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        errors.append(SiteError(path, 2, "the front matter must be a list of `key: value` lines",
-                                "write e.g. 'title: ...' and 'date: 2020-12-21' between the '---' lines"))
+        errors.append(
+            SiteError(
+                path,
+                2,
+                "the front matter must be a list of `key: value` lines",
+                "write e.g. 'title: ...' and 'date: 2020-12-21' between the '---' lines",
+            )
+        )
         return ReadResult(None, tuple(errors))
     if errors:
         return ReadResult(None, tuple(errors))
-    body = "\n".join(lines[close + 1:])
+    body = "\n".join(lines[close + 1 :])
     body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html, direction(lang) == "rtl")
-    warnings = tuple(SiteError(path, line, f"image on another site shown as a link: {src}",
-                               "save the image in static/ and link to it there: the site makes no request "
-                               "to another host", severity="warning") for line, src in hotlinked)
-    return ReadResult(SourceDoc(
-        path=path, slug=Slug(slug), lang=Lang(lang), meta={str(k): v for k, v in meta.items()},
-        fm_start=2, body_html=body_html, links=links, fm_text=fm_text,
-        search_words=body_words(body_html) if search else "",
-    ), warnings)
+    warnings = tuple(
+        SiteError(
+            path,
+            line,
+            f"image on another site shown as a link: {src}",
+            "save the image in static/ and link to it there: the site makes no request to another host",
+            severity="warning",
+        )
+        for line, src in hotlinked
+    )
+    return ReadResult(
+        SourceDoc(
+            path=path,
+            slug=Slug(slug),
+            lang=Lang(lang),
+            meta={str(k): v for k, v in meta.items()},
+            fm_start=2,
+            body_html=body_html,
+            links=links,
+            fm_text=fm_text,
+            search_words=body_words(body_html) if search else "",
+        ),
+        warnings,
+    )

@@ -59,9 +59,15 @@ def check_templates(env: jinja2.Environment) -> list[SiteError]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            errors.append(SiteError(Path(exc.filename or name), exc.lineno, f"template syntax error: {exc.message}",
-                                    "fix the {{ }} / {% %} tag on this line (every {% if/for/block %} needs "
-                                    "its {% end... %})"))
+            errors.append(
+                SiteError(
+                    Path(exc.filename or name),
+                    exc.lineno,
+                    f"template syntax error: {exc.message}",
+                    "fix the {{ }} / {% %} tag on this line (every {% if/for/block %} needs "
+                    "its {% end... %})",
+                )
+            )
     return errors
 
 
@@ -111,9 +117,11 @@ class View:
             title = bidi.isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
             return Markup(f'<a href="{href}">{title}</a>')
         title = bidi.isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
-        return Markup(f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
-                      f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
-                      "</span>")
+        return Markup(
+            f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
+            f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
+            "</span>"
+        )
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
         """`<li>` links to these articles (related, backlinks)."""
@@ -121,30 +129,44 @@ class View:
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup("".join(f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
-                              "</a></li>" for tid in article.tags))
+        return Markup(
+            "".join(
+                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
+                "</a></li>"
+                for tid in article.tags
+            )
+        )
 
     def search_filters(self, article: Article) -> Markup:
         """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""
         t = self.t
-        spans = [f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
-                 for tid in article.tags]
-        spans += [f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
-                  for aid in article.authors]
+        spans = [
+            f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
+            for tid in article.tags
+        ]
+        spans += [
+            f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
+            for aid in article.authors
+        ]
         if article.source.name:
             spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
         spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
-        return Markup('<div hidden data-pagefind-ignore>' + "".join(spans) + "</div>")
+        return Markup("<div hidden data-pagefind-ignore>" + "".join(spans) + "</div>")
 
     def alternate_links(self, page: Page) -> Markup:
         """`<link rel="alternate" hreflang>` for every language version of the page, and x-default."""
         if len(page.alternates) < 2:
             return Markup("")
         default = self.config.default_language
-        links = [f'<link rel="alternate" hreflang="{lang}" href="{esc(self.absolute(url))}">'
-                 for lang, url in page.alternates]
-        links += [f'<link rel="alternate" hreflang="x-default" href="{esc(self.absolute(url))}">'
-                  for lang, url in page.alternates if lang == default]
+        links = [
+            f'<link rel="alternate" hreflang="{lang}" href="{esc(self.absolute(url))}">'
+            for lang, url in page.alternates
+        ]
+        links += [
+            f'<link rel="alternate" hreflang="x-default" href="{esc(self.absolute(url))}">'
+            for lang, url in page.alternates
+            if lang == default
+        ]
         return Markup("\n".join(links))
 
     def lang_switch(self, page: Page) -> Markup:
@@ -156,31 +178,49 @@ class View:
             url = page.alternate(other)
             href = self.href(url) if url else self.home_href(other)
             # an untranslated article's switch says so, in the language the reader is switching to
-            note = "" if url or page.kind != "article" else \
-                f' <span class="lang-note">({esc(self.t_in(other, "not_translated_short"))})</span>'
-            items.append(f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
-                         f"{esc(self.lang_name(other))}{note}</a></li>")
+            note = (
+                ""
+                if url or page.kind != "article"
+                else f' <span class="lang-note">({esc(self.t_in(other, "not_translated_short"))})</span>'
+            )
+            items.append(
+                f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
+                f"{esc(self.lang_name(other))}{note}</a></li>"
+            )
         return Markup("".join(items))
 
-    def _partial(self, cache: dict[Any, Markup], key: Any, template: str,
-                 make_ctx: Callable[[], dict[str, Any]]) -> Markup:
+    def _partial(
+        self, cache: dict[Any, Markup], key: Any, template: str, make_ctx: Callable[[], dict[str, Any]]
+    ) -> Markup:
         """A small template rendered once per key and language, then reused by every page that shows it;
         its variables are made only when it is rendered."""
         cached = cache.get(key)
         if cached is None:
-            cached = cache[key] = Markup(render_template(self.env.get_template(template), {
-                "h": self, "t": self.t, "lang": self.lang, "dir": self.dir, **make_ctx()}))
+            cached = cache[key] = Markup(
+                render_template(
+                    self.env.get_template(template),
+                    {"h": self, "t": self.t, "lang": self.lang, "dir": self.dir, **make_ctx()},
+                )
+            )
         return cached
 
     def entry(self, slug: Slug) -> Markup:
         """An article as a list item (`_entry.html`); each article shows up in many lists."""
+
         def ctx() -> dict[str, Any]:
             # the parts made here, not called from the template: 60k list items at 10k articles, and a
             # call from a template costs more than the helper it calls
             a = self.article(slug)
-            return {"slug": slug, "a": a, "link": self.link(slug), "day": self.date(a.date), "iso": a.date.isoformat(),
-                    "authors": self.author_links(a) if a.authors else Markup(""),
-                    "source": self.bidi(a.source.name) if a.source.name else Markup("")}
+            return {
+                "slug": slug,
+                "a": a,
+                "link": self.link(slug),
+                "day": self.date(a.date),
+                "iso": a.date.isoformat(),
+                "authors": self.author_links(a) if a.authors else Markup(""),
+                "source": self.bidi(a.source.name) if a.source.name else Markup(""),
+            }
+
         return self._partial(self._entries, slug, ENTRY, ctx)
 
     def entries(self, slugs: Sequence[Slug]) -> Markup:
@@ -193,9 +233,19 @@ class View:
 
     def timeline_entry(self, entry: TimelineEntry) -> Markup:
         """An event as a list item (`_timeline_entry.html`)."""
-        return self._partial(self._events, entry, EVENT, lambda: {
-            "e": entry, "link": self.link(entry.slug), "day": self.pdate(entry.date), "iso": entry.date.iso(),
-            "end": self.pdate(entry.end) if entry.end else "", "end_iso": entry.end.iso() if entry.end else ""})
+        return self._partial(
+            self._events,
+            entry,
+            EVENT,
+            lambda: {
+                "e": entry,
+                "link": self.link(entry.slug),
+                "day": self.pdate(entry.date),
+                "iso": entry.date.iso(),
+                "end": self.pdate(entry.end) if entry.end else "",
+                "end_iso": entry.end.iso() if entry.end else "",
+            },
+        )
 
     def nav(self, kind: str) -> Markup:
         """The site navigation (`_nav.html`) for a kind of page."""
@@ -210,14 +260,20 @@ class View:
     def article_events(self, article: Article) -> list[TimelineEntry]:
         """The events an article reports (not its own publication), in its language, oldest first."""
         entries = self.graph.events.get(article.slug, ())
-        return sorted((e for e in entries if e.lang == article.lang and not e.is_publication),
-                      key=lambda e: e.date.sort_key())
+        return sorted(
+            (e for e in entries if e.lang == article.lang and not e.is_publication),
+            key=lambda e: e.date.sort_key(),
+        )
 
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "
-        return Markup(sep.join(
-            f'<a href="{escape(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
-            "</a>" for aid in article.authors))
+        return Markup(
+            sep.join(
+                f'<a href="{escape(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
+                "</a>"
+                for aid in article.authors
+            )
+        )
 
     def home_path(self) -> str:
         return urls.home_url(self.config, self.lang)
@@ -277,11 +333,19 @@ class View:
 
     def timeline_json(self, entries: Sequence[TimelineEntry]) -> Markup:
         """The timeline as data for other tools: ISO dates, titles, absolute article URLs."""
-        rows = [{
-            "date": e.date.iso(), "end": e.end.iso() if e.end else None, "circa": e.date.circa,
-            "title": e.title, "kind": "publication" if e.is_publication else "event",
-            "slug": e.slug, "lang": e.lang, "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
-        } for e in entries]
+        rows = [
+            {
+                "date": e.date.iso(),
+                "end": e.end.iso() if e.end else None,
+                "circa": e.date.circa,
+                "title": e.title,
+                "kind": "publication" if e.is_publication else "event",
+                "slug": e.slug,
+                "lang": e.lang,
+                "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
+            }
+            for e in entries
+        ]
         return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))
 
     def lang_name(self, lang: str, in_lang: str | None = None) -> str:
@@ -296,6 +360,7 @@ class View:
 
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
+
         def url_for(slug: str, _lang: str) -> str:
             if not slug:  # the base-path marker before a site-absolute link
                 return self._prefix
@@ -309,9 +374,13 @@ class View:
             version = self.graph.version(Slug(slug), self.lang)
             if version.lang == self.lang:
                 return bidi.isolate_ltr(version.title) if self.dir == "rtl" else esc(version.title)
-            title = bidi.isolate_ltr(version.title) if direction(version.lang) == "rtl" else esc(version.title)
-            return (f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{title}</bdi> '
-                    f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>')
+            title = (
+                bidi.isolate_ltr(version.title) if direction(version.lang) == "rtl" else esc(version.title)
+            )
+            return (
+                f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{title}</bdi> '
+                f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>'
+            )
 
         return Markup(resolve_markers(article.body_html, url_for, title_for))
 
@@ -369,7 +438,7 @@ class RenderJob:
     pages: Sequence[Page]
     out: Path
     views: dict[str, View]
-    extra_head: str = ""      # injected by the dev server only (live reload); never in `build`
+    extra_head: str = ""  # injected by the dev server only (live reload); never in `build`
 
 
 # Templates that are one helper call, rendered without Jinja unless the site overrides them: at 10k
@@ -393,9 +462,20 @@ def render_page(job: RenderJob, page: Page, direct: Callable[["View", Page], str
     if direct is not None:
         return direct(view, page)
     template = job.env.get_template(page.template)
-    return render_template(template, {
-        "page": page, "h": view, "t": view.t, "lang": page.lang, "dir": view.dir, "config": job.site.config,
-        "site": job.site, "extra_head": Markup(job.extra_head), **page.ctx})
+    return render_template(
+        template,
+        {
+            "page": page,
+            "h": view,
+            "t": view.t,
+            "lang": page.lang,
+            "dir": view.dir,
+            "config": job.site.config,
+            "site": job.site,
+            "extra_head": Markup(job.extra_head),
+            **page.ctx,
+        },
+    )
 
 
 _GLOBALS: dict[int, tuple[jinja2.Template, dict[str, Any]]] = {}
@@ -442,9 +522,12 @@ def _template_error(exc: Exception, page: Page) -> SiteError:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
     where = frames[-1] if frames else None
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-    return SiteError(Path(where.filename) if where else Path(page.template), where.lineno if where else None,
-                     f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
-                     "check the variable names used on this line of the template")
+    return SiteError(
+        Path(where.filename) if where else Path(page.template),
+        where.lineno if where else None,
+        f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
+        "check the variable names used on this line of the template",
+    )
 
 
 def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:
@@ -458,11 +541,17 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
     end up making nearly every entry itself (measured at 10k articles: render 21.0 s without this, 2.9 s
     here and 14.3 s render with it). A template error in an entry is not raised here: render_all reports
     it, with file and line, for the first page that shows the entry."""
-    items: list[tuple[str, str, Any]] = [(ENTRY, lang, slug) for lang in job.views for slug in job.graph.order]
+    items: list[tuple[str, str, Any]] = [
+        (ENTRY, lang, slug) for lang in job.views for slug in job.graph.order
+    ]
     for page in job.pages:
         if page.kind == "timeline_year":
-            items += [(EVENT, page.lang, e) for _, months in page.ctx["groups"] for _, entries in months
-                      for e in entries]
+            items += [
+                (EVENT, page.lang, e)
+                for _, months in page.ctx["groups"]
+                for _, entries in months
+                for e in entries
+            ]
     ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     try:
         made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items))
@@ -476,11 +565,15 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
 
 def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
     job, items = shared
-    return [str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
-            for kind, lang, key in items[bounds[0] : bounds[1]]]
+    return [
+        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+        for kind, lang, key in items[bounds[0] : bounds[1]]
+    ]
 
 
-def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None] | None = None) -> list[SiteError]:
+def render_all(
+    job: RenderJob, chunk: int = 200, progress: Callable[[int], None] | None = None
+) -> list[SiteError]:
     """Render and write every page; returns template errors (file, line) instead of raising.
 
     `progress(n)` is told of each range of n pages written (progress.py's bar)."""
@@ -504,8 +597,9 @@ def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None]
     # a heavy page weighs like a range of ordinary ones in deciding whether a pool is worth starting
     bounds = heavy + ranges
     done = None if progress is None else (lambda i: progress(bounds[i][1] - bounds[i][0]))
-    results = pmap(_render_range, job, bounds, chunksize=1, work=len(job.pages) + chunk * len(heavy),
-                   on_result=done)
+    results = pmap(
+        _render_range, job, bounds, chunksize=1, work=len(job.pages) + chunk * len(heavy), on_result=done
+    )
     return [e for errs in results for e in errs]
 
 
@@ -515,9 +609,13 @@ def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:
     errors = []
     for page in pages:
         if page.url in seen:
-            errors.append(SiteError(None, None, f"two pages would be written to {page.url} "
-                                    f"({seen[page.url].kind} and {page.kind})",
-                                    "rename one of the tags/authors/slugs involved"))
+            errors.append(
+                SiteError(
+                    None,
+                    None,
+                    f"two pages would be written to {page.url} ({seen[page.url].kind} and {page.kind})",
+                    "rename one of the tags/authors/slugs involved",
+                )
+            )
         seen[page.url] = page
     return errors
-

@@ -21,7 +21,9 @@ def print_problems(problems: Sequence[SiteError], root: Path | None, console: Co
     for problem in problems:
         colour = "red" if problem.severity == "error" else "yellow"
         where = escape(problem.location(root))
-        console.print(f"[bold]{where}[/bold]: [{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}")
+        console.print(
+            f"[bold]{where}[/bold]: [{colour}]{problem.severity}[/{colour}]: {escape(problem.message)}"
+        )
         if problem.hint:
             console.print(f"    hint: {escape(problem.hint)}")
 

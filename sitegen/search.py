@@ -19,7 +19,7 @@ from pathlib import Path
 from sitegen.arabic import normalize
 from sitegen.errors import SiteError
 
-SENTINEL = "⁂sitegen⁂"    # must match search.js; not a word anyone searches for
+SENTINEL = "⁂sitegen⁂"  # must match search.js; not a word anyone searches for
 
 
 def extra_words(text: str) -> list[str]:
@@ -49,7 +49,7 @@ def search_region(title: str, summary: str, body_extra: str) -> str:
     words = " ".join(extra_words(f"{title}\n{summary}")) + " " + body_extra
     if not words.strip():
         return ""
-    return f'<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>'
+    return f"<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>"
 
 
 def index_search(stage: Path, glob: str | None = None) -> list[SiteError]:
@@ -66,13 +66,25 @@ def _run_pagefind(site: Path, output: Path, glob: str | None = None) -> list[Sit
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return [SiteError(None, None, f"the search indexer (Pagefind) could not run: {exc}",
-                          "reinstall sitegen (pip install -e .) or build with --no-search")]
+        return [
+            SiteError(
+                None,
+                None,
+                f"the search indexer (Pagefind) could not run: {exc}",
+                "reinstall sitegen (pip install -e .) or build with --no-search",
+            )
+        ]
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         missing = "No module named pagefind" in proc.stderr
-        return [SiteError(None, None,
-                          "the search indexer (Pagefind) is not installed" if missing
-                          else "the search indexer (Pagefind) failed: " + " / ".join(detail),
-                          "install it with: pip install 'pagefind[bin]', or build with --no-search")]
+        return [
+            SiteError(
+                None,
+                None,
+                "the search indexer (Pagefind) is not installed"
+                if missing
+                else "the search indexer (Pagefind) failed: " + " / ".join(detail),
+                "install it with: pip install 'pagefind[bin]', or build with --no-search",
+            )
+        ]
     return []

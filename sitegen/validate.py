@@ -10,16 +10,39 @@ from typing import Any, Sequence
 from sitegen.data import Registries, fold
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import (
-    Article, Author, Config, Event, ExternalRef, Lang, PartialDate, Publication, Site, Slug, Source,
-    SourceDoc, Tag, TagId,
+    Article,
+    Author,
+    Config,
+    Event,
+    ExternalRef,
+    Lang,
+    PartialDate,
+    Publication,
+    Site,
+    Slug,
+    Source,
+    SourceDoc,
+    Tag,
+    TagId,
 )
 from sitegen.read import SLUG_RE
 from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 
 KNOWN_FIELDS = (
-    "title", "date", "author", "source", "tags", "related", "events", "summary", "draft", "slug",
-    "translated_from", "translator", "content_warning",
+    "title",
+    "date",
+    "author",
+    "source",
+    "tags",
+    "related",
+    "events",
+    "summary",
+    "draft",
+    "slug",
+    "translated_from",
+    "translator",
+    "content_warning",
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -68,8 +91,11 @@ def parse_partial_date(value: Any) -> PartialDate | None:
 def _text(d: _Doc, key: str, value: Any, required: bool = False) -> str:
     if value is None or value == "":
         if required:
-            d.error([key] if key in d.doc.meta else [], f"missing `{key}`",
-                    f"add a line `{key}: ...` to the front matter")
+            d.error(
+                [key] if key in d.doc.meta else [],
+                f"missing `{key}`",
+                f"add a line `{key}: ...` to the front matter",
+            )
         return ""
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value).strip()
@@ -78,7 +104,9 @@ def _text(d: _Doc, key: str, value: Any, required: bool = False) -> str:
 
 
 def _kind(value: Any) -> str:
-    return {"list": "list", "dict": "mapping", "bool": "true/false"}.get(type(value).__name__, type(value).__name__)
+    return {"list": "list", "dict": "mapping", "bool": "true/false"}.get(
+        type(value).__name__, type(value).__name__
+    )
 
 
 def _list_of_text(d: _Doc, key: str, value: Any) -> list[str]:
@@ -104,27 +132,39 @@ def _source(d: _Doc, value: Any) -> Source:
     if isinstance(value, str):
         return Source(name=value.strip())
     if not isinstance(value, dict):
-        d.error(["source"], f"`source` must be a name or a mapping, not a {_kind(value)}",
-                "write: source: {name: ..., url: https://...}")
+        d.error(
+            ["source"],
+            f"`source` must be a name or a mapping, not a {_kind(value)}",
+            "write: source: {name: ..., url: https://...}",
+        )
         return Source()
     fields: dict[str, str] = {}
     for key in ("name", "url", "archive_url", "sha256", "accessed"):
         fields[key] = _text(d, "source", value.get(key)) if key in value else ""
     for key in value:
         if key not in fields:
-            d.warning(["source", str(key)], f"unknown field `source.{key}` is ignored",
-                      did_you_mean(str(key), fields) or "known: name, url, accessed, archive_url, sha256")
+            d.warning(
+                ["source", str(key)],
+                f"unknown field `source.{key}` is ignored",
+                did_you_mean(str(key), fields) or "known: name, url, accessed, archive_url, sha256",
+            )
     for key in ("url", "archive_url"):
         if fields[key] and not re.match(r"^https?://", fields[key]):
-            d.error(["source", key], f"`source.{key}` must be a web address starting with http:// or https://",
-                    f"got {fields[key]!r}")
+            d.error(
+                ["source", key],
+                f"`source.{key}` must be a web address starting with http:// or https://",
+                f"got {fields[key]!r}",
+            )
             fields[key] = ""
     accessed = None
     if fields["accessed"]:
         pd = parse_partial_date(value.get("accessed"))
         if pd is None or not pd.day:
-            d.error(["source", "accessed"], f"`source.accessed` is not a valid date: {fields['accessed']!r}",
-                    "write it as YYYY-MM-DD, e.g. 2020-12-22")
+            d.error(
+                ["source", "accessed"],
+                f"`source.accessed` is not a valid date: {fields['accessed']!r}",
+                "write it as YYYY-MM-DD, e.g. 2020-12-22",
+            )
         else:
             accessed = dt.date(pd.year, pd.month, pd.day)
     return Source(fields["name"], fields["url"], accessed, fields["archive_url"], fields["sha256"])
@@ -134,8 +174,11 @@ def _events(d: _Doc, value: Any) -> tuple[Event, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        d.error(["events"], "`events` must be a list of {date, title}",
-                "write: events: [{date: 2020-12-20, title: ...}]")
+        d.error(
+            ["events"],
+            "`events` must be a list of {date, title}",
+            "write: events: [{date: 2020-12-20, title: ...}]",
+        )
         return ()
     out = []
     for i, item in enumerate(value):
@@ -145,8 +188,11 @@ def _events(d: _Doc, value: Any) -> tuple[Event, ...]:
         start = parse_partial_date(item.get("date"))
         title = item.get("title")
         if start is None:
-            d.error(["events", i, "date"], f"event {i + 1} has no valid date: {item.get('date')!r}",
-                    "write the date as YYYY-MM-DD, YYYY-MM or YYYY")
+            d.error(
+                ["events", i, "date"],
+                f"event {i + 1} has no valid date: {item.get('date')!r}",
+                "write the date as YYYY-MM-DD, YYYY-MM or YYYY",
+            )
             continue
         if not isinstance(title, (str, int)) or not str(title).strip():
             d.error(["events", i], f"event {i + 1} needs a title", "add: title: what happened")
@@ -159,19 +205,26 @@ def _events(d: _Doc, value: Any) -> tuple[Event, ...]:
         if item.get("end") is not None:
             end = parse_partial_date(item.get("end"))
             if end is None:
-                d.error(["events", i, "end"], f"event {i + 1} has an invalid end date: {item.get('end')!r}",
-                        "write the date as YYYY-MM-DD, YYYY-MM or YYYY")
+                d.error(
+                    ["events", i, "end"],
+                    f"event {i + 1} has an invalid end date: {item.get('end')!r}",
+                    "write the date as YYYY-MM-DD, YYYY-MM or YYYY",
+                )
             elif end.sort_key() < start.sort_key():
-                d.error(["events", i, "end"], f"event {i + 1} ends before it starts",
-                        "swap `date` and `end`")
+                d.error(["events", i, "end"], f"event {i + 1} ends before it starts", "swap `date` and `end`")
                 end = None
         start = PartialDate(start.year, start.month, start.day, circa)
         out.append(Event(start, str(title).strip(), end))
     return tuple(out)
 
 
-def validate(docs: Sequence[SourceDoc], config: Config, registries: Registries, problems: Problems,
-             drafts: bool = False) -> Site:
+def validate(
+    docs: Sequence[SourceDoc],
+    config: Config,
+    registries: Registries,
+    problems: Problems,
+    drafts: bool = False,
+) -> Site:
     """Check every document's front matter; errors go to `problems` (the caller raises once)."""
     articles: dict[tuple[Slug, Lang], Article] = {}
     seen: dict[tuple[Slug, Lang], Path] = {}
@@ -183,9 +236,12 @@ def validate(docs: Sequence[SourceDoc], config: Config, registries: Registries, 
         if article is None or (article.draft and not drafts):
             continue
         if article.key in seen:
-            problems.error(doc.path, None,
-                           f"duplicate article: '{article.slug}' in '{article.lang}' is also {seen[article.key]}",
-                           "give one of them another slug (rename the file or change its `slug:`)")
+            problems.error(
+                doc.path,
+                None,
+                f"duplicate article: '{article.slug}' in '{article.lang}' is also {seen[article.key]}",
+                "give one of them another slug (rename the file or change its `slug:`)",
+            )
             continue
         seen[article.key] = doc.path
         articles[article.key] = article
@@ -197,13 +253,22 @@ def _plain(value: object) -> str:
     return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
 
 
-def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Tag],
-                  authors: dict[str, Author], sources: dict[str, Publication]) -> Article | None:
+def _validate_one(
+    d: _Doc,
+    config: Config,
+    reg: Registries,
+    tags: dict[TagId, Tag],
+    authors: dict[str, Author],
+    sources: dict[str, Publication],
+) -> Article | None:
     meta, doc = d.doc.meta, d.doc
     for key in meta:
         if key not in KNOWN_FIELDS:
-            d.warning([key], f"unknown front-matter field `{key}` is ignored",
-                      did_you_mean(key, KNOWN_FIELDS) or "see docs/content.md for the fields")
+            d.warning(
+                [key],
+                f"unknown front-matter field `{key}` is ignored",
+                did_you_mean(key, KNOWN_FIELDS) or "see docs/content.md for the fields",
+            )
     before = d.problems.error_count
     title = _text(d, "title", meta.get("title"), required=True)
     slug = str(doc.slug)
@@ -211,16 +276,22 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         slug = _text(d, "slug", meta.get("slug"))
     if slug and not SLUG_RE.match(slug):
         where = ["slug"] if "slug" in meta else []
-        d.error(where, f"'{slug}' is not a valid slug: use lowercase a-z, digits and hyphens",
-                f"for example '{safe_segment(slug).encode('ascii', 'ignore').decode() or 'my-article'}'")
+        d.error(
+            where,
+            f"'{slug}' is not a valid slug: use lowercase a-z, digits and hyphens",
+            f"for example '{safe_segment(slug).encode('ascii', 'ignore').decode() or 'my-article'}'",
+        )
     date = None
     if "date" not in meta or meta.get("date") in (None, ""):
         d.error([], "missing `date`", "add a line like `date: 2020-12-21` to the front matter")
     else:
         pd = parse_partial_date(meta["date"])
         if pd is None or not pd.day:
-            d.error(["date"], f"`date` is not a valid date: {meta['date']!r}",
-                    "write it as YYYY-MM-DD with a real month (01-12) and day, e.g. 2020-12-21")
+            d.error(
+                ["date"],
+                f"`date` is not a valid date: {meta['date']!r}",
+                "write it as YYYY-MM-DD with a real month (01-12) and day, e.g. 2020-12-21",
+            )
         else:
             date = dt.date(pd.year, pd.month, pd.day)
 
@@ -238,8 +309,11 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
         if tid is None:
             tid = TagId(safe_segment(label))
             hint = did_you_mean(label, [lab for t in reg.tags.values() for lab in t.labels.values()])
-            d.warning(["tags", i], f"tag '{label}' is not in data/tags.yaml",
-                      hint or "add it to data/tags.yaml with a label per language")
+            d.warning(
+                ["tags", i],
+                f"tag '{label}' is not in data/tags.yaml",
+                hint or "add it to data/tags.yaml with a label per language",
+            )
             existing = tags.get(tid)
             if existing is None or existing.registered:
                 if existing is not None:  # an unregistered label clashing with a registered id
@@ -259,14 +333,17 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
     titles: list[str] = []
     rel = meta.get("related")
     if rel is not None and not isinstance(rel, list):
-        d.error(["related"], "`related` must be a list", "write: related: [other-slug, {title: \"…\"}]")
+        d.error(["related"], "`related` must be a list", 'write: related: [other-slug, {title: "…"}]')
         rel = []
     for i, item in enumerate(rel or []):
         if isinstance(item, dict) and item.get("url"):
             url = str(item["url"]).strip()
             if not re.match(r"^https?://", url):  # never javascript:, data: or a local file
-                d.error(["related", i], f"related item {i + 1}: the url must start with http:// or https://",
-                        f"got {url!r}")
+                d.error(
+                    ["related", i],
+                    f"related item {i + 1}: the url must start with http:// or https://",
+                    f"got {url!r}",
+                )
                 continue
             external.append(ExternalRef(str(item.get("title") or url), url))
         elif isinstance(item, dict) and _plain(item.get("title")).strip():
@@ -275,9 +352,12 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
             related.append(Slug(item.strip()))
         else:
             keys = f" (its keys: {', '.join(map(str, item))})" if isinstance(item, dict) and item else ""
-            d.error(["related", i], f"item {i + 1} of `related` is neither a slug nor has a title or url{keys}",
-                    "write a slug (- other-slug), a title (- {title: \"…\"}: a link if an article has that "
-                    "title) or a title and url (- {title: \"…\", url: \"https://…\"})")
+            d.error(
+                ["related", i],
+                f"item {i + 1} of `related` is neither a slug nor has a title or url{keys}",
+                'write a slug (- other-slug), a title (- {title: "…"}: a link if an article has that '
+                'title) or a title and url (- {title: "…", url: "https://…"})',
+            )
 
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
@@ -289,10 +369,26 @@ def _validate_one(d: _Doc, config: Config, reg: Registries, tags: dict[TagId, Ta
     if d.problems.error_count > before or date is None:
         return None
     return Article(
-        slug=Slug(slug), lang=doc.lang, title=title, date=date, authors=tuple(author_ids), source=source,
-        tags=tuple(tag_ids), related=tuple(related), external_related=tuple(external), events=events,
-        summary=summary, draft=draft, body_html=doc.body_html, links=doc.links, source_path=doc.path,
-        translated_from=extras["translated_from"], translator=extras["translator"],
-        content_warning=extras["content_warning"], fm_text=doc.fm_text, fm_start=doc.fm_start,
-        search_words=doc.search_words, related_titles=tuple(titles),
+        slug=Slug(slug),
+        lang=doc.lang,
+        title=title,
+        date=date,
+        authors=tuple(author_ids),
+        source=source,
+        tags=tuple(tag_ids),
+        related=tuple(related),
+        external_related=tuple(external),
+        events=events,
+        summary=summary,
+        draft=draft,
+        body_html=doc.body_html,
+        links=doc.links,
+        source_path=doc.path,
+        translated_from=extras["translated_from"],
+        translator=extras["translator"],
+        content_warning=extras["content_warning"],
+        fm_text=doc.fm_text,
+        fm_start=doc.fm_start,
+        search_words=doc.search_words,
+        related_titles=tuple(titles),
     )

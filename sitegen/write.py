@@ -44,7 +44,9 @@ def swap_into_place(stage: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_WRITE_FLAGS = (
+    os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
 
 
 def write_file(path: Path, text: str) -> None:
@@ -54,7 +56,7 @@ def write_file(path: Path, text: str) -> None:
     fd = os.open(path, _WRITE_FLAGS, 0o666)
     try:
         while data:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
     finally:
         os.close(fd)
 
@@ -68,8 +70,11 @@ def copy_static(site_dir: Path, stage: Path) -> int:
         for path in sorted(source.rglob("*")):
             if path.is_symlink() or not path.is_file() or path.name.startswith("."):
                 continue  # a link could point anywhere on the disk: never publish what it points to
-            target = stage / "assets" / path.relative_to(source) if source == THEME_STATIC else \
-                stage / path.relative_to(source)
+            target = (
+                stage / "assets" / path.relative_to(source)
+                if source == THEME_STATIC
+                else stage / path.relative_to(source)
+            )
             target.parent.mkdir(parents=True, exist_ok=True)
             if is_image(path):
                 copy_without_metadata(path, target)  # no GPS or camera data leaves with a photo

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 import lxml.html
 
 RTL_CHARS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u061c"
-LTR_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u03ff\u0400-\u052f\u1e00-\u1eff]")
+LTR_LETTER = re.compile(
+    "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u0370-\u03ff\u0400-\u052f\u1e00-\u1eff]"
+)
 FIRST_STRONG = re.compile(f"[{RTL_CHARS}]|{LTR_LETTER.pattern}")
 SEGMENTS = re.compile(f"[{RTL_CHARS}]+")
 NEUTRALS = frozenset(".:/()-")
@@ -26,7 +28,7 @@ LTR_BY_CSS = frozenset({"pre"})
 
 @dataclass(frozen=True)
 class Scramble:
-    where: str     # the element's path in the page
+    where: str  # the element's path in the page
     text: str
 
     def __str__(self) -> str:
@@ -34,7 +36,7 @@ class Scramble:
 
 
 def _direction(el: lxml.html.HtmlElement) -> str | None:
-    """"rtl" or "ltr" when this element sets the direction of what it holds, else None (inherited)."""
+    """ "rtl" or "ltr" when this element sets the direction of what it holds, else None (inherited)."""
     tag = el.tag if isinstance(el.tag, str) else ""
     value = (el.get("dir") or "").lower()
     if value in ("ltr", "rtl"):
@@ -63,8 +65,10 @@ def scrambles(text: str) -> bool:
 
 
 def _hidden(el: lxml.html.HtmlElement) -> bool:
-    return any((isinstance(n.tag, str) and n.tag in SKIP) or n.get("hidden") is not None
-               for n in (el, *el.iterancestors()))
+    return any(
+        (isinstance(n.tag, str) and n.tag in SKIP) or n.get("hidden") is not None
+        for n in (el, *el.iterancestors())
+    )
 
 
 def find_scrambles(doc: lxml.html.HtmlElement) -> list[Scramble]:

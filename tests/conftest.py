@@ -28,8 +28,10 @@ def bilingual_out(bilingual_built: Built) -> Path:
 @pytest.fixture
 def site_copy(tmp_path: Path):
     """Copy a fixture site into a temporary folder, to change it freely."""
+
     def copy(name: str) -> Path:
         target = tmp_path / name
         shutil.copytree(FIXTURES / name, target)
         return target
+
     return copy

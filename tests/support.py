@@ -26,11 +26,20 @@ FIXTURES = REPO / "tests" / "fixtures" / "sites"
 SHARED = REPO.parent / "shared"
 
 
-def run_sitegen(*args: str | Path, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def run_sitegen(
+    *args: str | Path, cwd: Path | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m sitegen ARGS` as a user would; output is captured as text."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "sitegen", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def build(site: Path, out: Path, *extra: str, search: bool = False) -> subprocess.CompletedProcess[str]:
@@ -61,8 +70,15 @@ class Built:
         return "\n".join(p.format(self.site) for p in self.problems)
 
 
-def build_site(site: Path, out: Path, base_url: str | None = None, drafts: bool = False, search: bool = False,
-               cache: bool = True, **more: bool) -> Built:
+def build_site(
+    site: Path,
+    out: Path,
+    base_url: str | None = None,
+    drafts: bool = False,
+    search: bool = False,
+    cache: bool = True,
+    **more: bool,
+) -> Built:
     """Build `site` into `out` in this process, as `sitegen build` does (without search unless asked).
 
     A user's mistake (SiteErrors) is returned as `problems` with `ok` False; any other exception is a bug
@@ -113,9 +129,9 @@ def resolve(out: Path, base_path: str, page: Path, ref: str) -> Path | None:
     if path.startswith("/"):
         if not path.startswith(base_path):
             return out / "__outside_base_path__" / path.lstrip("/")
-        target = out / path[len(base_path):]
+        target = out / path[len(base_path) :]
     else:
-        target = (page.parent / path)
+        target = page.parent / path
     if path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return target

@@ -21,11 +21,18 @@ from tests.support import FIXTURES, REPO, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "tests" / "vendor" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
+]
 
 # JavaScript run in the page. Colours are composited over the ancestors' backgrounds, as a reader sees them.
 CONTRAST_JS = r"""() => {
@@ -91,8 +98,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_Quiet, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -100,16 +106,29 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def site_pages(out: Path, prefix: str) -> list[str]:
     """Home (ar, en), an article in both languages, a tag, an author and a source (with their coverage charts),
     the timeline index (its chart) and a year page in both languages, and search."""
-    slug = next(p.name for p in sorted((out / "articles").iterdir()) if (out / "en" / "articles" / p.name).is_dir())
+    slug = next(
+        p.name for p in sorted((out / "articles").iterdir()) if (out / "en" / "articles" / p.name).is_dir()
+    )
 
     def first(section: str) -> str:
         return next(p.name for p in sorted((out / section).iterdir()) if (p / "index.html").is_file())
 
     tag, author, source, year = first("tags"), first("authors"), first("sources"), first("timeline")
-    return [f"{prefix}/", f"{prefix}/en/", f"{prefix}/articles/{slug}/", f"{prefix}/en/articles/{slug}/",
-            f"{prefix}/tags/{tag}/", f"{prefix}/en/authors/{author}/", f"{prefix}/sources/{source}/",
-            f"{prefix}/timeline/", f"{prefix}/en/timeline/", f"{prefix}/timeline/{year}/",
-            f"{prefix}/en/timeline/{year}/", f"{prefix}/search/", f"{prefix}/en/search/"]
+    return [
+        f"{prefix}/",
+        f"{prefix}/en/",
+        f"{prefix}/articles/{slug}/",
+        f"{prefix}/en/articles/{slug}/",
+        f"{prefix}/tags/{tag}/",
+        f"{prefix}/en/authors/{author}/",
+        f"{prefix}/sources/{source}/",
+        f"{prefix}/timeline/",
+        f"{prefix}/en/timeline/",
+        f"{prefix}/timeline/{year}/",
+        f"{prefix}/en/timeline/{year}/",
+        f"{prefix}/search/",
+        f"{prefix}/en/search/",
+    ]
 
 
 def _demo_available() -> bool:
@@ -201,7 +220,7 @@ def test_skip_link_landmarks_and_visible_focus(browser: Any, sites: dict, site: 
         assert "skip-link" in first["cls"] and first["visible"] and first["outline"], (path, first)
         page.keyboard.press("Enter")
         assert page.evaluate("() => document.activeElement.id") == "main", path
-        for _ in range(12):   # the next stops: header, navigation, content
+        for _ in range(12):  # the next stops: header, navigation, content
             page.keyboard.press("Tab")
             state = page.evaluate(FOCUS_JS)
             if state["tag"] == "BODY":

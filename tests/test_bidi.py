@@ -53,8 +53,12 @@ def test_the_walker_ignores_left_to_right_pages_and_arabic_only_text() -> None:
 
 
 def test_arabic_bodies_isolate_latin_runs_and_code() -> None:
-    body, _ = render_body("وثّقت Human Rights Watch (HRW) ذلك، انظر https://example.org/a-b. والرمز `x.y()`.\n\n"
-                          "```\nrun(a.b)\n```\n", 0, rtl=True)
+    body, _ = render_body(
+        "وثّقت Human Rights Watch (HRW) ذلك، انظر https://example.org/a-b. والرمز `x.y()`.\n\n"
+        "```\nrun(a.b)\n```\n",
+        0,
+        rtl=True,
+    )
     assert check_html(f'<html dir="rtl"><body>{body}</body></html>') == []
     assert '<code dir="ltr">x.y()</code>' in body
     bare, _ = render_body("وثّقت Human Rights Watch (HRW) ذلك", 0)  # a left-to-right body is left alone
@@ -62,7 +66,9 @@ def test_arabic_bodies_isolate_latin_runs_and_code() -> None:
 
 
 def _walk(out: Path) -> list[str]:
-    return [f"{page.relative_to(out)}: {s}" for page in html_files(out) for s in check_html(page.read_bytes())]
+    return [
+        f"{page.relative_to(out)}: {s}" for page in html_files(out) for s in check_html(page.read_bytes())
+    ]
 
 
 def test_no_page_of_the_demo_scrambles(tmp_path: Path) -> None:
@@ -80,8 +86,17 @@ def test_no_page_of_the_demo_scrambles(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (SHARED / "bench" / "make_corpus.py").is_file(), reason="needs ../shared/bench")
 def test_no_page_of_a_generated_1k_corpus_scrambles(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), str(tmp_path / "site"),
-                    "--articles", "1000"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "bench" / "make_corpus.py"),
+            str(tmp_path / "site"),
+            "--articles",
+            "1000",
+        ],
+        check=True,
+        capture_output=True,
+    )
     built = build_site(tmp_path / "site", tmp_path / "out")
     assert built.ok, built.text
     assert len(html_files(tmp_path / "out")) > 1000

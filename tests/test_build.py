@@ -134,8 +134,10 @@ def test_feed_links_resolve_to_the_published_site(tmp_path: Path) -> None:
         content = entry.find("a:content", atom)
         base = content.get("{http://www.w3.org/XML/1998/namespace}base")
         assert base == entry.find("a:link", atom).get("href")
-        hrefs += [urljoin(base, h) for h in lxml.html.fragment_fromstring(content.text, create_parent=True)
-                  .xpath("//a/@href")]
+        hrefs += [
+            urljoin(base, h)
+            for h in lxml.html.fragment_fromstring(content.text, create_parent=True).xpath("//a/@href")
+        ]
     assert "https://example.org/archive/en/articles/withdrawal/" in hrefs
     assert all(h.startswith(("https://example.org/archive/", "https://", "mailto:")) for h in hrefs)
 
@@ -181,7 +183,9 @@ def test_did_you_mean_for_a_mistyped_slug(site_copy) -> None:
     path.write_text(path.read_text().replace("withdrawal.en.md", "withdrawl.en.md"))
     result = build_site(site, site / "public")
     assert not result.ok
-    assert re.search(r"old-report\.en\.md:9: error: link to an article that does not exist: 'withdrawl'", result.text)
+    assert re.search(
+        r"old-report\.en\.md:9: error: link to an article that does not exist: 'withdrawl'", result.text
+    )
     assert "did you mean 'withdrawal'?" in result.text
 
 
@@ -202,7 +206,9 @@ def test_failed_build_leaves_previous_output_untouched(site_copy) -> None:
 def test_template_syntax_error_names_file_and_line(site_copy) -> None:
     site = site_copy("bilingual")
     (site / "templates").mkdir()
-    (site / "templates/home.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if x %}\n{% endblock %}\n')
+    (site / "templates/home.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{% if x %}\n{% endblock %}\n'
+    )
     result = build_site(site, site / "public")
     assert not result.ok
     assert re.search(r"templates/home\.html:4: error: template syntax error", result.text), result.text
@@ -216,18 +222,26 @@ def test_template_error_while_rendering_names_file_and_line(site_copy, partial: 
     if partial:
         name, text = "_entry.html", "<li>\n{{ h.link(slug) }}\n{{ no_such_thing.title }}</li>\n"
     else:
-        name, text = "search.html", '{% extends "base.html" %}\n{% block main %}\n<p>{{ no_such_thing.title }}</p>\n{% endblock %}\n'
+        name, text = (
+            "search.html",
+            '{% extends "base.html" %}\n{% block main %}\n<p>{{ no_such_thing.title }}</p>\n{% endblock %}\n',
+        )
     (site / "templates" / name).write_text(text)
     result = build_site(site, site / "public")
     assert not result.ok
-    assert re.search(rf"templates/{re.escape(name)}:3: error: template error while rendering /\S*: UndefinedError: "
-                     r"'no_such_thing' is undefined", result.text), result.text
+    assert re.search(
+        rf"templates/{re.escape(name)}:3: error: template error while rendering /\S*: UndefinedError: "
+        r"'no_such_thing' is undefined",
+        result.text,
+    ), result.text
 
 
 def test_site_template_overrides_theme(site_copy) -> None:
     site = site_copy("bilingual")
     (site / "templates").mkdir()
-    (site / "templates/404.html").write_text('{% extends "base.html" %}{% block main %}<p id="custom">{{ t.not_found }}</p>{% endblock %}')
+    (site / "templates/404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p id="custom">{{ t.not_found }}</p>{% endblock %}'
+    )
     assert build_site(site, site / "public").ok
     assert html(site / "public/404.html").xpath('//p[@id="custom"]')[0].text == "الصفحة غير موجودة"
 
@@ -244,7 +258,10 @@ def test_no_third_party_requests(bilingual_out: Path) -> None:
 
 def test_stylesheet_uses_logical_properties_only() -> None:
     css = (Path(__file__).parents[1] / "sitegen/theme/static/style.css").read_text()
-    physical = re.findall(r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|text-align:\s*(left|right)|float:\s*(left|right)", css)
+    physical = re.findall(
+        r"(?<![-\w])(margin|padding|border)-(left|right)\b|(?<![-\w])(left|right)\s*:|text-align:\s*(left|right)|float:\s*(left|right)",
+        css,
+    )
     assert physical == []
     # no letter-spacing that could reach Arabic text
     for rule in re.findall(r"([^{}]+)\{([^}]*letter-spacing:\s*(?!\s|normal)[^;]+;[^}]*)\}", css):
@@ -255,7 +272,9 @@ def test_output_never_leaves_the_output_folder(site_copy, tmp_path: Path) -> Non
     site = site_copy("bilingual")
     (site / "content/articles/evil.ar.md").write_text(
         "---\ntitle: x\ndate: 2020-01-01\nslug: ../../escape\ntags: ['../../../etc', '..']\nauthor: ../../x\n"
-        "source: {name: ../../../outside}\n---\nx\n", encoding="utf-8")
+        "source: {name: ../../../outside}\n---\nx\n",
+        encoding="utf-8",
+    )
     result = build_site(site, site / "public")
     assert not result.ok
     assert "is not a valid slug" in result.text
@@ -263,6 +282,8 @@ def test_output_never_leaves_the_output_folder(site_copy, tmp_path: Path) -> Non
     path.write_text(path.read_text().replace("slug: ../../escape\n", ""), encoding="utf-8")
     result = build_site(site, site / "public")
     assert result.ok, result.text
-    outside = [p for p in tmp_path.rglob("*") if p.is_file() and "public" not in p.parts and site not in p.parents]
+    outside = [
+        p for p in tmp_path.rglob("*") if p.is_file() and "public" not in p.parts and site not in p.parents
+    ]
     assert outside == []
     assert check_links(site / "public") == []

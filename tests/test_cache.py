@@ -20,7 +20,9 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _body_text(out: Path, url: str) -> str:
-    return " ".join(html(out / url / "index.html").xpath("//div[@class='article-body']")[0].text_content().split())
+    return " ".join(
+        html(out / url / "index.html").xpath("//div[@class='article-body']")[0].text_content().split()
+    )
 
 
 def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tmp_path: Path) -> None:
@@ -32,8 +34,9 @@ def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tm
     before_other = _body_text(out, "articles/trenches")
 
     article = site / "content" / "articles" / "old-report.en.md"
-    article.write_text(article.read_text(encoding="utf-8").replace("Only in English.", "Edited since."),
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("Only in English.", "Edited since."), encoding="utf-8"
+    )
     result = build_site(site, out)
     assert result.ok, result.text
     assert "Edited since." in _body_text(out, "en/articles/old-report")
@@ -42,8 +45,9 @@ def test_rebuild_shows_an_edit_and_keeps_the_rest(site_copy, cache_dir: Path, tm
 
 
 @pytest.mark.parametrize("settled", [False, True], ids=["checked-by-bytes", "checked-by-stat"])
-def test_cached_results_are_used_for_unchanged_files(site_copy, cache_dir: Path, tmp_path: Path,
-                                                     settled: bool) -> None:
+def test_cached_results_are_used_for_unchanged_files(
+    site_copy, cache_dir: Path, tmp_path: Path, settled: bool
+) -> None:
     """Proof that the cache is read: a planted result for an unchanged file shows in the next build.
 
     Files saved in the last seconds are compared by their bytes; older ones by size, time and inode."""
@@ -93,8 +97,9 @@ def test_no_cache_writes_none(site_copy, cache_dir: Path, tmp_path: Path) -> Non
     assert not cache_dir.exists() or not list(cache_dir.iterdir())
 
 
-def test_a_file_is_parsed_once_and_the_background_write_is_seen(site_copy, cache_dir: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_is_parsed_once_and_the_background_write_is_seen(
+    site_copy, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cache is written by a child process; a read right after must still find it complete."""
     from sitegen import cache, read
     from sitegen.config import load_config

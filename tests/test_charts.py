@@ -33,12 +33,15 @@ TEXT = charts.ChartText("Per month", "Articles", "Events", "Numbers", "Month")
 
 
 def entry(year: int, month: int, publication: bool) -> TimelineEntry:
-    return TimelineEntry(PartialDate(year, month, 1 if month else 0), None, "t", Slug("s"), Lang("en"), publication)
+    return TimelineEntry(
+        PartialDate(year, month, 1 if month else 0), None, "t", Slug("s"), Lang("en"), publication
+    )
 
 
 def test_counts_every_month_of_the_range_once() -> None:
-    cov = charts.timeline_coverage([entry(2020, 11, True), entry(2020, 11, False), entry(2021, 2, True),
-                                    entry(2019, 0, False)])  # a year-only date has no month bar
+    cov = charts.timeline_coverage(
+        [entry(2020, 11, True), entry(2020, 11, False), entry(2021, 2, True), entry(2019, 0, False)]
+    )  # a year-only date has no month bar
     assert cov.start == (2020, 11)
     assert list(cov.months()) == [(2020, 11, 1, 1), (2020, 12, 0, 0), (2021, 1, 0, 0), (2021, 2, 1, 0)]
     assert charts.date_coverage([]) == charts.EMPTY
@@ -46,8 +49,10 @@ def test_counts_every_month_of_the_range_once() -> None:
 
 def _bars(markup: str) -> list[tuple[float, str]]:
     """(x, href) of each linked bar, in document order (oldest month first)."""
-    return [(float(x), href) for href, x in re.findall(r'<a href="([^"]+)"[^>]*>.*?<rect class="bar-hit" x="([\d.]+)"',
-                                                       markup)]
+    return [
+        (float(x), href)
+        for href, x in re.findall(r'<a href="([^"]+)"[^>]*>.*?<rect class="bar-hit" x="([\d.]+)"', markup)
+    ]
 
 
 @pytest.mark.parametrize("direction", ["ltr", "rtl"])
@@ -62,7 +67,9 @@ def test_time_runs_from_the_start_side_and_text_is_escaped(direction: str) -> No
     assert "<table>" in markup and "<title" in markup and "<desc" in markup
 
 
-def test_timeline_index_bars_link_to_month_sections_and_taxonomy_pages_have_a_small_chart(tmp_path: Path) -> None:
+def test_timeline_index_bars_link_to_month_sections_and_taxonomy_pages_have_a_small_chart(
+    tmp_path: Path,
+) -> None:
     site = REPO if any((REPO / "content" / "articles").glob("*.md")) else FIXTURES / "bilingual"
     built = build_site(site, tmp_path / "out")
     assert built.ok, built.text
@@ -74,7 +81,9 @@ def test_timeline_index_bars_link_to_month_sections_and_taxonomy_pages_have_a_sm
         for href in links:
             path, fragment = urlsplit(href).path, urlsplit(href).fragment
             year_page = html(out / path.strip("/") / "index.html")
-            assert year_page.xpath(f"//section[@id='{fragment}']//time"), f"{href}: no such month on the year page"
+            assert year_page.xpath(f"//section[@id='{fragment}']//time"), (
+                f"{href}: no such month on the year page"
+            )
         xs = [float(x) for x in doc.xpath("//*[local-name()='rect'][@class='bar-hit']/@x")]
         assert xs == sorted(xs, reverse=rtl)
     tag = next(p for p in sorted((out / "tags").iterdir()) if (p / "index.html").is_file())
@@ -82,6 +91,7 @@ def test_timeline_index_bars_link_to_month_sections_and_taxonomy_pages_have_a_sm
 
 
 # --- contrast ---------------------------------------------------------------------------------------
+
 
 def _variables(css: str) -> tuple[dict[str, str], dict[str, str]]:
     """The custom properties of :root in light mode, and in dark mode (light ones overridden)."""
@@ -99,7 +109,8 @@ def _luminance(hex_colour: str) -> float:
     def channel(v: int) -> float:
         c = v / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 

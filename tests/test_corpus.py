@@ -14,11 +14,14 @@ from tests.support import SHARED, build_site, check_links
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 
 
-@pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="../shared/bench/make_corpus.py is not beside the checkout")
+@pytest.mark.skipif(
+    not MAKE_CORPUS.exists(), reason="../shared/bench/make_corpus.py is not beside the checkout"
+)
 def test_generated_corpus_builds_cleanly(tmp_path: Path) -> None:
     site = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), str(site), "--articles", "150"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(MAKE_CORPUS), str(site), "--articles", "150"], check=True, capture_output=True
+    )
     out = tmp_path / "public"
     result = build_site(site, out)
     assert result.ok and result.problems == (), result.text

@@ -38,6 +38,7 @@ def body(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
 
 # --- the build itself -------------------------------------------------------------------------------
 
+
 def test_demo_builds_without_errors_or_warnings(demo: tuple[Path, Built]) -> None:
     _, result = demo
     output = result.text
@@ -87,20 +88,28 @@ def test_no_markdown_link_is_left_in_the_output(out: Path) -> None:
 
 # --- the feature checklist, as a reader sees it --------------------------------------------------------
 
+
 def test_localized_dates(out: Path) -> None:
-    assert page(out, "ar", "ain-issa-withdrawal").xpath('//p[@class="article-meta"]/time')[0].text \
+    assert (
+        page(out, "ar", "ain-issa-withdrawal").xpath('//p[@class="article-meta"]/time')[0].text
         == "21 كانون الأول 2020"
-    assert page(out, "en", "ain-issa-withdrawal").xpath('//p[@class="article-meta"]/time')[0].text \
+    )
+    assert (
+        page(out, "en", "ain-issa-withdrawal").xpath('//p[@class="article-meta"]/time')[0].text
         == "21 December 2020"
+    )
 
 
 def test_tags_by_id_and_by_label_in_either_language(out: Path) -> None:
     def tags(doc: lxml.html.HtmlElement) -> list[tuple[str, str]]:
         return [(a.text, a.get("href")) for a in doc.xpath('//ul[@class="tag-list"]//a')]
+
     # Arabic label, English label and id, on an Arabic page
     assert tags(page(out, "ar", "ain-issa-withdrawal")) == [
-        ("عين عيسى", "/tags/ain-issa/"), ("تحركات عسكرية", "/tags/military-movements/"),
-        ("الطريق الدولي إم 4", "/tags/m4-highway/")]
+        ("عين عيسى", "/tags/ain-issa/"),
+        ("تحركات عسكرية", "/tags/military-movements/"),
+        ("الطريق الدولي إم 4", "/tags/m4-highway/"),
+    ]
     # an Arabic label on an English page lands on the same tag, shown in English
     assert tags(page(out, "en", "peace-spring-offensive"))[-1] == ("Displacement", "/en/tags/displacement/")
     assert tags(page(out, "en", "ain-issa-withdrawal"))[0] == ("Ain Issa", "/en/tags/ain-issa/")
@@ -109,14 +118,17 @@ def test_tags_by_id_and_by_label_in_either_language(out: Path) -> None:
 def test_authors_from_the_registry_and_free_text(out: Path) -> None:
     def authors(doc: lxml.html.HtmlElement) -> list[tuple[str, str]]:
         return [(a.text_content(), a.get("href")) for a in doc.xpath('//a[@rel="author"]')]
+
     # by id on the Arabic page, by the English name on the English one: the same registry author
     assert authors(page(out, "ar", "ain-issa-withdrawal")) == [("خالد عمر", "/authors/khaled-omar/")]
     assert authors(page(out, "en", "ain-issa-withdrawal")) == [("Khaled Omar", "/en/authors/khaled-omar/")]
     # a list mixing an id and a name in the other script
     assert [href for _, href in authors(page(out, "ar", "hasakah-schools-reopen"))] == [
-        "/authors/lina-haddad/", "/authors/khaled-omar/"]
+        "/authors/lina-haddad/",
+        "/authors/khaled-omar/",
+    ]
     # a free-text name gets its own page
-    (name, href), = authors(page(out, "ar", "ain-issa-trenches"))
+    ((name, href),) = authors(page(out, "ar", "ain-issa-trenches"))
     assert name == "سلمى الخطيب" and "khaled" not in href
     author_page = html(out / href.strip("/") / "index.html")
     assert "سلمى الخطيب" in author_page.text_content()
@@ -130,8 +142,9 @@ def test_source_with_url_accessed_and_archive(out: Path) -> None:
     doc = page(out, "en", "ain-issa-withdrawal")
     hrefs = {a.get("href") for a in doc.xpath("//main//a")}
     assert "https://example.org/sahl-alfurat/2020/12/ain-issa-convoy" in hrefs
-    assert ("https://web.archive.org/web/20201222000000/"
-            "https://example.org/sahl-alfurat/2020/12/ain-issa-convoy") in hrefs
+    assert (
+        "https://web.archive.org/web/20201222000000/https://example.org/sahl-alfurat/2020/12/ain-issa-convoy"
+    ) in hrefs
     assert doc.xpath('//main//time[@datetime="2020-12-22"]')  # accessed
 
 
@@ -140,7 +153,10 @@ def test_translation_names_its_original_and_translator(out: Path) -> None:
     text = en.xpath("//main")[0].text_content()
     assert "Nour Saleh" in text and "Arabic" in text
     ar = page(out, "ar", "ain-issa-withdrawal")
-    assert ar.xpath('//a[@rel="alternate"][@hreflang="en"]')[0].get("href") == "/en/articles/ain-issa-withdrawal/"
+    assert (
+        ar.xpath('//a[@rel="alternate"][@hreflang="en"]')[0].get("href")
+        == "/en/articles/ain-issa-withdrawal/"
+    )
 
 
 def test_arabic_only_articles_say_so(out: Path) -> None:
@@ -159,7 +175,8 @@ def test_related_links_and_backlinks(out: Path) -> None:
     assert "/articles/ain-issa-withdrawal/" in backlinks
     # an external related link, marked as such
     external = page(out, "en", "alouk-water-station").xpath(
-        '//section[@class="related"]//a[@href="https://example.org/glossary/water"]')
+        '//section[@class="related"]//a[@href="https://example.org/glossary/water"]'
+    )
     assert external and "external" in external[0].getparent().text_content()
 
 
@@ -177,7 +194,10 @@ def test_english_page_marks_a_link_to_an_arabic_only_article(out: Path) -> None:
 def test_wikilinks_and_relative_markdown_links(out: Path) -> None:
     ar = body(page(out, "ar", "ain-issa-withdrawal"))
     # [[slug]]: the target's title
-    assert ar.xpath('.//a[@href="/articles/ain-issa-trenches/"]')[0].text == "أعمال حفر خنادق وأنفاق في محيط عين عيسى"
+    assert (
+        ar.xpath('.//a[@href="/articles/ain-issa-trenches/"]')[0].text
+        == "أعمال حفر خنادق وأنفاق في محيط عين عيسى"
+    )
     # [text](slug.ar.md)
     assert ar.xpath('.//a[@href="/articles/m4-highway-traffic/"]')[0].text == "تقرير حركة المرور على الطريق"
     en = body(page(out, "en", "ain-issa-withdrawal"))
@@ -190,12 +210,17 @@ def test_wikilinks_and_relative_markdown_links(out: Path) -> None:
 
 def test_events_day_month_year_circa_and_range(out: Path) -> None:
     def events(doc: lxml.html.HtmlElement) -> list[tuple[list[str], bool]]:
-        return [(li.xpath("./time/@datetime"), "is-circa" in li.get("class", ""))
-                for li in doc.xpath('//section[@class="events"]//li')]
+        return [
+            (li.xpath("./time/@datetime"), "is-circa" in li.get("class", ""))
+            for li in doc.xpath('//section[@class="events"]//li')
+        ]
+
     assert events(page(out, "en", "peace-spring-offensive")) == [
-        (["2019-10-09", "2019-10-17"], False), (["2019-10-22"], False)]        # a range, a day
+        (["2019-10-09", "2019-10-17"], False),
+        (["2019-10-22"], False),
+    ]  # a range, a day
     assert (["2019-10"], True) in events(page(out, "en", "m4-highway-traffic"))  # month, circa
-    assert (["2018"], True) in events(page(out, "en", "raqqa-reconstruction"))   # year, circa
+    assert (["2018"], True) in events(page(out, "en", "raqqa-reconstruction"))  # year, circa
     circa = page(out, "en", "raqqa-reconstruction").xpath('//li[contains(@class, "is-circa")]/time')[0]
     assert circa.text == "c. 2018"
     # a range at month precision, with Levantine month names on the Arabic page
@@ -243,6 +268,7 @@ def test_template_override_is_used(out: Path) -> None:
 
 # --- the GitHub Pages workflow -----------------------------------------------------------------------
 
+
 def load_workflow(path: Path) -> dict:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
@@ -256,10 +282,16 @@ def test_pages_workflow_builds_and_deploys_the_demo() -> None:
     assert flow["concurrency"]["group"] == "pages"
     build_steps = flow["jobs"]["build"]["steps"]
     uses = [s.get("uses") for s in build_steps if "uses" in s]
-    assert uses == ["actions/checkout@v4", "actions/setup-python@v5", "actions/configure-pages@v5",
-                    "actions/cache@v4", "actions/upload-pages-artifact@v3"]
-    assert next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"] \
-        == {"python-version": "3.11"}
+    assert uses == [
+        "actions/checkout@v4",
+        "actions/setup-python@v5",
+        "actions/configure-pages@v5",
+        "actions/cache@v4",
+        "actions/upload-pages-artifact@v3",
+    ]
+    assert next(s for s in build_steps if s.get("uses", "").startswith("actions/setup-python"))["with"] == {
+        "python-version": "3.11"
+    }
     assert next(s for s in build_steps if s.get("uses") == "actions/configure-pages@v5")["id"] == "pages"
     runs = [s["run"] for s in build_steps if "run" in s]
     assert "pip install -c constraints.txt ." in runs  # the versions the tests passed with

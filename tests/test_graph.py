@@ -14,8 +14,12 @@ def section_links(page, section: str) -> list[str]:
 
 def test_related_shows_on_both_ends(bilingual_out: Path) -> None:
     # withdrawal lists trenches in `related:`; trenches never mentions withdrawal
-    assert "/articles/trenches/" in section_links(html(bilingual_out / "articles/withdrawal/index.html"), "related")
-    assert section_links(html(bilingual_out / "articles/trenches/index.html"), "related") == ["/articles/withdrawal/"]
+    assert "/articles/trenches/" in section_links(
+        html(bilingual_out / "articles/withdrawal/index.html"), "related"
+    )
+    assert section_links(html(bilingual_out / "articles/trenches/index.html"), "related") == [
+        "/articles/withdrawal/"
+    ]
 
 
 def test_backlinks_are_deduplicated(bilingual_out: Path) -> None:
@@ -23,7 +27,9 @@ def test_backlinks_are_deduplicated(bilingual_out: Path) -> None:
     backlinks = section_links(html(bilingual_out / "articles/trenches/index.html"), "backlinks")
     assert backlinks == ["/articles/withdrawal/"]
     # an English-only article that links withdrawal shows up on both language versions of withdrawal
-    assert "/en/articles/old-report/" in section_links(html(bilingual_out / "en/articles/withdrawal/index.html"), "backlinks")
+    assert "/en/articles/old-report/" in section_links(
+        html(bilingual_out / "en/articles/withdrawal/index.html"), "backlinks"
+    )
     ar_back = html(bilingual_out / "articles/withdrawal/index.html").xpath('//section[@class="backlinks"]//a')
     assert [(a.get("href"), a.get("lang")) for a in ar_back] == [("/en/articles/old-report/", "en")]
 
@@ -84,7 +90,10 @@ def test_sources_have_pages(bilingual_out: Path) -> None:
 
 def test_home_is_paginated_newest_first(bilingual_out: Path) -> None:
     first = html(bilingual_out / "index.html")  # per_page: 2 in the fixture
-    assert first.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/withdrawal/", "/articles/trenches/"]
+    assert first.xpath('//ol[@class="entries"]//h2/a/@href') == [
+        "/articles/withdrawal/",
+        "/articles/trenches/",
+    ]
     assert first.xpath('//a[@rel="next"]/@href') == ["/page/2/"]
     second = html(bilingual_out / "page/2/index.html")
     assert second.xpath('//ol[@class="entries"]//h2/a/@href') == ["/en/articles/old-report/"]
@@ -124,8 +133,16 @@ def test_timeline_json(bilingual_out: Path) -> None:
     dates = [e["date"] for e in data["events"]]
     assert dates == sorted(dates, key=lambda d: (d + "-00-00")[:10])
     convoy = next(e for e in data["events"] if e["title"] == "A military convoy leaves Ain Issa")
-    assert convoy == {"date": "2020-12-20", "end": None, "circa": False, "title": "A military convoy leaves Ain Issa",
-                      "kind": "event", "slug": "withdrawal", "lang": "en", "url": "/en/articles/withdrawal/"}
+    assert convoy == {
+        "date": "2020-12-20",
+        "end": None,
+        "circa": False,
+        "title": "A military convoy leaves Ain Issa",
+        "kind": "event",
+        "slug": "withdrawal",
+        "lang": "en",
+        "url": "/en/articles/withdrawal/",
+    }
     # an article without an English version appears through its Arabic version
     assert any(e["slug"] == "trenches" and e["lang"] == "ar" for e in data["events"])
 
@@ -134,13 +151,23 @@ def test_event_range_and_bad_event_dates(site_copy) -> None:
     site = site_copy("bilingual")
     path = site / "content/articles/trenches.ar.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
-                                 "  - {date: 2019-02-30, title: تاريخ مستحيل}\nsummary:"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "summary:",
+            "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
+            "  - {date: 2019-02-30, title: تاريخ مستحيل}\nsummary:",
+        ),
+        encoding="utf-8",
+    )
     result = build_site(site, site / "public")
     assert not result.ok
     assert "trenches.ar.md:9: error: event 2 has no valid date: '2019-02-30'" in result.text
-    path.write_text(text.replace("summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\n"
-                                 "summary:"), encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "summary:", "events:\n  - {date: 2019-10-09, end: 2019-10-17, title: عملية نبع السلام}\nsummary:"
+        ),
+        encoding="utf-8",
+    )
     result = build_site(site, site / "public")
     assert result.ok, result.text
     item = html(site / "public/articles/trenches/index.html").xpath('//section[@class="events"]//li')[0]
@@ -162,7 +189,10 @@ def test_wikilink_title_in_the_other_language_is_isolated_and_marked(site_copy) 
 def test_nav_marks_the_current_section(bilingual_out: Path) -> None:
     def current(path: str) -> dict[str, str]:
         page = html(bilingual_out / path)
-        return {a.get("href"): a.get("aria-current") for a in page.xpath('//nav[@class="site-nav"]//a[@aria-current]')}
+        return {
+            a.get("href"): a.get("aria-current")
+            for a in page.xpath('//nav[@class="site-nav"]//a[@aria-current]')
+        }
 
     assert current("tags/index.html") == {"/tags/": "page"}
     assert current("tags/ain-issa/index.html") == {"/tags/": "true"}

@@ -10,19 +10,33 @@ from sitegen.i18n import article_count, format_day, format_partial
 from sitegen.model import PartialDate
 
 
-@pytest.mark.parametrize("n, lang, style, expected", [
-    (0, "ar", "latn", "لا مقالات"), (1, "ar", "latn", "مقالة واحدة"), (2, "ar", "latn", "مقالتان"),
-    (3, "ar", "latn", "3 مقالات"), (10, "ar", "arab", "١٠ مقالات"), (11, "ar", "latn", "11 مقالة"),
-    (100, "ar", "latn", "100 مقالة"), (1, "en", "latn", "1 article"), (12, "en", "latn", "12 articles"),
-])
+@pytest.mark.parametrize(
+    "n, lang, style, expected",
+    [
+        (0, "ar", "latn", "لا مقالات"),
+        (1, "ar", "latn", "مقالة واحدة"),
+        (2, "ar", "latn", "مقالتان"),
+        (3, "ar", "latn", "3 مقالات"),
+        (10, "ar", "arab", "١٠ مقالات"),
+        (11, "ar", "latn", "11 مقالة"),
+        (100, "ar", "latn", "100 مقالة"),
+        (1, "en", "latn", "1 article"),
+        (12, "en", "latn", "12 articles"),
+    ],
+)
 def test_article_counts_follow_cldr_plural_rules(n: int, lang: str, style: str, expected: str) -> None:
     assert article_count(n, lang, style) == expected
 
 
-@pytest.mark.parametrize("locale, style, expected", [
-    ("ar_SY", "latn", "24 كانون الأول 2020"), ("ar_SY", "arab", "٢٤ كانون الأول ٢٠٢٠"),
-    ("ar", "latn", "24 ديسمبر 2020"), ("en_GB", "latn", "24 December 2020"),
-])
+@pytest.mark.parametrize(
+    "locale, style, expected",
+    [
+        ("ar_SY", "latn", "24 كانون الأول 2020"),
+        ("ar_SY", "arab", "٢٤ كانون الأول ٢٠٢٠"),
+        ("ar", "latn", "24 ديسمبر 2020"),
+        ("en_GB", "latn", "24 December 2020"),
+    ],
+)
 def test_dates(locale: str, style: str, expected: str) -> None:
     assert format_day(dt.date(2020, 12, 24), locale, style) == expected
 
@@ -44,5 +58,7 @@ def test_interface_strings_read_alike_as_keys_and_attributes() -> None:
         for key, text in t.items():
             assert key.isidentifier() and not hasattr(dict, key), key
             assert getattr(t, key) == text
-        rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string("{{ t.by }}|{{ t['by'] }}")
+        rendered = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(
+            "{{ t.by }}|{{ t['by'] }}"
+        )
         assert rendered.render(t=t) == f"{t['by']}|{t['by']}"

@@ -54,7 +54,7 @@ def test_seed_shaped_text_copy(site: Path) -> None:
     meta, body = only_article(site)
     assert meta["title"] == "قوات النظام تنسحب من مواقع قرب منبج.. ومصادر تكشف التفاصيل..!"
     assert str(meta["date"]) == "2020-12-21"
-    assert meta["author"] == "salma-haddad"            # the author box, matched to data/authors.yaml
+    assert meta["author"] == "salma-haddad"  # the author box, matched to data/authors.yaml
     assert meta["source"]["name"] == "أخبار الشمال"
     assert len(meta["source"]["sha256"]) == 64
     assert meta["tags"] == ["shelling", "tunnels", "manbij", "aleppo"]
@@ -64,7 +64,7 @@ def test_seed_shaped_text_copy(site: Path) -> None:
     assert "بـ«الساعات الأولى»" in body
     for chrome in ("أخر الأخبار", "اقرأ أيضاً", "اترك تعليقاً", "salma haddad", "زر الذهاب", "أخبار الشمال –"):
         assert chrome not in body
-    assert body.count("قوات النظام تنسحب") == 0      # the repeated title is not in the body
+    assert body.count("قوات النظام تنسحب") == 0  # the repeated title is not in the body
     # "read also" titles without a link are kept as data (the build links them by title)
     assert {"title": "فصائل محلية ترد على لقصف مواقعها في ريف حلب"} in meta["related"]
     assert "# " not in articles(site)[0].read_text(encoding="utf-8").split("\n---\n", 1)[0]
@@ -85,8 +85,9 @@ def test_date_byline_and_link_found_in_text(site: Path) -> None:
     meta, body = only_article(site)
     assert str(meta["date"]) == "2020-12-21"
     assert meta["author"] == "salma-haddad"
-    assert meta["related"] == [{"title": "An earlier report on displacement",
-                                "url": "https://example.org/reports/displacement-2020"}]
+    assert meta["related"] == [
+        {"title": "An earlier report on displacement", "url": "https://example.org/reports/displacement-2020"}
+    ]
     assert "جميع الحقوق" not in body and "كتبت" not in body
 
 
@@ -108,8 +109,9 @@ def test_utf8_bom_crlf_english(site: Path) -> None:
     meta, body = parse(path)
     assert meta["title"] == "Aid convoy reaches Manbij after two weeks of delays"
     assert str(meta["date"]) == "2020-12-21"
-    assert meta["related"] == [{"title": "Earlier convoy stopped at the crossing",
-                                "url": "https://example.org/convoy-stopped"}]
+    assert meta["related"] == [
+        {"title": "Earlier convoy stopped at the crossing", "url": "https://example.org/convoy-stopped"}
+    ]
     raw = path.read_bytes()
     assert b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf") and "\u00a0" not in body
     assert "Leave a comment" not in body
@@ -119,15 +121,16 @@ def test_saved_html_uses_page_metadata(site: Path) -> None:
     result = imp(site, FIX / "article.ar.html")
     assert result.returncode == 0, result.stderr
     path = articles(site)[0]
-    assert path.name == "manbij-water-cut.ar.md"           # slug from the canonical URL
+    assert path.name == "manbij-water-cut.ar.md"  # slug from the canonical URL
     meta, body = parse(path)
-    assert meta["title"] == "انقطاع المياه عن أحياء في مدينة منبج لليوم الثالث"   # site suffix removed
-    assert str(meta["date"]) == "2021-03-15"              # the page's local day, not UTC's 14th
-    assert meta["author"] == "salma-haddad"               # JSON-LD Person, not the Facebook URL
+    assert meta["title"] == "انقطاع المياه عن أحياء في مدينة منبج لليوم الثالث"  # site suffix removed
+    assert str(meta["date"]) == "2021-03-15"  # the page's local day, not UTC's 14th
+    assert meta["author"] == "salma-haddad"  # JSON-LD Person, not the Facebook URL
     assert meta["source"]["name"] == "شبكة أخبار الشمال"
     assert meta["source"]["url"] == "https://news.example.org/2021/03/manbij-water-cut.html"
-    assert meta["related"] == [{"title": "انقطاع الكهرباء في منبج",
-                                "url": "https://news.example.org/2021/02/manbij-power.html"}]
+    assert meta["related"] == [
+        {"title": "انقطاع الكهرباء في منبج", "url": "https://news.example.org/2021/02/manbij-power.html"}
+    ]
     assert "## مطالب السكان" in body and "- تأمين صهاريج" in body and "«لم نعد قادرين" in body
     assert "[محطة الضخ](https://news.example.org/2021/01/pump-station.html)" in body
     assert "الإصلاح" in body and "javascript" not in body
@@ -139,7 +142,8 @@ def test_related_title_matching_an_existing_article_becomes_its_slug(site: Path)
     out = site / "content" / "articles"
     out.mkdir(parents=True)
     (out / "manbij-power.ar.md").write_text(
-        "---\ntitle: انقطاع الكهرباء في منبج\ndate: 2021-02-01\n---\n\nنص.\n", encoding="utf-8")
+        "---\ntitle: انقطاع الكهرباء في منبج\ndate: 2021-02-01\n---\n\nنص.\n", encoding="utf-8"
+    )
     assert imp(site, FIX / "article.ar.html").returncode == 0
     meta, _ = parse(out / "manbij-water-cut.ar.md")
     assert meta["related"] == ["manbij-power"]
@@ -160,11 +164,11 @@ def test_hostile_text(site: Path) -> None:
     meta, body = parse(path)
     assert set(meta) <= {"title", "date", "author", "source", "tags", "related", "summary"}
     assert meta["title"] == "تقرير: \"منبج\" --- title: injected alert('x')"
-    assert str(meta["date"]) == "2020-12-21"              # the "date: 1999" line in the body changed nothing
+    assert str(meta["date"]) == "2020-12-21"  # the "date: 1999" line in the body changed nothing
     text = path.read_text(encoding="utf-8")
-    assert "<" not in text.split("\n---\n", 1)[1]           # no raw HTML in the body at all
+    assert "<" not in text.split("\n---\n", 1)[1]  # no raw HTML in the body at all
     assert "\u200f" not in text and "\u202e" not in text and "\ufeff" not in text and "\r" not in text
-    assert "\\](javascript" in body and not re.search(r"(?<!\\)\]\(javascript", body)   # text, not a link
+    assert "\\](javascript" in body and not re.search(r"(?<!\\)\]\(javascript", body)  # text, not a link
     assert "\\[\\[secret-page" in body and not re.search(r"(?<!\\)\[\[", body)
     assert not (site / "etc").exists()
 
@@ -174,20 +178,31 @@ def test_hostile_html_builds_to_safe_pages(site: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for path in articles(site):
         assert "<" not in path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    (site / "site.yaml").write_text("allow_html: true\n", encoding="utf-8")   # even for a trusting site
+    (site / "site.yaml").write_text("allow_html: true\n", encoding="utf-8")  # even for a trusting site
     out = tmp_path / "public"
     built = build_site(site, out)
     assert built.ok, built.text
     for page in out.rglob("*.html"):
         tree = lxml.html.fromstring(page.read_bytes())
         assert not tree.xpath("//article//script | //article//iframe | //article//img[@onerror]"), page
-        assert not [h for h in tree.xpath("//@href") if h.strip().lower().startswith(("javascript:", "data:"))]
+        assert not [
+            h for h in tree.xpath("//@href") if h.strip().lower().startswith(("javascript:", "data:"))
+        ]
         assert not tree.xpath("//*[@onload or @onclick or @onerror]"), page
 
 
 def test_imported_articles_build_without_error_or_warning(site: Path, tmp_path: Path) -> None:
-    result = imp(site, FIX / "seed-shaped.ar.txt", FIX / "dated.ar.txt", FIX / "cp1256.ar.txt",
-                 FIX / "crlf-bom.en.txt", FIX / "article.ar.html", FIX / "article.en.html", "--date", "2021-03-15")
+    result = imp(
+        site,
+        FIX / "seed-shaped.ar.txt",
+        FIX / "dated.ar.txt",
+        FIX / "cp1256.ar.txt",
+        FIX / "crlf-bom.en.txt",
+        FIX / "article.ar.html",
+        FIX / "article.en.html",
+        "--date",
+        "2021-03-15",
+    )
     assert result.returncode == 0, result.stderr
     assert len(articles(site)) == 6
     built = build_site(site, tmp_path / "public")
@@ -204,8 +219,8 @@ def test_never_overwrites_without_force(site: Path) -> None:
     again = imp(site, *args)
     assert again.returncode == 0
     assert "skipped" in again.stdout and "--force" in again.stdout
-    assert "ملاحظة الباحث" in path.read_text(encoding="utf-8")      # the user's edit is kept
-    assert articles(site) == [path]                                 # and no copy was made
+    assert "ملاحظة الباحث" in path.read_text(encoding="utf-8")  # the user's edit is kept
+    assert articles(site) == [path]  # and no copy was made
     forced = imp(site, *args, "--force")
     assert forced.returncode == 0 and "imported" in forced.stdout
     assert "ملاحظة الباحث" not in path.read_text(encoding="utf-8")
@@ -224,7 +239,7 @@ def test_folder_import_with_summary_and_failure_exit_code(site: Path, tmp_path: 
     inbox.mkdir()
     for name in ("dated.ar.txt", "cp1256.ar.txt", "seed-shaped.ar.txt", "directory.cp1256.html"):
         shutil.copy(FIX / name, inbox / name)
-    (inbox / "notes.md").write_text("# my notes\n", encoding="utf-8")      # not an input
+    (inbox / "notes.md").write_text("# my notes\n", encoding="utf-8")  # not an input
     result = imp(site, inbox)
     assert result.returncode == 1
     assert "2 imported, 0 skipped (already exist), 2 failed" in result.stdout
@@ -246,7 +261,9 @@ def test_same_title_different_articles_get_unique_slugs(site: Path, tmp_path: Pa
 
 def test_translation_of(site: Path) -> None:
     assert imp(site, FIX / "article.ar.html").returncode == 0
-    result = imp(site, FIX / "article.en.html", "--translation-of", "manbij-water-cut", "--date", "2021-03-15")
+    result = imp(
+        site, FIX / "article.en.html", "--translation-of", "manbij-water-cut", "--date", "2021-03-15"
+    )
     assert result.returncode == 0, result.stderr
     meta, _ = parse(site / "content" / "articles" / "manbij-water-cut.en.md")
     assert meta["translated_from"] == "ar" and meta["author"] == "salma-haddad"
@@ -254,13 +271,16 @@ def test_translation_of(site: Path) -> None:
     assert wrong.returncode == 2 and "did you mean 'manbij-water-cut'" in wrong.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--slug", "../../etc/passwd"], "is not a valid slug"),
-    (["--slug", "Ain Issa"], "for example --slug ain-issa"),
-    (["--date", "21/12/2020"], "is not a date"),
-    (["--tag", "shellin"], "did you mean 'shelling'"),
-    (["--lang", "arabic!"], "is not a language code"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--slug", "../../etc/passwd"], "is not a valid slug"),
+        (["--slug", "Ain Issa"], "for example --slug ain-issa"),
+        (["--date", "21/12/2020"], "is not a date"),
+        (["--tag", "shellin"], "did you mean 'shelling'"),
+        (["--lang", "arabic!"], "is not a language code"),
+    ],
+)
 def test_option_mistakes_are_explained(site: Path, args: list[str], message: str) -> None:
     result = imp(site, FIX / "dated.ar.txt", *args)
     assert result.returncode == 2
@@ -284,6 +304,7 @@ def test_output_folder_and_missing_file(site: Path) -> None:
 
 
 # ---- URLs: a local server on 127.0.0.1 only ------------------------------------------------------
+
 
 @pytest.fixture
 def server() -> Iterator[str]:

@@ -26,8 +26,8 @@ DATES = [
     ("GMT 17:27 17.03.2020", dt.date(2020, 3, 17)),
     ("2020/12/25 - 1:59 صباحًا", dt.date(2020, 12, 25)),
     ("2020-06-03", dt.date(2020, 6, 3)),
-    ("31 تشرين الثاني 2020", None),      # no such day: nothing rather than a guess
-    ("منذ عام 2011", None),              # a year alone is not a publication date
+    ("31 تشرين الثاني 2020", None),  # no such day: nothing rather than a guess
+    ("منذ عام 2011", None),  # a year alone is not a publication date
     ("no date here", None),
 ]
 
@@ -66,14 +66,17 @@ def test_parse_byline(line: str, expected: tuple[str, str] | None) -> None:
 
 SLUGS_FROM_URLS = [
     ("https://example.org/2020/12/ain-issa.html", "ain-issa"),
-    ("http://talkingpointsmemo.com/ts/why-is-america-ignoring-kurdish-freedom-movement",
-     "why-is-america-ignoring-kurdish-freedom-movement"),
-    ("https://www.polygraph.info/a/fact-check-russia-us-al-tanf-rukban/30279001.html",
-     "fact-check-russia-us-al-tanf-rukban"),
-    ("https://www.beirutobserver.com/2020/11/2338761/", ""),                         # only ids
-    ("https://www.albayan.ae/across-the-uae/news-and-reports/2020-06-03-1.3874341", ""),   # a section
-    ("https://example.org/news/202003171044893040-%D9%85%D8%B5%D8%B1-%D8%AA%D8%B3%D8%AC%D9%84/",
-     "msr-tsjl"),
+    (
+        "http://talkingpointsmemo.com/ts/why-is-america-ignoring-kurdish-freedom-movement",
+        "why-is-america-ignoring-kurdish-freedom-movement",
+    ),
+    (
+        "https://www.polygraph.info/a/fact-check-russia-us-al-tanf-rukban/30279001.html",
+        "fact-check-russia-us-al-tanf-rukban",
+    ),
+    ("https://www.beirutobserver.com/2020/11/2338761/", ""),  # only ids
+    ("https://www.albayan.ae/across-the-uae/news-and-reports/2020-06-03-1.3874341", ""),  # a section
+    ("https://example.org/news/202003171044893040-%D9%85%D8%B5%D8%B1-%D8%AA%D8%B3%D8%AC%D9%84/", "msr-tsjl"),
     ("https://evil.example/a/../../etc/passwd", ""),
 ]
 
@@ -83,13 +86,16 @@ def test_slug_from_url(url: str, expected: str) -> None:
     assert slug_from_url(url) == expected
 
 
-@pytest.mark.parametrize("title", [
-    "نظام الأسد يسحب قواته من مدينة استراتيجية شمال سوريا.. ومصادر توضح الأسباب..!",
-    "The Small Miracle You Haven't Heard About Amid the Carnage in Syria",
-    "../../etc/passwd",
-    "تقرير: \"منبج\" --- title: injected <script>",
-    "Ünïcödé — déjà vu ١٢٣",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "نظام الأسد يسحب قواته من مدينة استراتيجية شمال سوريا.. ومصادر توضح الأسباب..!",
+        "The Small Miracle You Haven't Heard About Amid the Carnage in Syria",
+        "../../etc/passwd",
+        'تقرير: "منبج" --- title: injected <script>',
+        "Ünïcödé — déjà vu ١٢٣",
+    ],
+)
 def test_slugify_gives_short_valid_stable_slugs(title: str) -> None:
     slug = slugify(title)
     assert is_valid(slug), slug
@@ -101,31 +107,47 @@ def test_slugify_transliterates_arabic() -> None:
     assert slugify("نظام الأسد يسحب قواته") == "nzam-alasd-yshb-qwath"
 
 
-TAGS = {"shelling": {"ar": "القصف", "en": "Shelling"}, "ain-issa": {"ar": "عين عيسى", "en": "Ain Issa"},
-        "raqqa": {"ar": "الرقة", "en": "Raqqa"}, "syria": {"ar": "سوريا", "en": "Syria"}}
+TAGS = {
+    "shelling": {"ar": "القصف", "en": "Shelling"},
+    "ain-issa": {"ar": "عين عيسى", "en": "Ain Issa"},
+    "raqqa": {"ar": "الرقة", "en": "Raqqa"},
+    "syria": {"ar": "سوريا", "en": "Syria"},
+}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("تعرض معسكر للقصف في عين عيسى", ["shelling", "ain-issa"]),
-    ("بالقصف والرقة", ["shelling", "raqqa"]),
-    ("القصفي ليس القصف؟", ["shelling"]),
-    ("القصفي", []),                               # a longer word is not the tag
-    ("Shelling hit Raqqa, Syria", ["shelling", "raqqa", "syria"]),
-    ("Syrians", []),
-    ("عين عيسـى", ["ain-issa"]),                  # tatweel does not hide a label
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("تعرض معسكر للقصف في عين عيسى", ["shelling", "ain-issa"]),
+        ("بالقصف والرقة", ["shelling", "raqqa"]),
+        ("القصفي ليس القصف؟", ["shelling"]),
+        ("القصفي", []),  # a longer word is not the tag
+        ("Shelling hit Raqqa, Syria", ["shelling", "raqqa", "syria"]),
+        ("Syrians", []),
+        ("عين عيسـى", ["ain-issa"]),  # tatweel does not hide a label
+    ],
+)
 def test_find_tags(text: str, expected: list[str]) -> None:
     assert find_tags(text, TAGS) == expected
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("اقرأ أيضاً: فصائل المعارضة تعلق", (True, [Related("فصائل المعارضة تعلق")])),
-    ("إقرأ أيضا", (True, [])),
-    ("Read also: [Earlier](https://example.org/a)", (True, [Related("Earlier", "https://example.org/a")])),
-    ("Related: Earlier convoy https://example.org/c.", (True, [Related("Earlier convoy", "https://example.org/c")])),
-    ("Related to this, the army withdrew.", (False, [])),
-    ("Read also: [x](javascript:alert(1))", (True, [Related("[x](javascript:alert(1))")])),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("اقرأ أيضاً: فصائل المعارضة تعلق", (True, [Related("فصائل المعارضة تعلق")])),
+        ("إقرأ أيضا", (True, [])),
+        (
+            "Read also: [Earlier](https://example.org/a)",
+            (True, [Related("Earlier", "https://example.org/a")]),
+        ),
+        (
+            "Related: Earlier convoy https://example.org/c.",
+            (True, [Related("Earlier convoy", "https://example.org/c")]),
+        ),
+        ("Related to this, the army withdrew.", (False, [])),
+        ("Read also: [x](javascript:alert(1))", (True, [Related("[x](javascript:alert(1))")])),
+    ],
+)
 def test_related_line(line: str, expected: tuple[bool, list[Related]]) -> None:
     assert related_line(line) == expected
 

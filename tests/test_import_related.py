@@ -1,4 +1,4 @@
-""""Read also" titles without a link are imported as data (`related: [{title: …}]`) and become links
+""" "Read also" titles without a link are imported as data (`related: [{title: …}]`) and become links
 once the archive has articles with those titles, however their hamza or ة/ه are written."""
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def add_articles(site: Path, titles: dict[str, str]) -> None:
     folder = site / "content" / "articles"
     folder.mkdir(parents=True, exist_ok=True)
     for slug, title in titles.items():
-        (folder / f"{slug}.ar.md").write_text(f'---\ntitle: "{title}"\ndate: 2020-12-01\n---\n\nنص.\n',
-                                              encoding="utf-8")
+        (folder / f"{slug}.ar.md").write_text(
+            f'---\ntitle: "{title}"\ndate: 2020-12-01\n---\n\nنص.\n', encoding="utf-8"
+        )
 
 
 def related_hrefs(out: Path, slug: str) -> set[str]:
@@ -89,9 +90,11 @@ def test_seed_links_to_archive_articles_found_at_import(site: Path, tmp_path: Pa
     add_articles(site, SEED_RELATED)
     assert imp(site, SEEDS[0], "--date", "2020-12-21").returncode == 0
     path = imported(site, set(SEED_RELATED))
-    assert parse(path)[0]["related"] == list(SEED_RELATED)      # matched already: written as slugs
+    assert parse(path)[0]["related"] == list(SEED_RELATED)  # matched already: written as slugs
     build(site, tmp_path / "out", BuildOptions(search=False, cache=False))
-    assert related_hrefs(tmp_path / "out", path.name.split(".")[0]) == {f"/articles/{s}/" for s in SEED_RELATED}
+    assert related_hrefs(tmp_path / "out", path.name.split(".")[0]) == {
+        f"/articles/{s}/" for s in SEED_RELATED
+    }
 
 
 @needs_seed
@@ -103,7 +106,7 @@ def test_seed_links_to_articles_added_after_import(site: Path, tmp_path: Path) -
     add_articles(site, SEED_RELATED)
     build(site, tmp_path / "after", BuildOptions(search=False, cache=False))
     assert related_hrefs(tmp_path / "after", slug) == {f"/articles/{s}/" for s in SEED_RELATED}
-    for target in SEED_RELATED:                                  # and the backlink on each target
+    for target in SEED_RELATED:  # and the backlink on each target
         page = lxml.html.parse(str(tmp_path / "after" / "articles" / target / "index.html")).getroot()
         assert f"/articles/{slug}/" in page.xpath('//section[@class="backlinks"]//a/@href')
 
@@ -115,5 +118,7 @@ def test_fixture_read_also_without_link_builds_as_not_in_archive(site: Path, tmp
     build(site, tmp_path / "out", BuildOptions(search=False, cache=False))
     page = lxml.html.parse(str(tmp_path / "out" / "articles" / slug / "index.html")).getroot()
     shown = [li.text_content() for li in page.xpath('//li[@class="not-in-archive"]')]
-    assert shown == ["فصائل محلية ترد على لقصف مواقعها في ريف حلب (غير موجود في الأرشيف)",
-                     "تقرير سابق عن الحركة العسكرية شمال سوريا (غير موجود في الأرشيف)"]
+    assert shown == [
+        "فصائل محلية ترد على لقصف مواقعها في ريف حلب (غير موجود في الأرشيف)",
+        "تقرير سابق عن الحركة العسكرية شمال سوريا (غير موجود في الأرشيف)",
+    ]

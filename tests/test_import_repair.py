@@ -12,9 +12,9 @@ PAIRS = [
     ("لقـ.ـصـ.ـف", "لقصف"),
     ("الأنفـ.ـاق", "الأنفاق"),
     ("للاستهـ.ـداف", "للاستهداف"),
-    ("للقـ.ـصف.. وتعلن", "للقصف.. وتعلن"),          # the real ".." after the word stays
-    ("القـ ـصف", "القصف"),                          # tatweel on both sides of a space
-    ("القـ·ـصف", "القصف"),                          # middle dot
+    ("للقـ.ـصف.. وتعلن", "للقصف.. وتعلن"),  # the real ".." after the word stays
+    ("القـ ـصف", "القصف"),  # tatweel on both sides of a space
+    ("القـ·ـصف", "القصف"),  # middle dot
     # stray (decorative) tatweel
     ("سـوق الأغانـي", "سوق الأغاني"),
     ("الأعلـــى", "الأعلى"),
@@ -49,8 +49,10 @@ def test_repair(raw: str, expected: str) -> None:
     assert repair(raw) == expected
 
 
-REMOVABLE = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                "\u061c\u2060\u00ad\ufeff.\u00b7" + TATWEEL)
+REMOVABLE = set(
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\u061c\u2060\u00ad\ufeff.\u00b7" + TATWEEL
+)
 
 SENTENCES = [
     "وأشار “الحبش” إلى أن عملية استقدام الشبان جاءت بهدف الإسراع في عملية حفر الأنفـ.ـاق والخنادق.",
@@ -63,8 +65,10 @@ SENTENCES = [
 @pytest.mark.parametrize("text", SENTENCES)
 def test_repair_changes_no_other_letter(text: str) -> None:
     """Dropping the characters repair may remove, both texts are the same letter for letter."""
+
     def letters(s: str) -> str:
         return "".join(c for c in s.replace("\u00a0", " ") if c not in REMOVABLE)
+
     repaired = repair(text)
     assert letters(repaired) == letters(text)
     assert not set(repaired) & (REMOVABLE - {".", TATWEEL})

@@ -17,12 +17,27 @@ pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples 
 # file -> (title start, date, author, source name); None where the page does not say
 EXPECTED = {
     "albayan-2020-afghan-envoy-praises-uae.html": ("القائم بأعمال السفارة", "2020-06-03", None, "البيان"),
-    "beirutobserver-2020-saudi-princess-paris-theft.html": ("سرقة منزل أميرة", "2020-11-09", "Ziad Sankary", None),
-    "elbaladtv-2020-turki-alsheikh-yousra.html": ("تركى آل الشيخ", "2020-12-25", "ضحى عرفة", "قناة صدى البلد"),
+    "beirutobserver-2020-saudi-princess-paris-theft.html": (
+        "سرقة منزل أميرة",
+        "2020-11-09",
+        "Ziad Sankary",
+        None,
+    ),
+    "elbaladtv-2020-turki-alsheikh-yousra.html": (
+        "تركى آل الشيخ",
+        "2020-12-25",
+        "ضحى عرفة",
+        "قناة صدى البلد",
+    ),
     "polygraph-2019-rukban-syria-factcheck.html": ("Russia and Syria", "2019-11-18", None, "POLYGRAPH.info"),
     "sputnik-arabic-2020-egypt-covid-cases.html": ("مصر تسجل 30 إصابة", "2020-03-17", None, None),
     "talkingpointsmemo-2015-kobane-rojava.html": ("The Small Miracle", "2015-01-14", "Malcolm Harris", None),
-    "youm7-2020-groundwater-study-contract.html": ("وزير الرى يشهد", "2020-08-24", "أسماء نصار", "اليوم السابع"),
+    "youm7-2020-groundwater-study-contract.html": (
+        "وزير الرى يشهد",
+        "2020-08-24",
+        "أسماء نصار",
+        "اليوم السابع",
+    ),
 }
 
 

@@ -45,7 +45,7 @@ def summaries(site: Path) -> list[Path]:
 
 def read_rows(path: Path) -> dict[str, dict[str, str]]:
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")                      # Excel reads Arabic right only with it
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads Arabic right only with it
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == list(summary.COLUMNS)
     return {Path(r["input"]).name: r for r in rows}
@@ -53,7 +53,7 @@ def read_rows(path: Path) -> dict[str, dict[str, str]]:
 
 def test_batch_summary_lists_every_input(site: Path, batch: Path) -> None:
     result = imp(site, batch)
-    assert result.returncode == 1                                 # two inputs failed
+    assert result.returncode == 1  # two inputs failed
     [path] = summaries(site)
     rows = read_rows(path)
     assert set(rows) == {"dated.ar.txt", "crlf-bom.en.txt", "seed-shaped.ar.txt", "directory.cp1256.html"}
@@ -62,7 +62,11 @@ def test_batch_summary_lists_every_input(site: Path, batch: Path) -> None:
     assert dated["output"].startswith("content/articles/") and (site / dated["output"]).is_file()
     assert dated["title"] == "مدنيون يعودون إلى بيوتهم في ريف حلب الشمالي بعد أشهر من النزوح"
     assert (dated["date"], dated["author"], dated["source"], dated["related"]) == (
-        "2020-12-21", "salma-haddad", "missing", "1")
+        "2020-12-21",
+        "salma-haddad",
+        "missing",
+        "1",
+    )
     assert "language: ar" in dated["warnings"]
     undated = rows["seed-shaped.ar.txt"]
     assert (undated["status"], undated["date"], undated["output"]) == ("failed", "missing", "")
@@ -85,8 +89,10 @@ def test_a_second_batch_never_overwrites_the_first_summary(site: Path, batch: Pa
     second = summaries(site)
     assert len(second) == 2 and first[0].read_bytes() == before
     rows = read_rows(second[-1])
-    assert rows["dated.ar.txt"]["status"] == "skipped" and "already imported" in rows["dated.ar.txt"]["reason"]
-    assert rows["seed-shaped.ar.txt"]["status"] == "skipped"      # imported the first time with --date
+    assert (
+        rows["dated.ar.txt"]["status"] == "skipped" and "already imported" in rows["dated.ar.txt"]["reason"]
+    )
+    assert rows["seed-shaped.ar.txt"]["status"] == "skipped"  # imported the first time with --date
 
 
 def test_date_given_on_the_command_line_is_said(site: Path, batch: Path) -> None:
@@ -103,7 +109,7 @@ def test_summary_file_chosen_is_not_overwritten_without_force(site: Path, batch:
     assert result.returncode == 2
     assert "notes.csv: this file already exists" in result.stderr and "--force" in result.stderr
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
-    assert not (site / "content" / "articles").exists()          # refused before importing anything
+    assert not (site / "content" / "articles").exists()  # refused before importing anything
     assert imp(site, batch, "--summary", "notes.csv", "--force").returncode == 1
     assert set(read_rows(mine)) >= {"dated.ar.txt"} and summaries(site) == []
 
@@ -144,13 +150,25 @@ def test_formulas_in_imported_text_stay_text_in_the_csv() -> None:
 
 def test_terminal_table_marks_what_to_check() -> None:
     console = Console(record=True, force_terminal=True, width=200, color_system=None)
-    summary.show([_row(status="ok", output="content/articles/a.ar.md", title="[red]عنوان[/red]",
-                       date="2020-01-02", author="x", source="y", related="0", warnings="a (b; c) | d"),
-                  _row(status="failed", reason="no publication date found", input="b.txt", date="missing")],
-                 console)
+    summary.show(
+        [
+            _row(
+                status="ok",
+                output="content/articles/a.ar.md",
+                title="[red]عنوان[/red]",
+                date="2020-01-02",
+                author="x",
+                source="y",
+                related="0",
+                warnings="a (b; c) | d",
+            ),
+            _row(status="failed", reason="no publication date found", input="b.txt", date="missing"),
+        ],
+        console,
+    )
     text = console.export_text()
-    assert "[red]عنوان[/red]" in text                             # imported text is never rich markup
+    assert "[red]عنوان[/red]" in text  # imported text is never rich markup
     assert "failed: no publication date found" in text and "b.txt" in text
-    assert "a.ar.md" in text and "content/articles" not in text   # the folder is the same for all
+    assert "a.ar.md" in text and "content/articles" not in text  # the folder is the same for all
     assert "1 of 2 to check" in text
-    assert "│ 2 " in text                                           # two warnings, counted
+    assert "│ 2 " in text  # two warnings, counted

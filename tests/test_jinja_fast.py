@@ -18,7 +18,7 @@ TEMPLATES = {
     "helpers": "{{ h.wrap(s) }}|{{ h.wrap(m) }}|{{ ctx_fn() }}|{{ env_fn() }}|{{ '{a}-{b}'.format(a=s, b=n) }}",
     "blocks": "{% set x %}<b>{{ s }}</b>{% endset %}{{ x }}|{% set y = s ~ '!' %}{{ y }}|{{ s | upper }}",
     "macros": "{% macro m1(v) %}<i>{{ v }}</i>{% endmacro %}{% macro m2(v) %}<u>{{ v }}{{ caller() }}</u>{% endmacro %}"
-              "{{ m1(s) }}|{% call m2(m) %}{{ s }}{% endcall %}|{% for i in [s, m, n] %}{{ loop.index }}{{ i }}{% endfor %}",
+    "{{ m1(s) }}|{% call m2(m) %}{{ s }}{% endcall %}|{% for i in [s, m, n] %}{{ loop.index }}{{ i }}{% endfor %}",
     "autoescape_off": "{% autoescape false %}{{ s }}{% endautoescape %}|{% autoescape true %}{{ s }}{% endautoescape %}",
     "calls_in_loops": "{% for k in [1, 2] %}{{ h.wrap(k) }}{{ ctx_fn() }}{% endfor %}",
 }
@@ -44,15 +44,25 @@ def env_fn(environment: jinja2.Environment) -> str:
     return f"env:{environment.autoescape}"
 
 
-VARS = {"s": "<a href='x'>&\"", "m": Markup("<b>safe</b>"), "n": 42, "none": None, "obj": Html(),
-        "d": dt.date(2020, 1, 2), "h": Helpers(), "ctx_fn": ctx_fn, "env_fn": env_fn}
+VARS = {
+    "s": "<a href='x'>&\"",
+    "m": Markup("<b>safe</b>"),
+    "n": 42,
+    "none": None,
+    "obj": Html(),
+    "d": dt.date(2020, 1, 2),
+    "h": Helpers(),
+    "ctx_fn": ctx_fn,
+    "env_fn": env_fn,
+}
 
 
 def environments() -> tuple[jinja2.Environment, jinja2.Environment]:
     made = []
     for generator in (jinja2.compiler.CodeGenerator, FastCodeGenerator):
-        env = jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True,
-                                 undefined=jinja2.StrictUndefined)
+        env = jinja2.Environment(
+            loader=jinja2.DictLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+        )
         env.code_generator_class = generator
         made.append(env)
     return made[0], made[1]

@@ -33,8 +33,9 @@ def test_a_pool_ends_under_the_dev_servers_signal_handling() -> None:
         items = list(range(SERIAL_BELOW))
         for _ in range(40):  # the hang was a race between the pool's shutdown and its idle workers
             out: dict[str, list[int]] = {}
-            worker = threading.Thread(target=lambda: out.update(result=pmap(_double, 3, items, chunksize=1)),
-                                      daemon=True)
+            worker = threading.Thread(
+                target=lambda: out.update(result=pmap(_double, 3, items, chunksize=1)), daemon=True
+            )
             worker.start()
             worker.join(timeout=30)
             assert not worker.is_alive(), "the pool never finished"
@@ -47,12 +48,15 @@ def _big_site(root: Path, n: int = 500) -> Path:
     """Enough articles that reading and rendering run on a process pool."""
     articles = root / "content" / "articles"
     articles.mkdir(parents=True)
-    body = "\n\n".join(f"Paragraph {i} of a long report, with [a link](https://example.org/{i})." for i in range(40))
+    body = "\n\n".join(
+        f"Paragraph {i} of a long report, with [a link](https://example.org/{i})." for i in range(40)
+    )
     for i in range(n):
         for lang in ("ar", "en"):
             (articles / f"report-{i:04d}.{lang}.md").write_text(
                 f"---\ntitle: Report {i}\ndate: 2020-01-{1 + i % 28:02d}\nauthor: Writer {i % 7}\n---\n\n{body}\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
     return root
 
 
@@ -74,10 +78,20 @@ def test_ctrl_c_stops_a_build_and_its_workers_quietly(tmp_path: Path) -> None:
     out = tmp_path / "public"
     out.mkdir()
     (out / "index.html").write_text("the previous build", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "SITEGEN_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "--no-search"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NO_COLOR": "1",
+        "SITEGEN_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "--no-search"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _processes_mentioning(str(site))[1:]:
         time.sleep(0.01)  # until the build has forked its workers (reading, then rendering)

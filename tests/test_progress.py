@@ -32,9 +32,11 @@ def test_plain_lines_at_most_every_few_seconds_with_rate_and_time_left() -> None
     p.end()
     lines = out.getvalue().splitlines()
     assert lines[0] == "rendering 1000 pages…"
-    assert lines[1:] == ["  pages: 250/1000 (25%), 50/s, about 15 s left",
-                         "  pages: 500/1000 (50%), 50/s, about 10 s left",
-                         "  pages: 500 done in 10.0 s"]
+    assert lines[1:] == [
+        "  pages: 250/1000 (25%), 50/s, about 15 s left",
+        "  pages: 500/1000 (50%), 50/s, about 10 s left",
+        "  pages: 500 done in 10.0 s",
+    ]
 
 
 def test_a_terminal_gets_a_bar_a_log_gets_lines_and_quiet_gets_nothing() -> None:
@@ -54,7 +56,7 @@ def test_a_terminal_gets_a_bar_a_log_gets_lines_and_quiet_gets_nothing() -> None
 
 
 def test_build_in_a_log_prints_lines_then_a_summary(tmp_path: Path) -> None:
-    result = build(FIXTURES / "bilingual", tmp_path / "out")   # not a terminal: captured
+    result = build(FIXTURES / "bilingual", tmp_path / "out")  # not a terminal: captured
     assert result.returncode == 0, result.stderr
     err = result.stderr
     assert "rendering" in err and "  pages: " in err and " done in " in err

@@ -27,7 +27,10 @@ def test_citations_carry_the_sites_address_when_base_url_is_set(tmp_path: Path) 
     page = html(out / "articles/withdrawal/index.html")
     cited = page.xpath('//p[@class="citation"]/a[last()]/@href')
     assert cited == ["https://example.org/archive/articles/withdrawal/"]
-    assert "https://example.org/archive/articles/withdrawal/" in (out / "articles/withdrawal/cite.bib").read_text()
+    assert (
+        "https://example.org/archive/articles/withdrawal/"
+        in (out / "articles/withdrawal/cite.bib").read_text()
+    )
 
 
 def test_year_pages_anchor_each_month_and_mark_approximate_dates(bilingual_out: Path) -> None:
@@ -48,7 +51,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
-def test_an_article_prints_without_navigation_with_link_addresses_and_its_citation(bilingual_out: Path) -> None:
+def test_an_article_prints_without_navigation_with_link_addresses_and_its_citation(
+    bilingual_out: Path,
+) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.test_a11y import LAUNCH_ARGS, serve
@@ -73,7 +78,9 @@ def test_an_article_prints_without_navigation_with_link_addresses_and_its_citati
                 e => getComputedStyle(e).breakInside),
             })""")
             page.emulate_media(media="screen")
-            on_screen = page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).display")
+            on_screen = page.evaluate(
+                "() => getComputedStyle(document.querySelector('.site-header')).display"
+            )
             browser.close()
     finally:
         server.shutdown()

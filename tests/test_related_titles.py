@@ -59,7 +59,7 @@ def test_titles_not_in_the_archive_are_plain_text_marked(out: Path) -> None:
     ]
     assert all(not li.xpath(".//a") for li in items)
     arabic, english = (li.find("bdi") for li in items)
-    assert arabic.get("lang") is None                 # same direction as the page: nothing to mark
+    assert arabic.get("lang") is None  # same direction as the page: nothing to mark
     assert (english.get("lang"), english.get("dir")) == ("en", "ltr")
 
 
@@ -73,11 +73,14 @@ def test_english_ui_string(tmp_path: Path) -> None:
     site = tmp_path / "site"
     page = site / "content" / "articles" / "x.en.md"
     page.parent.mkdir(parents=True)
-    page.write_text('---\ntitle: X\ndate: 2020-01-02\nrelated: [{title: "«Gone» report"}]\n---\nText.\n',
-                    encoding="utf-8")
+    page.write_text(
+        '---\ntitle: X\ndate: 2020-01-02\nrelated: [{title: "«Gone» report"}]\n---\nText.\n', encoding="utf-8"
+    )
     build(site, tmp_path / "out", OPTIONS)
     sec = section(tmp_path / "out", "en/articles/x", "related")
-    assert sec.xpath('.//li[@class="not-in-archive"]')[0].text_content() == "«Gone» report (not in the archive)"
+    assert (
+        sec.xpath('.//li[@class="not-in-archive"]')[0].text_content() == "«Gone» report (not in the archive)"
+    )
 
 
 @pytest.mark.parametrize("item", ["{}", "{titel: Typo}", '{title: ""}', "{title: [a, b]}", "''", "null"])
@@ -85,8 +88,9 @@ def test_an_entry_without_slug_title_or_url_is_an_error(tmp_path: Path, item: st
     site = tmp_path / "site"
     page = site / "content" / "articles" / "x.ar.md"
     page.parent.mkdir(parents=True)
-    page.write_text(f"---\ntitle: t\ndate: 2020-01-02\nrelated:\n  - ok-slug\n  - {item}\n---\nنص.\n",
-                    encoding="utf-8")
+    page.write_text(
+        f"---\ntitle: t\ndate: 2020-01-02\nrelated:\n  - ok-slug\n  - {item}\n---\nنص.\n", encoding="utf-8"
+    )
     with pytest.raises(SiteErrors) as caught:
         build(site, tmp_path / "out", OPTIONS)
     (error,) = [e for e in caught.value.errors if "item 2 of `related`" in e.message]
@@ -95,15 +99,18 @@ def test_an_entry_without_slug_title_or_url_is_an_error(tmp_path: Path, item: st
     assert "{title:" in error.hint
 
 
-@pytest.mark.parametrize("a, b", [
-    ("الأسد يصدر قرارات", "الاسد يصدر قرارات"),                 # hamza on alef
-    ("مدينة إدلب", "مدينه ادلب"),                               # ta marbuta, hamza below
-    ("على الحدود", "علي الحدود"),                               # alef maqsura
-    ("القـ.ـصف في الرقة", "القصف في الرقه"),                    # obfuscating tatweel
-    ("“الأولى من نوعها”.. قرار", "«الاولى من نوعها» - قرار"),   # quotes, dashes, dots
-    ("Read: The END!", "read the end"),                         # case and punctuation
-    ("  كثير   من\tالمسافات ", "كثير من المسافات"),              # whitespace
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("الأسد يصدر قرارات", "الاسد يصدر قرارات"),  # hamza on alef
+        ("مدينة إدلب", "مدينه ادلب"),  # ta marbuta, hamza below
+        ("على الحدود", "علي الحدود"),  # alef maqsura
+        ("القـ.ـصف في الرقة", "القصف في الرقه"),  # obfuscating tatweel
+        ("“الأولى من نوعها”.. قرار", "«الاولى من نوعها» - قرار"),  # quotes, dashes, dots
+        ("Read: The END!", "read the end"),  # case and punctuation
+        ("  كثير   من\tالمسافات ", "كثير من المسافات"),  # whitespace
+    ],
+)
 def test_title_key_matches_spellings(a: str, b: str) -> None:
     assert title_key(a) == title_key(b)
 
@@ -117,7 +124,9 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_dev_server_links_a_title_when_its_article_arrives_and_unlinks_it_when_retitled(tmp_path: Path) -> None:
+def test_dev_server_links_a_title_when_its_article_arrives_and_unlinks_it_when_retitled(
+    tmp_path: Path,
+) -> None:
     from sitegen.serve.incremental import SiteState
 
     site = tmp_path / "site"
@@ -126,8 +135,8 @@ def test_dev_server_links_a_title_when_its_article_arrives_and_unlinks_it_when_r
     assert state.rebuild().ok
     new = site / "content" / "articles" / "archived-later.ar.md"
     steps = [
-        "---\ntitle: تقرير لم يؤرشف بعد\ndate: 2021-01-01\n---\nنص.\n",     # the title, another hamza
-        "---\ntitle: عنوان آخر\ndate: 2021-01-01\n---\nنص.\n",               # no longer that title
+        "---\ntitle: تقرير لم يؤرشف بعد\ndate: 2021-01-01\n---\nنص.\n",  # the title, another hamza
+        "---\ntitle: عنوان آخر\ndate: 2021-01-01\n---\nنص.\n",  # no longer that title
     ]
     for i, text in enumerate(steps):
         new.write_text(text, encoding="utf-8")

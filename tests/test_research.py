@@ -16,7 +16,7 @@ from sitegen import cite, export
 from tests.support import FIXTURES, build_site, check_links, html, html_files
 
 BASE = "https://archive.example/sub/"
-HOSTILE = '</script><script>alert(1)</script> & {braces} 100% #1 \\end'
+HOSTILE = "</script><script>alert(1)</script> & {braces} 100% #1 \\end"
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def meta(path: Path, name: str) -> list[str]:
 
 
 # --- citations --------------------------------------------------------------------------------------
+
 
 def test_json_ld_describes_article_translation_and_source(built: tuple[Path, str]) -> None:
     out, _ = built
@@ -77,7 +78,11 @@ def test_highwire_and_open_graph(built: tuple[Path, str]) -> None:
     assert meta(p, "citation_publication_date") == ["2021/03/15"]
     assert meta(p, "citation_publisher") == ["أرشيف البحث"]
     assert meta(p, "citation_language") == ["ar"]
-    assert meta(p, "citation_public_url") == meta(p, "citation_abstract_html_url") == [BASE + "articles/raqqa-detention/"]
+    assert (
+        meta(p, "citation_public_url")
+        == meta(p, "citation_abstract_html_url")
+        == [BASE + "articles/raqqa-detention/"]
+    )
     assert meta(p, "og:type") == ["article"] and meta(p, "og:url") == [BASE + "articles/raqqa-detention/"]
     assert meta(p, "og:locale:alternate") and meta(p, "og:title") == meta(p, "citation_title")
     assert meta(page(out, "en", "hostile"), "citation_title") == [HOSTILE]
@@ -139,13 +144,16 @@ def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
 
 # --- provenance -------------------------------------------------------------------------------------
 
+
 def test_provenance_and_content_warning(built: tuple[Path, str]) -> None:
     out, _ = built
     doc = html(page(out, "ar", "raqqa-detention"))
     [section] = doc.xpath('//section[@class="provenance"]')
     text = section.text_content()
     assert "https://example.org/2021/03/raqqa" in text and "https://web.archive.org/web/2021" in text
-    assert "١٦ آذار ٢٠٢١" in text and "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" in text
+    assert (
+        "١٦ آذار ٢٠٢١" in text and "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" in text
+    )
     en = html(page(out, "en", "raqqa-detention"))
     [section] = en.xpath('//section[@class="provenance"]')
     assert section.xpath('.//a[@hreflang="ar"]/@href') == ["/sub/articles/raqqa-detention/"]
@@ -173,13 +181,17 @@ def test_images_lose_exif_and_are_never_hotlinked(built: tuple[Path, str]) -> No
 
 # --- data export ------------------------------------------------------------------------------------
 
+
 def test_export_matches_pages(built: tuple[Path, str]) -> None:
     out, _ = built
     data = json.loads((out / "articles.json").read_text(encoding="utf-8"))
     assert data["columns"] == list(export.COLUMNS)
     rows = data["articles"]
     assert {(r["slug"], r["language"]) for r in rows} == {
-        ("raqqa-detention", "ar"), ("raqqa-detention", "en"), ("hostile", "en")}
+        ("raqqa-detention", "ar"),
+        ("raqqa-detention", "en"),
+        ("hostile", "en"),
+    }
     for row in rows:
         assert row["url"].startswith(BASE)
         doc = html(page(out, row["language"], row["slug"]))
@@ -211,17 +223,24 @@ def test_export_csv_defuses_formulas() -> None:
 
 # --- units ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("</script>", "\\u003c/script\\u003e"), ("a & b", "a \\u0026 b"), ("<!--", "\\u003c!--"),
-    ("\u2028", "\\u2028"),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("</script>", "\\u003c/script\\u003e"),
+        ("a & b", "a \\u0026 b"),
+        ("<!--", "\\u003c!--"),
+        ("\u2028", "\\u2028"),
+    ],
+)
 def test_script_json_escapes(text: str, expected: str) -> None:
     out = cite.script_json({"t": text})
     assert expected in out and json.loads(out)["t"] == text
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("رامي فاخوري", "ar"), ("Rami Fakhori", "en"), ("2020", None), ("Rami رامي", None)])
+@pytest.mark.parametrize(
+    "text, lang", [("رامي فاخوري", "ar"), ("Rami Fakhori", "en"), ("2020", None), ("Rami رامي", None)]
+)
 def test_script_lang(text: str, lang: str | None) -> None:
     assert cite.script_lang(text, ("ar", "en")) == lang
 
@@ -231,7 +250,7 @@ def test_bib_text_stays_one_field() -> None:
     assert cite.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
 
 
-@pytest.mark.parametrize("text", ['<script>"x" & \'y\'</script>', "نص & <b>", "", "plain"])
+@pytest.mark.parametrize("text", ["<script>\"x\" & 'y'</script>", "نص & <b>", "", "plain"])
 def test_fast_escape_matches_jinjas(text: str) -> None:
     """Helpers escape with markupsafe's C core: the result must be what autoescape would write."""
     from markupsafe import escape

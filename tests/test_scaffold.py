@@ -14,9 +14,15 @@ from tests.support import REPO, build, build_site, check_links, html, html_files
 from tests.test_demo_site import load_workflow
 
 EXPECTED = {
-    "site.yaml", "README.md", ".gitignore", "requirements.txt", ".github/workflows/pages.yml",
-    "data/tags.yaml", "data/authors.yaml",
-    "content/articles/first-report.ar.md", "content/articles/first-report.en.md",
+    "site.yaml",
+    "README.md",
+    ".gitignore",
+    "requirements.txt",
+    ".github/workflows/pages.yml",
+    "data/tags.yaml",
+    "data/authors.yaml",
+    "content/articles/first-report.ar.md",
+    "content/articles/first-report.en.md",
 }
 
 
@@ -98,8 +104,11 @@ def test_new_writes_the_same_pages_workflow_as_the_repository(new_site: Path) ->
 
 
 def test_requirements_placeholder_is_caught_by_the_workflow(new_site: Path) -> None:
-    requirement = [line for line in (new_site / "requirements.txt").read_text(encoding="utf-8").splitlines()
-                   if line and not line.startswith("#")]
+    requirement = [
+        line
+        for line in (new_site / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert requirement == [scaffold.PLACEHOLDER]  # the test venv's sitegen is not installed from git
     flow = (new_site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
     assert "grep -q 'YOUR-ACCOUNT' requirements.txt" in flow and "YOUR-ACCOUNT" in scaffold.PLACEHOLDER
@@ -109,10 +118,18 @@ def test_requirement_pins_the_git_commit_sitegen_came_from(monkeypatch: pytest.M
     class Dist:
         def read_text(self, name: str) -> str:
             assert name == "direct_url.json"
-            return json.dumps({"url": "https://github.com/example/sitegen.git",
-                               "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}})
+            return json.dumps(
+                {
+                    "url": "https://github.com/example/sitegen.git",
+                    "vcs_info": {"vcs": "git", "commit_id": "0123abcd"},
+                }
+            )
+
     monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: Dist())
-    assert scaffold.sitegen_requirement() == ("sitegen @ git+https://github.com/example/sitegen.git@0123abcd", True)
+    assert scaffold.sitegen_requirement() == (
+        "sitegen @ git+https://github.com/example/sitegen.git@0123abcd",
+        True,
+    )
 
 
 def test_new_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

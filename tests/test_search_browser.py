@@ -15,16 +15,22 @@ from sitegen.search import _run_pagefind
 from tests.support import FIXTURES, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
-              # Pagefind's UI draws its filter panel asynchronously; once in ~7 full runs on a loaded
-              # 2-core machine it never appeared within 30 s. One rerun, on a browser timeout only:
-              # a wrong result still fails at once.
-              pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError"])]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
+    # Pagefind's UI draws its filter panel asynchronously; once in ~7 full runs on a loaded
+    # 2-core machine it never appeared within 30 s. One rerun, on a browser timeout only:
+    # a wrong result still fails at once.
+    pytest.mark.flaky(reruns=1, only_rerun=["TimeoutError"]),
+]
 sync_api = pytest.importorskip("playwright.sync_api")
 
-TITLES = {"ain-issa": "نظام الأسد يسحب قواته من عين عيسى", "shelling": "غارات على ريف دمشق",
-          "raqqa": "أسواق مدينة الرقة تعود للعمل", "hama": "اجتماع في مدينه حماه"}
+TITLES = {
+    "ain-issa": "نظام الأسد يسحب قواته من عين عيسى",
+    "shelling": "غارات على ريف دمشق",
+    "raqqa": "أسواق مدينة الرقة تعود للعمل",
+    "hama": "اجتماع في مدينه حماه",
+}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -59,7 +65,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("sub")
-    result = build_site(FIXTURES / "search", root / "archive", base_url="https://example.org/archive/", search=True)
+    result = build_site(
+        FIXTURES / "search", root / "archive", base_url="https://example.org/archive/", search=True
+    )
     assert result.ok, result.text
     yield from serve(root)
 
@@ -67,9 +75,16 @@ def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -101,26 +116,29 @@ def wait_results(page: object, term: str) -> list[str]:
             const shown = document.querySelectorAll('.pagefind-ui__result').length;
             const count = parseInt((m.textContent.replace(term, '').match(/[0-9]+/) || ['0'])[0], 10);
             return count > 0 && shown === Math.min(count, 5) && !document.querySelector('.pagefind-ui__loading');
-        }""", arg=term)
+        }""",
+        arg=term,
+    )
     return page.eval_on_selector_all(  # type: ignore[attr-defined,no-any-return]
-        ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+        ".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))"
+    )
 
 
 # query typed, article expected, and which side of sitegen's normalization stock Pagefind lacks for it:
 # "index" (the page's spelling), "query" (the typed spelling) or "" (Pagefind's stemmer copes alone)
 ARABIC = [
-    ("الاسد", "ain-issa", ""),        # page: الأسد
-    ("القصف", "shelling", ""),        # page: القـ.ـصف
-    ("اسرائيل", "ain-issa", ""),      # page: إسرائيل
-    ("القدس", "shelling", ""),        # page: الْقُدْسِ
-    ("دِمَشْقَ", "shelling", ""),      # page: دمشق (bare)
-    ("دمشق", "hama", ""),             # page: دِمَشْقَ
-    ("مستشفي", "raqqa", ""),          # page: مستشفی (Persian yeh)
-    ("الرقه", "raqqa", "index"),       # page: الرقة
-    ("كفرنبل", "raqqa", "index"),      # page: کفرنبل (Persian keheh)
-    ("المجلس", "hama", "index"),       # page: ٱلمجلس (alef wasla)
-    ("حماة", "hama", ""),             # page: حماه
-    ("کفرزیتا", "hama", "query"),      # page: كفرزيتا; typed with Persian keheh and yeh
+    ("الاسد", "ain-issa", ""),  # page: الأسد
+    ("القصف", "shelling", ""),  # page: القـ.ـصف
+    ("اسرائيل", "ain-issa", ""),  # page: إسرائيل
+    ("القدس", "shelling", ""),  # page: الْقُدْسِ
+    ("دِمَشْقَ", "shelling", ""),  # page: دمشق (bare)
+    ("دمشق", "hama", ""),  # page: دِمَشْقَ
+    ("مستشفي", "raqqa", ""),  # page: مستشفی (Persian yeh)
+    ("الرقه", "raqqa", "index"),  # page: الرقة
+    ("كفرنبل", "raqqa", "index"),  # page: کفرنبل (Persian keheh)
+    ("المجلس", "hama", "index"),  # page: ٱلمجلس (alef wasla)
+    ("حماة", "hama", ""),  # page: حماه
+    ("کفرزیتا", "hama", "query"),  # page: كفرزيتا; typed with Persian keheh and yeh
 ]
 
 
@@ -128,7 +146,7 @@ ARABIC = [
 def test_arabic_query_finds_article(site: str, page: object, query: str, slug: str, _: str) -> None:
     links = search(page, f"{site}/search/", query)
     assert f"/articles/{slug}/" in links, links
-    assert all(not link.startswith("/en/") for link in links)   # the Arabic index only
+    assert all(not link.startswith("/en/") for link in links)  # the Arabic index only
     assert all(u.startswith(site) for u in page.requests), page.requests  # type: ignore[attr-defined]
     page.click(f".pagefind-ui__result-link[href='/articles/{slug}/']")  # type: ignore[attr-defined]
     page.wait_for_url(f"{site}/articles/{slug}/")  # type: ignore[attr-defined]
@@ -139,22 +157,30 @@ STOCK_MISSES = [(q, s) for q, s, side in ARABIC if side == "index"]
 
 
 @pytest.mark.parametrize(("query", "slug"), STOCK_MISSES, ids=[q for q, _ in STOCK_MISSES])
-def test_without_sitegen_normalization_the_query_misses(site: str, page: object, query: str, slug: str) -> None:
+def test_without_sitegen_normalization_the_query_misses(
+    site: str, page: object, query: str, slug: str
+) -> None:
     """The control for the cases above: stock Pagefind (the pages as written) finds the article
     neither with the query as typed nor normalized; only sitegen's extra words make it findable."""
     page.goto(f"{site}/search/")  # type: ignore[attr-defined]
-    found = page.evaluate("""async ([bundle, q]) => {  // type: ignore[attr-defined]
+    found = page.evaluate(
+        """async ([bundle, q]) => {  // type: ignore[attr-defined]
         const pf = await import(bundle + 'pagefind.js');
         await pf.options({baseUrl: '/'});
         const r = await pf.search(q);
         return Promise.all(r.results.map(x => x.data().then(d => d.url)));
-    }""", ["/pagefind-stock/", query])
+    }""",
+        ["/pagefind-stock/", query],
+    )
     normalized = page.evaluate("q => window.sitegenSearch.normalize(q)", query)  # type: ignore[attr-defined]
-    found_normalized = page.evaluate("""async ([bundle, q]) => {
+    found_normalized = page.evaluate(
+        """async ([bundle, q]) => {
         const pf = await import(bundle + 'pagefind.js');
         const r = await pf.search(q);
         return Promise.all(r.results.map(x => x.data().then(d => d.url)));
-    }""", ["/pagefind-stock/", normalized])
+    }""",
+        ["/pagefind-stock/", normalized],
+    )
     assert f"/articles/{slug}/" not in found + found_normalized
 
 
@@ -173,13 +199,15 @@ def test_query_side_normalization_is_needed(site: str, page: object) -> None:
 def test_excerpt_shows_text_as_written(site: str, page: object) -> None:
     search(page, f"{site}/search/", "الرقه")
     excerpts = page.eval_on_selector_all(  # type: ignore[attr-defined]
-        ".pagefind-ui__result-excerpt", "els => els.map(e => e.innerHTML)")
+        ".pagefind-ui__result-excerpt", "els => els.map(e => e.innerHTML)"
+    )
     assert any("<mark>الرقة</mark>" in e for e in excerpts), excerpts
     assert not any("⁂" in e or "الرقه" in e for e in excerpts), excerpts
 
 
-@pytest.mark.parametrize(("query", "slug"), [("shelled", "shelling"), ("ISRAEL", "ain-issa"),
-                                            ("withdraw", "ain-issa")])
+@pytest.mark.parametrize(
+    ("query", "slug"), [("shelled", "shelling"), ("ISRAEL", "ain-issa"), ("withdraw", "ain-issa")]
+)
 def test_english_query_finds_article(site: str, page: object, query: str, slug: str) -> None:
     links = search(page, f"{site}/en/search/", query)
     assert f"/en/articles/{slug}/" in links, links
@@ -208,14 +236,18 @@ def test_arabic_page_is_localized_and_right_to_left(site: str, page: object) -> 
     assert float(left.removesuffix("px")) > box / 2
     search(page, f"{site}/search/", "الاسد")
     page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 4")  # type: ignore[attr-defined]
-    names = page.eval_on_selector_all(".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())")  # type: ignore[attr-defined]
+    names = page.eval_on_selector_all(
+        ".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())"
+    )  # type: ignore[attr-defined]
     assert {"وسم", "الكاتب", "المصدر", "السنة"} <= set(names), names
 
 
 def test_english_filters_are_named_in_english(site: str, page: object) -> None:
     search(page, f"{site}/en/search/", "regime")
     page.wait_for_function("() => document.querySelectorAll('.pagefind-ui__filter-name').length >= 4")  # type: ignore[attr-defined]
-    names = page.eval_on_selector_all(".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())")  # type: ignore[attr-defined]
+    names = page.eval_on_selector_all(
+        ".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())"
+    )  # type: ignore[attr-defined]
     assert {"Tag", "Author", "Source", "Year"} <= set(names), names
     assert page.get_attribute(".pagefind-ui__search-input", "placeholder") == "Search the archive"  # type: ignore[attr-defined]
 

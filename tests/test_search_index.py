@@ -30,7 +30,7 @@ def fragments(out: Path) -> dict[str, dict]:
     pages = {}
     for path in (out / "pagefind" / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
-        record = json.loads(data[data.index(b"{"):])
+        record = json.loads(data[data.index(b"{") :])
         pages[record["url"]] = record
     return pages
 
@@ -42,23 +42,37 @@ def test_one_index_per_language(out: Path) -> None:
 
 def test_only_articles_are_indexed_with_body_title_and_summary(out: Path) -> None:
     pages = fragments(out)
-    assert set(pages) == {"/articles/ain-issa/", "/articles/shelling/", "/articles/raqqa/", "/articles/hama/",
-                          "/en/articles/ain-issa/", "/en/articles/shelling/"}
+    assert set(pages) == {
+        "/articles/ain-issa/",
+        "/articles/shelling/",
+        "/articles/raqqa/",
+        "/articles/hama/",
+        "/en/articles/ain-issa/",
+        "/en/articles/shelling/",
+    }
     ain = pages["/articles/ain-issa/"]
-    assert ain["meta"]["title"] == "نظام الأسد يسحب قواته من عين عيسى"     # as written
+    assert ain["meta"]["title"] == "نظام الأسد يسحب قواته من عين عيسى"  # as written
     assert ain["meta"]["summary"] == "انسحاب قوات النظام من مواقع في المنطقة."
     assert ain["meta"]["date"] == "2020-12-21"
     assert "إسرائيل" in ain["content"]
-    for outside in ("الرئيسية", "الوسوم", "طيف بوست", "رامي فاخوري", "غارات"):   # nav, filters, related
+    for outside in ("الرئيسية", "الوسوم", "طيف بوست", "رامي فاخوري", "غارات"):  # nav, filters, related
         assert outside not in ain["content"], outside
 
 
 def test_filters_are_named_in_the_page_language(out: Path) -> None:
     pages = fragments(out)
     assert pages["/articles/shelling/"]["filters"] == {
-        "وسم": ["القصف"], "الكاتب": ["رامي فاخوري"], "المصدر": ["عنب بلدي"], "السنة": ["2021"]}
+        "وسم": ["القصف"],
+        "الكاتب": ["رامي فاخوري"],
+        "المصدر": ["عنب بلدي"],
+        "السنة": ["2021"],
+    }
     assert pages["/en/articles/shelling/"]["filters"] == {
-        "Tag": ["Shelling"], "Author": ["Rami Fakhori"], "Source": ["Enab Baladi"], "Year": ["2021"]}
+        "Tag": ["Shelling"],
+        "Author": ["Rami Fakhori"],
+        "Source": ["Enab Baladi"],
+        "Year": ["2021"],
+    }
 
 
 def test_normalized_words_are_indexed_but_never_shown(out: Path) -> None:
@@ -71,7 +85,7 @@ def test_normalized_words_are_indexed_but_never_shown(out: Path) -> None:
     (region,) = [e for e in page.xpath("//*[@data-pagefind-body]") if SENTINEL in e.text_content()]
     assert region.get("hidden") is not None
     body = page.xpath('//div[@class="article-body"]')[0].text_content()
-    assert "القـ.ـصف" in body and SENTINEL not in body        # readers see the text as written
+    assert "القـ.ـصف" in body and SENTINEL not in body  # readers see the text as written
     others = [p for p in out.rglob("*.html") if "pagefind" not in p.parts and "articles" not in p.parts]
     assert others and not any(SENTINEL in p.read_text(encoding="utf-8") for p in others)
 
@@ -98,7 +112,7 @@ def fake_pagefind(tmp_path: Path, main: str | None) -> dict[str, str]:
     """An environment where `python -m pagefind` is a stand-in: broken, or (main=None) not runnable."""
     package = tmp_path / "fake" / "pagefind"
     package.mkdir(parents=True)
-    if main is None:   # what Python says when the package is missing
+    if main is None:  # what Python says when the package is missing
         (package / "__init__.py").write_text("raise ModuleNotFoundError('No module named pagefind')\n")
     else:
         (package / "__init__.py").write_text("")
@@ -106,18 +120,28 @@ def fake_pagefind(tmp_path: Path, main: str | None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": f"{tmp_path / 'fake'}{os.pathsep}{REPO}", "NO_COLOR": "1"}
 
 
-@pytest.mark.parametrize(("main", "message"), [
-    ("import sys; sys.exit('Error: Pagefind ran out of memory')", "the search indexer (Pagefind) failed: "
-                                                                  "Error: Pagefind ran out of memory"),
-    (None, "the search indexer (Pagefind) is not installed"),
-])
+@pytest.mark.parametrize(
+    ("main", "message"),
+    [
+        (
+            "import sys; sys.exit('Error: Pagefind ran out of memory')",
+            "the search indexer (Pagefind) failed: Error: Pagefind ran out of memory",
+        ),
+        (None, "the search indexer (Pagefind) is not installed"),
+    ],
+)
 def test_failing_pagefind_is_a_plain_error(tmp_path: Path, main: str | None, message: str) -> None:
     out = tmp_path / "public"
-    proc = subprocess.run([sys.executable, "-m", "sitegen", "build", str(FIXTURES / "search"), "-o", str(out)],
-                          capture_output=True, text=True, env=fake_pagefind(tmp_path, main), cwd=tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", str(FIXTURES / "search"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env=fake_pagefind(tmp_path, main),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 1
     assert message in proc.stderr, proc.stderr
     assert "--no-search" in proc.stderr
     assert "Traceback" not in proc.stderr
-    assert not out.exists()                          # nothing half-built was published
+    assert not out.exists()  # nothing half-built was published
     assert not list(tmp_path.glob(".search-*"))

@@ -51,7 +51,11 @@ PAIRS: list[tuple[str, str, str]] = [
     ("٢٠٢٠", "2020", "Arabic-Indic digits"),
     ("۱۴۰۰", "1400", "Persian digits"),
     ("Assad regime withdraws forces", "Assad regime withdraws forces", "Latin untouched"),
-    ("Café Zoë — “co-operate” ﬁle", "Café Zoë — “co-operate” ﬁle", "Latin accents, dashes, ligature untouched"),
+    (
+        "Café Zoë — “co-operate” ﬁle",
+        "Café Zoë — “co-operate” ﬁle",
+        "Latin accents, dashes, ligature untouched",
+    ),
     ("Assad الأسد 2020", "Assad الاسد 2020", "mixed text"),
     ("", "", "empty"),
 ]
@@ -61,17 +65,24 @@ IDS = [note for _, _, note in PAIRS]
 @pytest.mark.parametrize(("written", "compared", "note"), PAIRS, ids=IDS)
 def test_python_normalizer(written: str, compared: str, note: str) -> None:
     assert normalize(written) == compared
-    assert normalize(compared) == compared   # idempotent: a normalized query stays as it is
+    assert normalize(compared) == compared  # idempotent: a normalized query stays as it is
 
 
 @pytest.fixture(scope="module")
 def js_results() -> list[str]:
     if NODE is None:
         pytest.skip("node is not installed")
-    script = ("const s = require(process.argv[1]); const inputs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-              "process.stdout.write(JSON.stringify(inputs.map(s.normalize)));")
-    proc = subprocess.run([NODE, "-e", script, str(SEARCH_JS)], input=json.dumps([w for w, _, _ in PAIRS]),
-                          capture_output=True, text=True, check=True)
+    script = (
+        "const s = require(process.argv[1]); const inputs = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(inputs.map(s.normalize)));"
+    )
+    proc = subprocess.run(
+        [NODE, "-e", script, str(SEARCH_JS)],
+        input=json.dumps([w for w, _, _ in PAIRS]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return list(json.loads(proc.stdout))
 
 
@@ -84,11 +95,22 @@ def test_js_and_python_agree_on_real_text() -> None:
     """A paragraph of the fixture site's text, whole: the same string from both sides."""
     if NODE is None:
         pytest.skip("node is not installed")
-    text = "\n".join(p.read_text(encoding="utf-8") for p in
-                     sorted((REPO / "tests/fixtures/sites/search/content/articles").glob("*.md")))
-    proc = subprocess.run([NODE, "-e", "process.stdout.write(require(process.argv[1]).normalize("
-                           "require('fs').readFileSync(0, 'utf8')))", str(SEARCH_JS)],
-                          input=text, capture_output=True, text=True, check=True)
+    text = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted((REPO / "tests/fixtures/sites/search/content/articles").glob("*.md"))
+    )
+    proc = subprocess.run(
+        [
+            NODE,
+            "-e",
+            "process.stdout.write(require(process.argv[1]).normalize(require('fs').readFileSync(0, 'utf8')))",
+            str(SEARCH_JS),
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert proc.stdout == normalize(text)
 
 
@@ -101,10 +123,14 @@ def test_js_excerpt_shows_the_words_as_written() -> None:
     if NODE is None:
         pytest.skip("node is not installed")
     content = "وقال مسؤول إن إسرائيل <لم> تعلّق. تجدد القـ ـصف. ⁂sitegen⁂ اسرائيل القصف"
-    script = ("const s = require(process.argv[1]);"
-              "process.stdout.write(JSON.stringify([s.excerpt(process.argv[2], 'اسرائيل', 30),"
-              " s.excerpt(process.argv[2], 'القصف', 30)]))")
-    proc = subprocess.run([NODE, "-e", script, str(SEARCH_JS), content], capture_output=True, text=True, check=True)
+    script = (
+        "const s = require(process.argv[1]);"
+        "process.stdout.write(JSON.stringify([s.excerpt(process.argv[2], 'اسرائيل', 30),"
+        " s.excerpt(process.argv[2], 'القصف', 30)]))"
+    )
+    proc = subprocess.run(
+        [NODE, "-e", script, str(SEARCH_JS), content], capture_output=True, text=True, check=True
+    )
     first, second = json.loads(proc.stdout)
     assert first == "وقال مسؤول إن <mark>إسرائيل</mark> &lt;لم&gt; تعلّق. تجدد القـ ـصف."
     assert "<mark>القـ</mark> <mark>ـصف.</mark>" in second and "⁂" not in second

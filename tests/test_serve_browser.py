@@ -12,8 +12,10 @@ from tests.support import FIXTURES
 from tests.test_serve_http import Served, start
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"),
+]
 
 
 @pytest.fixture
@@ -31,25 +33,34 @@ def test_edit_break_and_fix_an_article_while_it_is_open(served: Served) -> None:
     f = served.site / "content" / "articles" / "withdrawal.en.md"
     good = f.read_text(encoding="utf-8")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page()
             page.goto(f"http://{served.host}:{served.port}/en/articles/withdrawal/")
             title = page.locator("h1").first
             assert "Assad regime withdraws forces" in title.inner_text()
-            page.wait_for_timeout(300)   # the event stream connects
+            page.wait_for_timeout(300)  # the event stream connects
 
-            f.write_text(good.replace("title: Assad regime withdraws", "title: Edited live - regime withdraws"),
-                         encoding="utf-8")
+            f.write_text(
+                good.replace("title: Assad regime withdraws", "title: Edited live - regime withdraws"),
+                encoding="utf-8",
+            )
             sync_api.expect(title).to_contain_text("Edited live - regime withdraws", timeout=15000)
 
             f.write_text(good.replace("date: 2020-12-21", "date: [2020-12-21 <b>bold</b>"), encoding="utf-8")
             overlay = page.locator("#sitegen-overlay")
             sync_api.expect(overlay).to_be_visible(timeout=15000)
             assert "content/articles/withdrawal.en.md" in overlay.locator(".sitegen-where").first.inner_text()
-            assert page.locator("#sitegen-overlay b").count() == 0     # the message is text, not HTML
+            assert page.locator("#sitegen-overlay b").count() == 0  # the message is text, not HTML
             assert "Edited live" in page.locator("h1").first.inner_text()  # the last good page stays
 
             f.write_text(good, encoding="utf-8")

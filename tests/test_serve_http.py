@@ -28,7 +28,7 @@ class Served:
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
-        conn.putrequest("GET", path, skip_accept_encoding=True)   # sent as is: no client-side cleaning
+        conn.putrequest("GET", path, skip_accept_encoding=True)  # sent as is: no client-side cleaning
         conn.endheaders()
         resp = conn.getresponse()
         body = resp.read()
@@ -57,8 +57,13 @@ def start(site: Path, tmp: Path, *extra: str) -> Served:
     scratch = tmp / "scratch"
     scratch.mkdir(exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200", "TMPDIR": str(scratch)}
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0", "--no-search", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0", "--no-search", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     match = re.search(r"http://([\d.]+):(\d+)(/\S*)", line)
@@ -142,10 +147,18 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def test_pages_are_served_with_the_right_content_types(reader: Served) -> None:
-    expected = {"/": "text/html", "/assets/style.css": "text/css", "/feed.xml": "application/xml",
-                "/timeline.json": "application/json", "/x.wasm": "application/wasm", "/e.js": "text/javascript",
-                "/a.pf_meta": "application/octet-stream", "/b.pf_index": "application/octet-stream",
-                "/c.pf_fragment": "application/octet-stream", "/d.pf_filter": "application/octet-stream"}
+    expected = {
+        "/": "text/html",
+        "/assets/style.css": "text/css",
+        "/feed.xml": "application/xml",
+        "/timeline.json": "application/json",
+        "/x.wasm": "application/wasm",
+        "/e.js": "text/javascript",
+        "/a.pf_meta": "application/octet-stream",
+        "/b.pf_index": "application/octet-stream",
+        "/c.pf_fragment": "application/octet-stream",
+        "/d.pf_filter": "application/octet-stream",
+    }
     for path, ctype in expected.items():
         status, headers, _ = reader.get(path)
         assert status == 200, path
@@ -157,12 +170,26 @@ def test_served_pages_carry_the_live_reload_script(reader: Served) -> None:
     assert status == 200 and b"/__sitegen/events" in body
 
 
-@pytest.mark.parametrize("request_path", [
-    "/../../secret.txt", "/../../../secret.txt", "/%2e%2e/%2e%2e/secret.txt", "/%2E%2E/%2E%2E/%2E%2E/secret.txt",
-    "/articles/../../../secret.txt", "/..%2f..%2fsecret.txt", "/..%2F..%2F..%2Fsecret.txt", "/%2f%2e%2e%2fsecret.txt",
-    "/..\\..\\secret.txt", "//etc/passwd", "/%2Fetc/passwd", "/etc/passwd", "/.%2e/.%2e/secret.txt",
-    "/%c0%ae%c0%ae/secret.txt", "/assets/%2e%2e/%2e%2e/%2e%2e/secret.txt",
-])
+@pytest.mark.parametrize(
+    "request_path",
+    [
+        "/../../secret.txt",
+        "/../../../secret.txt",
+        "/%2e%2e/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/%2E%2E/secret.txt",
+        "/articles/../../../secret.txt",
+        "/..%2f..%2fsecret.txt",
+        "/..%2F..%2F..%2Fsecret.txt",
+        "/%2f%2e%2e%2fsecret.txt",
+        "/..\\..\\secret.txt",
+        "//etc/passwd",
+        "/%2Fetc/passwd",
+        "/etc/passwd",
+        "/.%2e/.%2e/secret.txt",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/assets/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+    ],
+)
 def test_nothing_outside_the_output_folder_is_served(reader: Served, request_path: str) -> None:
     (reader.tmp / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
     (reader.tmp.parent / "secret.txt").write_text("TOP-SECRET", encoding="utf-8")
@@ -177,8 +204,13 @@ def test_absolute_form_and_symlinks_out_are_refused(reader: Served) -> None:
     secret.write_text("TOP-SECRET", encoding="utf-8")
     (reader.served_folder() / "leak.txt").symlink_to(secret)
     (reader.served_folder() / "leakdir").symlink_to(reader.tmp, target_is_directory=True)
-    for line in ("GET /leak.txt HTTP/1.1", "GET /leakdir/secret.txt HTTP/1.1",
-                 f"GET {secret} HTTP/1.1", f"GET http://x{secret} HTTP/1.1", "GET secret.txt HTTP/1.1"):
+    for line in (
+        "GET /leak.txt HTTP/1.1",
+        "GET /leakdir/secret.txt HTTP/1.1",
+        f"GET {secret} HTTP/1.1",
+        f"GET http://x{secret} HTTP/1.1",
+        "GET secret.txt HTTP/1.1",
+    ):
         response = reader.raw(line)
         assert int(response.split(b" ", 2)[1]) != 200, line
         assert b"TOP-SECRET" not in response, line
@@ -192,8 +224,16 @@ def test_resolve_request_stays_inside(tmp_path: Path) -> None:
     (out / "link").symlink_to(tmp_path / "outside.txt")
     assert resolve_request(out, "/", "/a/index.html") == (out / "a" / "index.html").resolve()
     assert resolve_request(out, "/base/", "/base/a/") == (out / "a").resolve()
-    for bad in ("/../outside.txt", "/%2e%2e/outside.txt", "/a%2f..%2f..%2foutside.txt", "/link", "a/index.html",
-                "/a/index.html%00", "/a/%ff", "/base/../outside.txt"):
+    for bad in (
+        "/../outside.txt",
+        "/%2e%2e/outside.txt",
+        "/a%2f..%2f..%2foutside.txt",
+        "/link",
+        "a/index.html",
+        "/a/index.html%00",
+        "/a/%ff",
+        "/base/../outside.txt",
+    ):
         assert resolve_request(out, "/", bad) is None, bad
     assert resolve_request(out, "/base/", "/a/index.html") is None
 
@@ -237,9 +277,13 @@ def test_a_busy_port_is_explained(site: Path, tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        proc = subprocess.run([sys.executable, "-m", "sitegen", "serve", str(site), "--port", str(port)],
-                              capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200"})
+        proc = subprocess.run(
+            [sys.executable, "-m", "sitegen", "serve", str(site), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200"},
+        )
     assert proc.returncode == 1
     assert f"port {port} is already in use" in proc.stderr
     assert f"--port {port + 1}" in proc.stderr
@@ -247,7 +291,7 @@ def test_a_busy_port_is_explained(site: Path, tmp_path: Path) -> None:
 
 
 def test_ctrl_c_stops_cleanly_and_leaves_nothing_behind(served: Served) -> None:
-    EventStream(served)   # an open event stream must not hold the server up
+    EventStream(served)  # an open event stream must not hold the server up
     assert served.served_folder().is_dir()
     code, err = served.stop()
     assert code == 0, err
@@ -275,14 +319,16 @@ def test_a_broken_save_keeps_serving_and_reports_file_and_line(served: Served) -
     stream = EventStream(served)
     f = served.site / "content" / "articles" / "trenches.ar.md"
     good = f.read_text(encoding="utf-8")
-    f.write_text(good.replace("date: 2020-12-18", "date: [2020-12-18 <script>alert(1)</script>"), encoding="utf-8")
+    f.write_text(
+        good.replace("date: 2020-12-18", "date: [2020-12-18 <script>alert(1)</script>"), encoding="utf-8"
+    )
     problems = stream.wait_for("problem")
     assert isinstance(problems, list) and problems
     line = problems[0]["line"]
     assert problems[0]["file"] == "content/articles/trenches.ar.md" and isinstance(line, int) and line > 1
     status, _, body = served.get("/articles/trenches/")
     assert status == 200 and "قسد تحفر الخنادق".encode() in body
-    late = EventStream(served)           # a page opened while broken still gets the overlay
+    late = EventStream(served)  # a page opened while broken still gets the overlay
     assert late.wait_for("problem") == problems
     f.write_text(good.replace("title: قسد تحفر", "title: أخيرا قسد تحفر"), encoding="utf-8")
     assert "/articles/trenches/" in stream.wait_for("reload")["urls"]  # type: ignore[index]

@@ -62,8 +62,11 @@ def date_moved(site: Path) -> set[Path]:
 
 def article_added(site: Path) -> set[Path]:
     f = site / ARTICLES / "new-one.en.md"
-    f.write_text("---\ntitle: A new one\ndate: 2021-01-05\ntags: [Shelling]\nrelated: [trenches]\n---\n"
-                 "Links to [[withdrawal]].\n", encoding="utf-8")
+    f.write_text(
+        "---\ntitle: A new one\ndate: 2021-01-05\ntags: [Shelling]\nrelated: [trenches]\n---\n"
+        "Links to [[withdrawal]].\n",
+        encoding="utf-8",
+    )
     return {f}
 
 
@@ -88,8 +91,10 @@ def tag_label_changed(site: Path) -> set[Path]:
 def template_override(site: Path) -> set[Path]:
     (site / "templates").mkdir(exist_ok=True)
     f = site / "templates" / "_entry.html"
-    f.write_text((THEME_DIR / "templates" / "_entry.html").read_text(encoding="utf-8") + "<!-- entry v2 -->\n",
-                 encoding="utf-8")
+    f.write_text(
+        (THEME_DIR / "templates" / "_entry.html").read_text(encoding="utf-8") + "<!-- entry v2 -->\n",
+        encoding="utf-8",
+    )
     return {f}
 
 
@@ -121,8 +126,19 @@ def touched_only(site: Path) -> set[Path]:
 
 
 EDITS: list[Callable[[Path], set[Path]]] = [
-    body_edit, title_edit, tag_added, date_moved, article_added, article_deleted, translation_deleted,
-    tag_label_changed, template_override, base_template_override, static_added, config_changed, touched_only,
+    body_edit,
+    title_edit,
+    tag_added,
+    date_moved,
+    article_added,
+    article_deleted,
+    translation_deleted,
+    tag_label_changed,
+    template_override,
+    base_template_override,
+    static_added,
+    config_changed,
+    touched_only,
 ]
 
 
@@ -142,8 +158,9 @@ def state(site: Path, tmp_path: Path) -> SiteState:
 
 
 @pytest.mark.parametrize("change", EDITS, ids=[e.__name__ for e in EDITS])
-def test_incremental_output_equals_full_build(change: Callable[[Path], set[Path]], site: Path, state: SiteState,
-                                              tmp_path: Path) -> None:
+def test_incremental_output_equals_full_build(
+    change: Callable[[Path], set[Path]], site: Path, state: SiteState, tmp_path: Path
+) -> None:
     outcome = state.rebuild(change(site))
     assert outcome.ok, outcome.errors
     assert_same_as_full_build(site, state.out, tmp_path)
@@ -174,16 +191,17 @@ def test_a_touched_file_redoes_nothing(site: Path, state: SiteState) -> None:
     assert state.rebuild(touched_only(site)).urls == ()
 
 
-def test_a_broken_save_keeps_the_last_good_pages_and_the_fix_catches_up(site: Path, state: SiteState,
-                                                                        tmp_path: Path) -> None:
+def test_a_broken_save_keeps_the_last_good_pages_and_the_fix_catches_up(
+    site: Path, state: SiteState, tmp_path: Path
+) -> None:
     before = snapshot(state.out)
     f = site / ARTICLES / "trenches.ar.md"
-    edit(f, "date: 2020-12-18", "date: [2020-12-18")   # broken YAML
+    edit(f, "date: 2020-12-18", "date: [2020-12-18")  # broken YAML
     broken = state.rebuild({f})
     assert not broken.ok
     assert any(e.path == f and e.line for e in broken.errors)
     assert snapshot(state.out) == before
-    template_override(site)           # changed while broken: must not be forgotten
+    template_override(site)  # changed while broken: must not be forgotten
     tags = site / "data" / "tags.yaml"
     edit(tags, "en: Shelling", "en: Shellings")
     assert not state.rebuild({site / "templates" / "_entry.html", tags}).ok
@@ -193,24 +211,27 @@ def test_a_broken_save_keeps_the_last_good_pages_and_the_fix_catches_up(site: Pa
     assert_same_as_full_build(site, state.out, tmp_path)
 
 
-def test_a_template_error_is_reported_with_its_line_and_then_cleared(site: Path, state: SiteState,
-                                                                    tmp_path: Path) -> None:
+def test_a_template_error_is_reported_with_its_line_and_then_cleared(
+    site: Path, state: SiteState, tmp_path: Path
+) -> None:
     (site / "templates").mkdir()
     f = site / "templates" / "_entry.html"
     f.write_text("<li>\n{{ a.title }\n</li>\n", encoding="utf-8")
     broken = state.rebuild({f})
     assert not broken.ok
     assert [(e.path.name if e.path else None, e.line) for e in broken.errors] == [("_entry.html", 2)]
-    f.write_text("<li>\n{{ a.no_such_field }}\n</li>\n", encoding="utf-8")   # renders with an error
+    f.write_text("<li>\n{{ a.no_such_field }}\n</li>\n", encoding="utf-8")  # renders with an error
     assert not state.rebuild({f}).ok
     template_override(site)
     assert state.rebuild({f}).ok
     assert_same_as_full_build(site, state.out, tmp_path)
 
 
-def test_the_edited_articles_own_page_is_announced_first(site: Path, state: SiteState, tmp_path: Path) -> None:
+def test_the_edited_articles_own_page_is_announced_first(
+    site: Path, state: SiteState, tmp_path: Path
+) -> None:
     announced: list[tuple[str, ...]] = []
     outcome = state.rebuild(body_edit(site), announced.append)
     assert announced == [("/en/articles/withdrawal/",)]
-    assert set(announced[0]) < set(outcome.urls)      # the others (backlinks, feed) in the same rebuild
+    assert set(announced[0]) < set(outcome.urls)  # the others (backlinks, feed) in the same rebuild
     assert_same_as_full_build(site, state.out, tmp_path)

@@ -14,15 +14,26 @@ from sitegen.report import count, error_console, print_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR",
-                        help="the site folder (default: the current folder)")
+    parser.add_argument(
+        "site_dir",
+        nargs="?",
+        default=".",
+        metavar="SITE_DIR",
+        help="the site folder (default: the current folder)",
+    )
     parser.add_argument("-o", "--out", metavar="OUT", help="output folder (default: SITE_DIR/public)")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="where the site will be published, e.g. https://user.github.io/archive/")
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the site will be published, e.g. https://user.github.io/archive/",
+    )
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="parse every article again instead of reusing what earlier builds parsed")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every article again instead of reusing what earlier builds parsed",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the time of each stage")
 
@@ -35,11 +46,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out).resolve() if args.out else site_dir / "public"
     if out == site_dir or out in site_dir.parents:
-        console.print(f"sitegen: error: the output folder {out} would replace the site itself",
-                      "\n    hint: choose another folder with -o, e.g. -o public", sep="")
+        console.print(
+            f"sitegen: error: the output folder {out} would replace the site itself",
+            "\n    hint: choose another folder with -o, e.g. -o public",
+            sep="",
+        )
         return 2
-    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
-                           cache=not args.no_cache)
+    options = BuildOptions(
+        base_url=args.base_url, drafts=args.drafts, search=not args.no_search, cache=not args.no_cache
+    )
     started = time.perf_counter()
     progress = show.for_console(console, args.quiet)
     try:
@@ -47,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     except SiteErrors as exc:
         print_problems(exc.errors, site_dir, console)
         n = sum(1 for e in exc.errors if e.severity == "error")
-        console.print(f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged")
+        console.print(
+            f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged"
+        )
         return 1
     elapsed = time.perf_counter() - started
     if args.quiet:
@@ -57,17 +74,22 @@ def run(args: argparse.Namespace) -> int:
     if not urlsplit(report.base_url).netloc:
         # once per build, not per page: every citation and the feeds then say /articles/x/, not https://…
         warnings += 1
-        console.print("[bold]site.yaml[/bold]: [yellow]warning[/yellow]: base_url is not set to the site's "
-                      "address, so citations, feeds and the sitemap carry relative links\n"
-                      "    hint: set base_url: https://user.github.io/archive/ in site.yaml, or build with "
-                      "--base-url https://…")
+        console.print(
+            "[bold]site.yaml[/bold]: [yellow]warning[/yellow]: base_url is not set to the site's "
+            "address, so citations, feeds and the sitemap carry relative links\n"
+            "    hint: set base_url: https://user.github.io/archive/ in site.yaml, or build with "
+            "--base-url https://…"
+        )
     if args.verbose:
         console.print("  " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
     per_lang = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
-    console.print(f"built {count(report.articles, 'article')}" + (f" ({per_lang})" if per_lang else "")
-                  + f", {count(report.pages, 'page')}, {show.size(show.folder_size(out))} "
-                  f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
-                  + (f" ({count(warnings, 'warning')})" if warnings else ""))
+    console.print(
+        f"built {count(report.articles, 'article')}"
+        + (f" ({per_lang})" if per_lang else "")
+        + f", {count(report.pages, 'page')}, {show.size(show.folder_size(out))} "
+        f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
+        + (f" ({count(warnings, 'warning')})" if warnings else "")
+    )
     return 0
 
 

@@ -33,7 +33,9 @@ for _number, _names in enumerate(
 ):
     for _group in _names.split("|"):
         # a group with a space is one two-word name (كانون الاول); otherwise names separated by spaces
-        for _name in [_group] if " " in _group and _group.split()[0] in ("كانون", "تشرين") else _group.split():
+        for _name in (
+            [_group] if " " in _group and _group.split()[0] in ("كانون", "تشرين") else _group.split()
+        ):
             _MONTHS[_name] = _number
 
 _MONTH = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))

@@ -19,14 +19,14 @@ class Related:
 @dataclass(frozen=True)
 class Draft:
     title: str
-    body: str                           # Markdown, already made safe
+    body: str  # Markdown, already made safe
     date: dt.date | None = None
     author: str = ""
     source_name: str = ""
     source_url: str = ""
-    accessed: dt.date | None = None     # when the copy was made, if the input says so
+    accessed: dt.date | None = None  # when the copy was made, if the input says so
     related: tuple[Related, ...] = ()
-    notes: tuple[str, ...] = field(default=())   # told to the user (encoding, what was guessed)
+    notes: tuple[str, ...] = field(default=())  # told to the user (encoding, what was guessed)
 
 
 # ---- helpers shared by both extractors -------------------------------------------------------------

@@ -78,8 +78,8 @@ def summary_of(body_md: str, limit: int = 300) -> str:
         text = para.strip()
         if not text or text.startswith(("#", "|", "```")):
             continue
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)        # links → their text
-        text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>|])", r"\1", text)   # Markdown escapes
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links → their text
+        text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>|])", r"\1", text)  # Markdown escapes
         text = text.replace("&lt;", "<").replace("**", "")
         text = " ".join(re.sub(r"^[>*+-]\s+", "", text).split())
         if len(text.split()) < 5:

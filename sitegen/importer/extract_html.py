@@ -23,9 +23,19 @@ from sitegen.importer.extract_text import GENERIC_AUTHORS, fold, parse_byline
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import sanitize_markdown
 
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "report", "socialmediaposting"}
-MIN_ARTICLE_WORDS = 40   # running text (paragraphs of 8+ words) below this is a listing, not an article
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "report",
+    "socialmediaposting",
+}
+MIN_ARTICLE_WORDS = 40  # running text (paragraphs of 8+ words) below this is a listing, not an article
 
 
 class NotAnArticle(Exception):
@@ -110,7 +120,8 @@ def _metadata(tree: Any) -> dict[str, str]:
     found["title"] = found["title"] or _meta(tree, "og:title", "twitter:title")
     found["site"] = _meta(tree, "og:site_name") or found["site"]
     found["date"] = found["date"] or _meta(
-        tree, "article:published_time", "datePublished", "pubdate", "publishdate", "DC.date.issued", "date")
+        tree, "article:published_time", "datePublished", "pubdate", "publishdate", "DC.date.issued", "date"
+    )
     if not found["date"]:
         times = tree.xpath("//time[@datetime]/@datetime")
         found["date"] = str(times[0]) if times else ""
@@ -118,8 +129,11 @@ def _metadata(tree: Any) -> dict[str, str]:
     if not found["author"]:
         found["author"] = meta_author
         for node in tree.xpath('//*[@itemprop="author"] | //*[@rel="author"]')[:1]:
-            name = node.get("content") or (node.xpath('.//*[@itemprop="name"]/@content') or [""])[0] \
+            name = (
+                node.get("content")
+                or (node.xpath('.//*[@itemprop="name"]/@content') or [""])[0]
                 or node.text_content()
+            )
             found["author"] = found["author"] if plausible_author(found["author"]) else str(name).strip()
     # on a fact-check (ClaimReview) the boxes classed "author" show the claimant, not the writer
     fact_check = any("claimreview" in _types(obj) for obj in _json_ld(tree))
@@ -161,10 +175,20 @@ def extract_html(html: str, page_url: str = "") -> Draft:
         raise NotAnArticle(f"the HTML could not be read ({exc})") from None
     meta = _metadata(tree)
     base = page_url or safe_url(meta["url"])
-    md = trafilatura.extract(
-        html, url=base or None, output_format="markdown", include_links=True, include_formatting=True,
-        include_comments=False, include_tables=True, include_images=False, deduplicate=True,
-    ) or ""
+    md = (
+        trafilatura.extract(
+            html,
+            url=base or None,
+            output_format="markdown",
+            include_links=True,
+            include_formatting=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            deduplicate=True,
+        )
+        or ""
+    )
     if _running_words(md) < MIN_ARTICLE_WORDS:
         raise NotAnArticle(f"found only {_running_words(md)} words of running text")
     tmeta = trafilatura.extract_metadata(tree) if not (meta["title"] and meta["site"]) else None
@@ -190,8 +214,15 @@ def extract_html(html: str, page_url: str = "") -> Draft:
     url = page_url or safe_url(meta["url"])
     if page_url and meta["url"] and safe_url(meta["url"]) and _host(meta["url"]) == _host(page_url):
         url = safe_url(meta["url"])  # the canonical address of the page that was fetched
-    return Draft(title=title, body=body, date=date, author=author, source_name=site, source_url=url,
-                 related=tuple(related))
+    return Draft(
+        title=title,
+        body=body,
+        date=date,
+        author=author,
+        source_name=site,
+        source_url=url,
+        related=tuple(related),
+    )
 
 
 def _host(url: str) -> str:

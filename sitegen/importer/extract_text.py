@@ -18,16 +18,68 @@ from sitegen.importer.sanitize import escape_plain
 
 # Lines that belong to the page around the article, matched on their start (folded).
 _END_MARKERS = (
-    "مقالات ذات صلة", "مقالات مشابهة", "اخبار ذات صلة", "أخبار ذات صلة", "اترك تعليق", "أترك تعليق", "أضف تعليق",
-    "اضف تعليق", "إضافة تعليق", "التعليقات", "لن يتم نشر عنوان بريدك", "زر الذهاب إلى الأعلى", "جميع الحقوق محفوظة",
-    "حقوق النشر", "الوسوم", "كلمات مفتاحية", "الكلمات المفتاحية", "تاجز", "شارك هذا", "شارك المقال", "©",
-    "copyright", "all rights reserved", "related articles", "related posts", "related stories", "leave a comment",
-    "leave a reply", "share this", "tags:", "comments",
+    "مقالات ذات صلة",
+    "مقالات مشابهة",
+    "اخبار ذات صلة",
+    "أخبار ذات صلة",
+    "اترك تعليق",
+    "أترك تعليق",
+    "أضف تعليق",
+    "اضف تعليق",
+    "إضافة تعليق",
+    "التعليقات",
+    "لن يتم نشر عنوان بريدك",
+    "زر الذهاب إلى الأعلى",
+    "جميع الحقوق محفوظة",
+    "حقوق النشر",
+    "الوسوم",
+    "كلمات مفتاحية",
+    "الكلمات المفتاحية",
+    "تاجز",
+    "شارك هذا",
+    "شارك المقال",
+    "©",
+    "copyright",
+    "all rights reserved",
+    "related articles",
+    "related posts",
+    "related stories",
+    "leave a comment",
+    "leave a reply",
+    "share this",
+    "tags:",
+    "comments",
 )
 _CHROME = {
-    "أخر الأخبار", "آخر الأخبار", "اخر الاخبار", "الرئيسية", "الرئيسيه", "شارك", "مشاركة", "تويتر", "فيسبوك", "واتساب",
-    "تلغرام", "طباعة", "القائمة", "بحث", "عاجل", "أخبار", "home", "menu", "search", "share", "tweet", "print",
-    "latest news", "breaking news", "facebook", "twitter", "whatsapp", "telegram", "email",
+    "أخر الأخبار",
+    "آخر الأخبار",
+    "اخر الاخبار",
+    "الرئيسية",
+    "الرئيسيه",
+    "شارك",
+    "مشاركة",
+    "تويتر",
+    "فيسبوك",
+    "واتساب",
+    "تلغرام",
+    "طباعة",
+    "القائمة",
+    "بحث",
+    "عاجل",
+    "أخبار",
+    "home",
+    "menu",
+    "search",
+    "share",
+    "tweet",
+    "print",
+    "latest news",
+    "breaking news",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "telegram",
+    "email",
 }
 _BIO_START = re.compile(
     r"^(?:كاتب|كاتبة|صحفي|صحفية|صحافي|صحافية|محرر|محررة|مراسل|مراسلة|باحث|باحثة|إعلامي|إعلامية"
@@ -41,8 +93,17 @@ _PREFIX_BYLINE = re.compile(
     r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|ترجمة|by|written by)\s*[:：]?\s+(?P<name>[^\d:،,.!?]{2,40})$",
     re.IGNORECASE,
 )
-GENERIC_AUTHORS = {"فريق التحرير", "التحرير", "هيئة التحرير", "المحرر", "editorial team", "editors", "staff",
-                   "the editors", "newsroom"}
+GENERIC_AUTHORS = {
+    "فريق التحرير",
+    "التحرير",
+    "هيئة التحرير",
+    "المحرر",
+    "editorial team",
+    "editors",
+    "staff",
+    "the editors",
+    "newsroom",
+}
 _TITLE_SUFFIX = re.compile(r"^(?P<title>.{10,}?)\s+[-–|]\s+(?P<site>[^-–|]{2,30})$")
 
 
@@ -123,7 +184,9 @@ def extract_text(text: str) -> Draft:
         crawl = parse_http_date(line)
         if crawl:
             accessed = crawl
-            notes.append(f"'{line}' is when the copy was made, not the publication date: used as source.accessed")
+            notes.append(
+                f"'{line}' is when the copy was made, not the publication date: used as source.accessed"
+            )
             i += 1
             continue
         byline = parse_byline(line) if not (author or source) else None
@@ -143,8 +206,12 @@ def extract_text(text: str) -> Draft:
     end = next((k for k in range(i, len(lines)) if _is_end(lines[k])), len(lines))
     # an author box just before the end: a short name line, then a bio
     box_author = ""
-    if end - i >= 3 and _BIO_START.match(lines[end - 1]) and _words(lines[end - 2]) <= 4 \
-            and not re.search(r"[.!?؟:،,]", lines[end - 2]):
+    if (
+        end - i >= 3
+        and _BIO_START.match(lines[end - 1])
+        and _words(lines[end - 2]) <= 4
+        and not re.search(r"[.!?؟:،,]", lines[end - 2])
+    ):
         box_author = lines[end - 2]
         end -= 2
     if box_author and (not author or fold(author) in {fold(g) for g in GENERIC_AUTHORS}):
@@ -172,6 +239,12 @@ def extract_text(text: str) -> Draft:
             continue
         body.append(escape_plain(line))
     return Draft(
-        title=title, body="\n\n".join(body) + "\n", date=date, author=author, source_name=source or site,
-        accessed=accessed, related=tuple(related), notes=tuple(notes),
+        title=title,
+        body="\n\n".join(body) + "\n",
+        date=date,
+        author=author,
+        source_name=source or site,
+        accessed=accessed,
+        related=tuple(related),
+        notes=tuple(notes),
     )

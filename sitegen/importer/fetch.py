@@ -30,17 +30,17 @@ class ImportProblem(Exception):
 class Loaded:
     """The original bytes of one input and what is known about where they came from."""
 
-    label: str          # what the user typed (shown in messages)
+    label: str  # what the user typed (shown in messages)
     raw: bytes
-    url: str = ""       # the address it was fetched from, after redirects
+    url: str = ""  # the address it was fetched from, after redirects
     is_html: bool = False
 
 
 @dataclass(frozen=True)
 class Decoded:
     text: str
-    encoding: str       # a name users recognise: utf-8, windows-1256…
-    note: str = ""      # said to the user when the encoding was not plain UTF-8
+    encoding: str  # a name users recognise: utf-8, windows-1256…
+    note: str = ""  # said to the user when the encoding was not plain UTF-8
 
 
 def is_url(source: str) -> bool:
@@ -58,9 +58,13 @@ def read_file(path: Path) -> Loaded:
     except FileNotFoundError:
         raise ImportProblem(f"no such file: {path}", "check the spelling of the path") from None
     except IsADirectoryError:
-        raise ImportProblem(f"{path} is a folder", "pass the folder itself to import every file in it") from None
+        raise ImportProblem(
+            f"{path} is a folder", "pass the folder itself to import every file in it"
+        ) from None
     except PermissionError:
-        raise ImportProblem(f"cannot read {path}: permission denied", "check the file's permissions") from None
+        raise ImportProblem(
+            f"cannot read {path}: permission denied", "check the file's permissions"
+        ) from None
     if not raw.strip():
         raise ImportProblem("the file is empty", "save the article's text into it first")
     html = path.suffix.lower() in HTML_SUFFIXES or (
@@ -78,14 +82,20 @@ def fetch_url(url: str, timeout: float = TIMEOUT_SECONDS) -> Loaded:
             final_url = response.geturl()
             content_type = response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
-        raise ImportProblem(f"the server answered {exc.code} {exc.reason} for {url}",
-                            "check the address in a browser; save the page as HTML and import the file") from None
+        raise ImportProblem(
+            f"the server answered {exc.code} {exc.reason} for {url}",
+            "check the address in a browser; save the page as HTML and import the file",
+        ) from None
     except urllib.error.URLError as exc:
-        raise ImportProblem(f"could not reach {url}: {exc.reason}",
-                            "check the address and your connection, or save the page and import the file") from None
+        raise ImportProblem(
+            f"could not reach {url}: {exc.reason}",
+            "check the address and your connection, or save the page and import the file",
+        ) from None
     except TimeoutError:
-        raise ImportProblem(f"{url} did not answer within {timeout:g} seconds",
-                            "try again later, or save the page in a browser and import the file") from None
+        raise ImportProblem(
+            f"{url} did not answer within {timeout:g} seconds",
+            "try again later, or save the page in a browser and import the file",
+        ) from None
     except OSError as exc:
         raise ImportProblem(f"could not download {url}: {exc}", "save the page and import the file") from None
     if len(raw) > MAX_BYTES:
@@ -117,12 +127,16 @@ def decode(loaded: Loaded) -> Decoded:
         try:
             text = raw.decode(name)
             shown = _FRIENDLY.get(name.replace("_", "-"), name)
-            return Decoded(text, shown, f"the page is encoded as {shown} (as it declares); converted to UTF-8")
+            return Decoded(
+                text, shown, f"the page is encoded as {shown} (as it declares); converted to UTF-8"
+            )
         except (LookupError, UnicodeDecodeError):
             pass
     best = charset_normalizer.from_bytes(raw).best()
     if best is None:
-        raise ImportProblem("this file is not text (could not tell its encoding)",
-                            "import the saved .html or .txt copy of the article")
+        raise ImportProblem(
+            "this file is not text (could not tell its encoding)",
+            "import the saved .html or .txt copy of the article",
+        )
     name = _FRIENDLY.get(best.encoding.replace("_", "-"), best.encoding)
     return Decoded(str(best), name, f"the file is encoded as {name} (detected); converted to UTF-8")

@@ -25,9 +25,20 @@ class Article:
     body: str
 
 
-def build_meta(*, title: str, date: dt.date, author: str, source_name: str, source_url: str,
-               accessed: dt.date, sha256: str, tags: list[str], related: list[Any], summary: str,
-               translated_from: str = "") -> dict[str, Any]:
+def build_meta(
+    *,
+    title: str,
+    date: dt.date,
+    author: str,
+    source_name: str,
+    source_url: str,
+    accessed: dt.date,
+    sha256: str,
+    tags: list[str],
+    related: list[Any],
+    summary: str,
+    translated_from: str = "",
+) -> dict[str, Any]:
     """Front-matter fields in the order of docs/content.md, empty ones left out."""
     source: dict[str, Any] = {}
     if source_name:
@@ -53,6 +64,7 @@ def build_meta(*, title: str, date: dt.date, author: str, source_name: str, sour
 
 def render(article: Article) -> str:
     """The complete file text."""
-    fm = yaml.safe_dump(article.meta, allow_unicode=True, sort_keys=False, width=10_000,
-                        default_flow_style=False)
+    fm = yaml.safe_dump(
+        article.meta, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+    )
     return f"---\n{fm}---\n\n{article.body.strip()}\n"

@@ -27,10 +27,10 @@ from sitegen.importer.slug import choose_slug
 
 @dataclass(frozen=True)
 class Options:
-    lang: str = ""                 # '' → guessed from the text
+    lang: str = ""  # '' → guessed from the text
     translation_of: str = ""
     slug: str = ""
-    tags: tuple[str, ...] = ()     # tag ids, already checked against data/tags.yaml
+    tags: tuple[str, ...] = ()  # tag ids, already checked against data/tags.yaml
     date: dt.date | None = None
     today: dt.date = dt.date.today()
 
@@ -59,8 +59,9 @@ def extract(loaded: Loaded) -> tuple[Draft, list[str]]:
         try:
             draft = extract_text(decoded.text)
         except ValueError:
-            raise ImportProblem("could not find a title in this text",
-                                "put the article's title on the first line") from None
+            raise ImportProblem(
+                "could not find a title in this text", "put the article's title on the first line"
+            ) from None
         if loaded.url:
             draft = Draft(**{**draft.__dict__, "source_url": loaded.url})
         if len(draft.body.split()) < 20:
@@ -68,12 +69,18 @@ def extract(loaded: Loaded) -> tuple[Draft, list[str]]:
                 f"this text does not look like an article: only {len(draft.body.split())} words after the title",
                 "check that the file holds the article's text, not just a headline or a menu",
             )
-    draft = Draft(**{
-        **draft.__dict__, "title": plain_field(draft.title), "author": plain_field(draft.author),
-        "source_name": plain_field(draft.source_name),
-    })
+    draft = Draft(
+        **{
+            **draft.__dict__,
+            "title": plain_field(draft.title),
+            "author": plain_field(draft.author),
+            "source_name": plain_field(draft.source_name),
+        }
+    )
     if not draft.title:
-        raise ImportProblem("could not find the article's title", "put the title on the first line of the text")
+        raise ImportProblem(
+            "could not find the article's title", "put the title on the first line of the text"
+        )
     return draft, notes + list(draft.notes)
 
 
@@ -104,20 +111,31 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
 
     slug = choose_slug(options.translation_of or options.slug, draft.source_url, draft.title)
     if not slug:
-        raise ImportProblem("could not make a slug from the URL or the title", "choose one with --slug my-article")
+        raise ImportProblem(
+            "could not make a slug from the URL or the title", "choose one with --slug my-article"
+        )
 
     text = f"{draft.title}\n{draft.body}"
     tags = list(options.tags) + [t for t in find_tags(text, site.tags) if t not in options.tags]
     related = resolve_related(draft, site)
     titles_only = sum(1 for r in related if isinstance(r, dict) and "url" not in r)
     if titles_only:
-        notes.append(f"{titles_only} 'read also' title(s) without a link kept in `related:` by title: "
-                     "the build links them to an article with that title, if there is one")
+        notes.append(
+            f"{titles_only} 'read also' title(s) without a link kept in `related:` by title: "
+            "the build links them to an article with that title, if there is one"
+        )
     sha256 = hashlib.sha256(loaded.raw).hexdigest()
     meta = build_meta(
-        title=draft.title, date=date, author=author_id(draft.author, site) if draft.author else "",
-        source_name=draft.source_name, source_url=draft.source_url, accessed=draft.accessed or options.today,
-        sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
+        title=draft.title,
+        date=date,
+        author=author_id(draft.author, site) if draft.author else "",
+        source_name=draft.source_name,
+        source_url=draft.source_url,
+        accessed=draft.accessed or options.today,
+        sha256=sha256,
+        tags=tags,
+        related=related,
+        summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
     return Prepared(Article(slug, lang, meta, draft.body), tuple(notes), sha256)

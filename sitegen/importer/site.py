@@ -28,10 +28,10 @@ class Existing:
 class SiteContext:
     site_dir: Path
     out_dir: Path
-    tags: dict[str, dict[str, str]] = field(default_factory=dict)       # id -> {lang: label}
-    authors: dict[str, str] = field(default_factory=dict)               # folded name or id -> id
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {lang: label}
+    authors: dict[str, str] = field(default_factory=dict)  # folded name or id -> id
     articles: tuple[Existing, ...] = ()
-    problems: tuple[str, ...] = ()                                       # unreadable data files
+    problems: tuple[str, ...] = ()  # unreadable data files
 
 
 def find_site_dir(out_dir: Path, cwd: Path) -> Path:
@@ -64,7 +64,7 @@ def front_matter(path: Path) -> dict[str, Any]:
     if len(fences) < 2:
         return {}
     try:
-        data = yaml.safe_load(text[fences[0].end():fences[1].start()])
+        data = yaml.safe_load(text[fences[0].end() : fences[1].start()])
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -85,7 +85,7 @@ def load_site(out_dir: Path, cwd: Path) -> SiteContext:
         for author_id, entry in raw_authors.items():
             authors[fold(str(author_id))] = str(author_id)
             names = entry.get("name") if isinstance(entry, dict) else None
-            for name in (names.values() if isinstance(names, dict) else [names] if names else []):
+            for name in names.values() if isinstance(names, dict) else [names] if names else []:
                 authors[fold(str(name))] = str(author_id)
     articles = []
     content = site_dir / "content" / "articles"
@@ -96,7 +96,14 @@ def load_site(out_dir: Path, cwd: Path) -> SiteContext:
                 continue
             meta = front_matter(path)
             source = meta.get("source") if isinstance(meta.get("source"), dict) else {}
-            articles.append(Existing(str(meta.get("slug") or parts[0]), parts[1], path,
-                                     str(meta.get("title") or ""), str(source.get("sha256") or "")))
+            articles.append(
+                Existing(
+                    str(meta.get("slug") or parts[0]),
+                    parts[1],
+                    path,
+                    str(meta.get("title") or ""),
+                    str(source.get("sha256") or ""),
+                )
+            )
     unique = {(a.path.resolve()): a for a in articles}
     return SiteContext(site_dir, out_dir, tags, authors, tuple(unique.values()), tuple(problems))

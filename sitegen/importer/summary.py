@@ -21,22 +21,22 @@ from rich.table import Table
 from rich.text import Text
 
 MISSING = "missing"
-SEPARATOR = " | "    # as articles.csv separates list items; notes hold "; " themselves
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")   # as sitegen/export.py guards articles.csv
+SEPARATOR = " | "  # as articles.csv separates list items; notes hold "; " themselves
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as sitegen/export.py guards articles.csv
 
 
 @dataclass(frozen=True)
 class Row:
     input: str
-    status: str          # ok | skipped | failed
-    reason: str          # why it was skipped or failed
+    status: str  # ok | skipped | failed
+    reason: str  # why it was skipped or failed
     output: str
     title: str
-    date: str            # YYYY-MM-DD or "missing"
-    author: str          # or "missing"
-    source: str          # the publication's name, else its URL, else "missing"
-    related: str         # how many entries `related:` got ('' when nothing was written)
-    warnings: str        # the importer's notes for this input, SEPARATOR between them
+    date: str  # YYYY-MM-DD or "missing"
+    author: str  # or "missing"
+    source: str  # the publication's name, else its URL, else "missing"
+    related: str  # how many entries `related:` got ('' when nothing was written)
+    warnings: str  # the importer's notes for this input, SEPARATOR between them
 
     @property
     def needs_check(self) -> bool:
@@ -47,8 +47,15 @@ class Row:
 COLUMNS = tuple(f.name for f in fields(Row))
 
 
-def row(label: str, status: str, path: Path | None, meta: dict[str, Any] | None, message: str,
-        notes: tuple[str, ...], cwd: Path) -> Row:
+def row(
+    label: str,
+    status: str,
+    path: Path | None,
+    meta: dict[str, Any] | None,
+    message: str,
+    notes: tuple[str, ...],
+    cwd: Path,
+) -> Row:
     """The summary row of one input; `meta` is the front matter written (None when nothing was)."""
     meta = meta or {}
     source: dict[str, Any] = meta["source"] if isinstance(meta.get("source"), dict) else {}
@@ -56,13 +63,18 @@ def row(label: str, status: str, path: Path | None, meta: dict[str, Any] | None,
     date = meta.get("date")
     ok = status in ("imported", "dry-run")
     return Row(
-        input=_shown(Path(label), cwd) if "://" not in label else label, status="ok" if ok else status,
-        reason="" if ok else message, output=_shown(path, cwd) if path else "",
+        input=_shown(Path(label), cwd) if "://" not in label else label,
+        status="ok" if ok else status,
+        reason="" if ok else message,
+        output=_shown(path, cwd) if path else "",
         title=str(meta.get("title") or ""),
-        date=date.isoformat() if isinstance(date, dt.date) else (MISSING if ok or "publication date" in message else ""),
+        date=date.isoformat()
+        if isinstance(date, dt.date)
+        else (MISSING if ok or "publication date" in message else ""),
         author=(", ".join(author) if isinstance(author, list) else str(author)) or (MISSING if ok else ""),
         source=str(source.get("name") or source.get("url") or "") or (MISSING if ok else ""),
-        related=str(len(meta.get("related") or ())) if meta else "", warnings=SEPARATOR.join(notes),
+        related=str(len(meta.get("related") or ())) if meta else "",
+        warnings=SEPARATOR.join(notes),
     )
 
 
@@ -115,12 +127,24 @@ def show(rows: list[Row], console: Console) -> None:
     style = {"ok": "", "skipped": "yellow", "failed": "red"}
     for r in rows:
         status = r.status if not r.reason else f"{r.status}: {r.reason}"
-        warnings = str(len(r.warnings.split(SEPARATOR))) if r.warnings else ""     # the text is in the CSV
-        cells = [status, Path(r.output or r.input).name, r.title, r.date, r.author, r.source, r.related, warnings]
+        warnings = str(len(r.warnings.split(SEPARATOR))) if r.warnings else ""  # the text is in the CSV
+        cells = [
+            status,
+            Path(r.output or r.input).name,
+            r.title,
+            r.date,
+            r.author,
+            r.source,
+            r.related,
+            warnings,
+        ]
         # rich markup is off for imported text: a title like "[red]" stays text
         table.add_row(*(Text(c) for c in cells), style=style.get(r.status, "") or None)
     console.print(table)
     check = sum(r.needs_check for r in rows)
     if check:
-        console.print(f"{check} of {len(rows)} to check (failed, skipped, or a field missing)",
-                      markup=False, highlight=False)
+        console.print(
+            f"{check} of {len(rows)} to check (failed, skipped, or a field missing)",
+            markup=False,
+            highlight=False,
+        )

@@ -21,12 +21,14 @@ PLACEHOLDER = "sitegen @ git+https://github.com/YOUR-ACCOUNT/sitegen.git@main"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", metavar="DIR", help="the folder to create the site in (created if missing)")
+    parser.add_argument(
+        "directory", metavar="DIR", help="the folder to create the site in (created if missing)"
+    )
 
 
 @dataclass(frozen=True)
 class NewFile:
-    path: PurePosixPath   # relative to the new site
+    path: PurePosixPath  # relative to the new site
     text: str
 
 
@@ -71,8 +73,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"sitegen: error: {target} already has files that a new site would overwrite:", file=sys.stderr)
         for path in existing:
             print(f"    {path}", file=sys.stderr)
-        print("    nothing was written. hint: choose an empty or new folder, or move these files away",
-              file=sys.stderr)
+        print(
+            "    nothing was written. hint: choose an empty or new folder, or move these files away",
+            file=sys.stderr,
+        )
         return 1
     for f in files:
         path = target / f.path
@@ -83,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"    build it:   sitegen build {target}")
     print(f"    preview it: sitegen serve {target}")
     if not known:
-        print("    before publishing on GitHub Pages, edit requirements.txt: sitegen is not on PyPI, so it "
-              "must name the git repository to install sitegen from (see README.md)")
+        print(
+            "    before publishing on GitHub Pages, edit requirements.txt: sitegen is not on PyPI, so it "
+            "must name the git repository to install sitegen from (see README.md)"
+        )
     return 0

@@ -28,15 +28,25 @@ LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("site_dir", nargs="?", default=".", metavar="SITE_DIR",
-                        help="the site folder (default: the current folder)")
-    parser.add_argument("--watch", action="store_true",
-                        help="rebuild when a file is saved and reload the open pages")
+    parser.add_argument(
+        "site_dir",
+        nargs="?",
+        default=".",
+        metavar="SITE_DIR",
+        help="the site folder (default: the current folder)",
+    )
+    parser.add_argument(
+        "--watch", action="store_true", help="rebuild when a file is saved and reload the open pages"
+    )
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this computer only)")
-    parser.add_argument("--base-url", metavar="URL",
-                        help="where the site will be published; its path (e.g. /archive/) is used locally too")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)"
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where the site will be published; its path (e.g. /archive/) is used locally too",
+    )
     parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster start)")
 
@@ -61,8 +71,12 @@ def run(args: argparse.Namespace) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="sitegen-serve-"))
     out = scratch / "site"
     out.mkdir()
-    options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search,
-                           extra_head=livereload_snippet() if args.watch else "")
+    options = BuildOptions(
+        base_url=args.base_url,
+        drafts=args.drafts,
+        search=not args.no_search,
+        extra_head=livereload_snippet() if args.watch else "",
+    )
     gc.set_threshold(*LONG_LIVED_GC)  # the server holds the site's model for its whole life (build.py)
     state = SiteState(site_dir, out, options)
     indexer = SearchIndexer(out, console)
@@ -88,14 +102,24 @@ def run(args: argparse.Namespace) -> int:
         workers.append(threading.Thread(target=server.serve_forever, name="http", daemon=True))
         if args.watch:
             stop_watching = start_watching(site_dir, batcher)
-            workers.append(threading.Thread(target=_rebuild_loop, name="rebuild", daemon=True,
-                                            args=(state, batcher, events, indexer, server, console)))
+            workers.append(
+                threading.Thread(
+                    target=_rebuild_loop,
+                    name="rebuild",
+                    daemon=True,
+                    args=(state, batcher, events, indexer, server, console),
+                )
+            )
         for worker in workers:
             worker.start()
         host, port = server.server_address[:2]
         shown_host = f"[{host}]" if ":" in str(host) else host
-        print(f"serving {site_dir.name} at http://{shown_host}:{port}{server.base_path}"
-              + (" (watching for changes)" if args.watch else "") + " — press Ctrl-C to stop", flush=True)
+        print(
+            f"serving {site_dir.name} at http://{shown_host}:{port}{server.base_path}"
+            + (" (watching for changes)" if args.watch else "")
+            + " — press Ctrl-C to stop",
+            flush=True,
+        )
         if args.host not in ("127.0.0.1", "localhost", "::1"):
             console.print("[yellow]note[/yellow]: other computers on your network can open this site too")
         # until Ctrl-C or SIGTERM. Not one long wait: the kernel may hand the signal to another thread, and
@@ -110,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
             stop_watching()
         events.close()
         if any(w.name == "http" and w.is_alive() for w in workers):
-            server.shutdown()   # waits for serve_forever: only when it really runs
+            server.shutdown()  # waits for serve_forever: only when it really runs
         server.server_close()
         for worker in workers:
             worker.join(timeout=10)
@@ -125,8 +149,14 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, indexer: SearchIndexer,
-                  server: DevServer, console: Console) -> None:
+def _rebuild_loop(
+    state: SiteState,
+    batcher: Batcher,
+    events: Broadcaster,
+    indexer: SearchIndexer,
+    server: DevServer,
+    console: Console,
+) -> None:
     last_warnings: tuple[SiteError, ...] = tuple(state.model.warnings) if state.model else ()
     while (batch := batcher.wait()) is not None:
         announced: set[str] = set()
@@ -144,9 +174,14 @@ def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, index
                 server.base_path = state.model.site.config.base_path
             base = server.base_path.rstrip("/")
             everything = outcome.everything or len(outcome.urls) > 2000
-            events.publish("reload", {"all": everything, "urls": [] if everything else
-                                      [base + u for u in outcome.urls if u not in announced],
-                                      "ms": round(outcome.seconds * 1000)})
+            events.publish(
+                "reload",
+                {
+                    "all": everything,
+                    "urls": [] if everything else [base + u for u in outcome.urls if u not in announced],
+                    "ms": round(outcome.seconds * 1000),
+                },
+            )
             # after the reload event, never before it: indexing a large site takes seconds
             if outcome.urls and _search_on(state, state.options):
                 indexer.request()
@@ -156,20 +191,30 @@ def _rebuild_loop(state: SiteState, batcher: Batcher, events: Broadcaster, index
 
 def _problems(errors: tuple[SiteError, ...], site_dir: Path) -> list[dict[str, Any]]:
     """Errors for the browser's overlay (shown there as text, never as HTML)."""
-    return [{"file": SiteError(e.path, None, "").location(site_dir), "line": e.line, "message": e.message,
-             "hint": e.hint} for e in errors]
+    return [
+        {
+            "file": SiteError(e.path, None, "").location(site_dir),
+            "line": e.line,
+            "message": e.message,
+            "hint": e.hint,
+        }
+        for e in errors
+    ]
 
 
 def _search_on(state: SiteState, options: BuildOptions) -> bool:
     return options.search and state.model is not None and state.model.site.config.search
 
 
-def _report(outcome: Outcome, site_dir: Path, console: Console,
-            last_warnings: tuple[SiteError, ...] | None) -> None:
+def _report(
+    outcome: Outcome, site_dir: Path, console: Console, last_warnings: tuple[SiteError, ...] | None
+) -> None:
     if not outcome.ok:
         print_problems(outcome.errors, site_dir, console)
-        console.print(f"[red]rebuild failed[/red]: {count(len(outcome.errors), 'error')}; "
-                      "the browser shows them and the last good pages are still served")
+        console.print(
+            f"[red]rebuild failed[/red]: {count(len(outcome.errors), 'error')}; "
+            "the browser shows them and the last good pages are still served"
+        )
         return
     if outcome.warnings != last_warnings:
         print_problems(outcome.warnings, site_dir, console)
@@ -179,12 +224,18 @@ def _report(outcome: Outcome, site_dir: Path, console: Console,
 
 def _bind_problem(exc: OSError, host: str, port: int) -> str:
     if exc.errno == errno.EADDRINUSE:
-        return (f"sitegen: error: port {port} is already in use (another `sitegen serve`, or another program)\n"
-                f"    hint: stop the other one, or choose another port: sitegen serve --port {port + 1}")
+        return (
+            f"sitegen: error: port {port} is already in use (another `sitegen serve`, or another program)\n"
+            f"    hint: stop the other one, or choose another port: sitegen serve --port {port + 1}"
+        )
     if exc.errno == errno.EACCES:
-        return (f"sitegen: error: this computer does not allow listening on port {port}\n"
-                "    hint: use a port above 1024, e.g. --port 8000")
+        return (
+            f"sitegen: error: this computer does not allow listening on port {port}\n"
+            "    hint: use a port above 1024, e.g. --port 8000"
+        )
     if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
-        return (f"sitegen: error: cannot listen on the address '{host}': it is not an address of this computer\n"
-                "    hint: leave --host out (127.0.0.1), or use 0.0.0.0 to be reachable from your network")
+        return (
+            f"sitegen: error: cannot listen on the address '{host}': it is not an address of this computer\n"
+            "    hint: leave --host out (127.0.0.1), or use 0.0.0.0 to be reachable from your network"
+        )
     return f"sitegen: error: cannot start the server on {host}:{port}: {exc.strerror or exc}"

@@ -31,9 +31,9 @@ def python_loaded_templates() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class TemplateDeps:
-    closure: dict[str, frozenset[str]]   # template -> itself and every template it pulls in
-    everywhere: frozenset[str]           # templates any page may use (loaded from Python, and their closure)
-    reads_body: frozenset[str]           # page templates that can show an article body
+    closure: dict[str, frozenset[str]]  # template -> itself and every template it pulls in
+    everywhere: frozenset[str]  # templates any page may use (loaded from Python, and their closure)
+    reads_body: frozenset[str]  # page templates that can show an article body
 
     def uses(self, template: str) -> frozenset[str]:
         return self.closure.get(template, frozenset({template})) | self.everywhere
@@ -48,7 +48,7 @@ def template_deps(env: jinja2.Environment) -> TemplateDeps:
             source = env.loader.get_source(env, name)[0] if env.loader else ""
             refs = list(meta.find_referenced_templates(env.parse(source)))
         except (jinja2.TemplateError, OSError):
-            refs, source = [], ""   # check_templates reports it; depend on nothing meanwhile
+            refs, source = [], ""  # check_templates reports it; depend on nothing meanwhile
         # a computed name ({% include var %}) could be any template
         direct[name] = set(names) if None in refs else {r for r in refs if r}
         if _READS_BODY.search(source):
@@ -86,8 +86,15 @@ def changed_slugs(old: Model, new: Model) -> set[Slug]:
     return out
 
 
-def pages_to_render(old: Model, new: Model, slugs: set[Slug], templates: Iterable[str],
-                    deps: TemplateDeps, old_deps: TemplateDeps, also: set[str]) -> list[Page]:
+def pages_to_render(
+    old: Model,
+    new: Model,
+    slugs: set[Slug],
+    templates: Iterable[str],
+    deps: TemplateDeps,
+    old_deps: TemplateDeps,
+    also: set[str],
+) -> list[Page]:
     """The new model's pages whose output may differ from what is on disk.
 
     A page is redone when it is new, its own definition changed (context, alternates, template),
@@ -95,16 +102,23 @@ def pages_to_render(old: Model, new: Model, slugs: set[Slug], templates: Iterabl
     index of a registry that changed, or its URL is in `also` (pages whose last render failed)."""
     templates = set(templates)
     before = {p.url: p for p in old.pages}
-    kinds = {kind for kind, attr in (("tags", "tags"), ("authors", "authors"), ("sources", "sources"))
-             if getattr(old.site, attr) != getattr(new.site, attr)}
+    kinds = {
+        kind
+        for kind, attr in (("tags", "tags"), ("authors", "authors"), ("sources", "sources"))
+        if getattr(old.site, attr) != getattr(new.site, attr)
+    }
     out = []
     for page in new.pages:
         prev = before.get(page.url)
-        if (prev is None or page.url in also or page.kind in kinds
-                or (templates and templates & (deps.uses(page.template) | old_deps.uses(page.template)))
-                or (slugs and not slugs.isdisjoint(page.slugs | prev.slugs))
-                or (prev.template, prev.lang, prev.kind, prev.alternates) !=
-                   (page.template, page.lang, page.kind, page.alternates)
-                or prev.ctx != page.ctx):
+        if (
+            prev is None
+            or page.url in also
+            or page.kind in kinds
+            or (templates and templates & (deps.uses(page.template) | old_deps.uses(page.template)))
+            or (slugs and not slugs.isdisjoint(page.slugs | prev.slugs))
+            or (prev.template, prev.lang, prev.kind, prev.alternates)
+            != (page.template, page.lang, page.kind, page.alternates)
+            or prev.ctx != page.ctx
+        ):
             out.append(page)
     return out

@@ -24,13 +24,20 @@ from sitegen.errors import SiteError, SiteErrors
 from sitegen.model import Article, Config
 from sitegen.pages import Page
 from sitegen.read import ReadResult, content_files, read_content, read_file
-from sitegen.render import (RenderJob, check_templates, check_unique_urls, make_environment, make_views, render_all,
-                            warm_partials)
+from sitegen.render import (
+    RenderJob,
+    check_templates,
+    check_unique_urls,
+    make_environment,
+    make_views,
+    render_all,
+    warm_partials,
+)
 from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
 from sitegen.urls import output_file
 from sitegen.write import copy_static
 
-_Stamp = cache.Stamp   # size, mtime, inode
+_Stamp = cache.Stamp  # size, mtime, inode
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,8 @@ class Outcome:
     errors: tuple[SiteError, ...] = ()
     warnings: tuple[SiteError, ...] = ()
     seconds: float = 0.0
-    everything: bool = False     # every page changed (or static files): reload every open tab
-    how: str = ""                # "full", "body", "diff": for the terminal and the benchmark
+    everything: bool = False  # every page changed (or static files): reload every open tab
+    how: str = ""  # "full", "body", "diff": for the terminal and the benchmark
 
     @property
     def ok(self) -> bool:
@@ -55,9 +62,9 @@ class _Index:
     (scanning 55k pages per save took ~200 ms on a 10k-article site)."""
 
     model_id: int
-    by_path: dict[Path, tuple[str, str]]          # source file -> article key
-    owners: dict[tuple[str, str], list[int]]      # article key -> pages holding that Article (page, .bib, .ris)
-    readers: dict[str, list[int]]                 # slug -> pages that show its body
+    by_path: dict[Path, tuple[str, str]]  # source file -> article key
+    owners: dict[tuple[str, str], list[int]]  # article key -> pages holding that Article (page, .bib, .ris)
+    readers: dict[str, list[int]]  # slug -> pages that show its body
 
 
 def _make_index(model: Model, deps: TemplateDeps) -> _Index:
@@ -113,8 +120,9 @@ class SiteState:
         stamps = {p: _stamp(p) for p in files}
         stale = [p for p in files if p not in self._reads or self._reads[p][0] != stamps[p]]
         # the first read of a session may find most files in the build cache (cache.py)
-        for path, result in zip(stale, read_content(site_dir, config, stale, use_cache=not self._reads,
-                                                    search=key[2])):
+        for path, result in zip(
+            stale, read_content(site_dir, config, stale, use_cache=not self._reads, search=key[2])
+        ):
             self._reads[path] = (stamps[path], result)
         for gone in self._reads.keys() - set(files):
             del self._reads[gone]
@@ -126,8 +134,9 @@ class SiteState:
             self._reads.pop(path, None)
 
     # rebuilding -------------------------------------------------------------------------------
-    def rebuild(self, changed: set[Path] | None = None,
-                early: Callable[[tuple[str, ...]], None] | None = None) -> Outcome:
+    def rebuild(
+        self, changed: set[Path] | None = None, early: Callable[[tuple[str, ...]], None] | None = None
+    ) -> Outcome:
         """Bring the output up to date with the files on disk; `changed=None` means everything.
 
         `early(urls)` is called as soon as the most wanted pages (an edited article's own) are written."""
@@ -141,8 +150,10 @@ class SiteState:
             else:
                 outcome = self._diff(changed)
         except SiteErrors as exc:
-            outcome = Outcome(errors=tuple(e for e in exc.errors if e.severity == "error"),
-                              warnings=tuple(e for e in exc.errors if e.severity == "warning"))
+            outcome = Outcome(
+                errors=tuple(e for e in exc.errors if e.severity == "error"),
+                warnings=tuple(e for e in exc.errors if e.severity == "warning"),
+            )
         finally:
             cache.wait()  # the parse cache a first read writes in the background
         return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
@@ -192,8 +203,9 @@ class SiteState:
             pages, everything = model.pages, True
         else:
             slugs = changed_slugs(old, model)
-            pages = pages_to_render(old, model, slugs, self.pending.templates, deps, old_deps,
-                                    self.pending.failed_urls)
+            pages = pages_to_render(
+                old, model, slugs, self.pending.templates, deps, old_deps, self.pending.failed_urls
+            )
             everything = len(pages) == len(model.pages)
         for url in {p.url for p in old.pages} - {p.url for p in model.pages}:
             _remove_page(self.out, url)
@@ -207,7 +219,9 @@ class SiteState:
         self._index = _make_index(model, deps)  # now, so that the next body edit pays nothing for it
         return outcome
 
-    def _body_edit(self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None) -> Outcome | None:
+    def _body_edit(
+        self, changed: set[Path], early: Callable[[tuple[str, ...]], None] | None
+    ) -> Outcome | None:
         """Only Markdown bodies changed (front matter and link targets as before): patch the model.
 
         Validation copies `body_html` and `links` from the file unchanged, so replacing those two
@@ -217,24 +231,30 @@ class SiteState:
         if self._index is None or self._index.model_id != id(model):
             self._index = _make_index(model, self.deps)
         index = self._index
-        replaced: dict[int, Article] = {}   # id(old article) -> new
+        replaced: dict[int, Article] = {}  # id(old article) -> new
         for path in changed:
             before = self._cached(path)
             if before is None or not path.is_file():
                 return None
             result = read_file(path, *self._read_key)
             doc, old = result.doc, before.doc
-            if result.errors or doc is None or old is None or (doc.slug, doc.lang, doc.meta, doc.fm_text) != \
-                    (old.slug, old.lang, old.meta, old.fm_text) or _targets(doc.links) != _targets(old.links):
+            if (
+                result.errors
+                or doc is None
+                or old is None
+                or (doc.slug, doc.lang, doc.meta, doc.fm_text) != (old.slug, old.lang, old.meta, old.fm_text)
+                or _targets(doc.links) != _targets(old.links)
+            ):
                 return None
             self._reads[path] = (_stamp(path), result)
             key = index.by_path.get(path)
             article = model.site.articles.get(key) if key else None  # type: ignore[call-overload]
             if (doc.body_html, doc.links) == (old.body_html, old.links):
-                continue              # saved without a change (or only the file's time changed)
-            if article is not None:   # a draft is not on the site: nothing to redo
-                replaced[id(article)] = dataclasses.replace(article, body_html=doc.body_html, links=doc.links,
-                                                                search_words=doc.search_words)
+                continue  # saved without a change (or only the file's time changed)
+            if article is not None:  # a draft is not on the site: nothing to redo
+                replaced[id(article)] = dataclasses.replace(
+                    article, body_html=doc.body_html, links=doc.links, search_words=doc.search_words
+                )
         if not replaced:
             return Outcome(how="body")
         articles, versions = dict(model.site.articles), dict(model.graph.versions)
@@ -246,8 +266,12 @@ class SiteState:
             needed.update(index.readers.get(new_article.slug, ()))
             for i in index.owners.get(new_article.key, ()):
                 pages[i] = _swap_article(pages[i], replaced)
-        self.model = Model(dataclasses.replace(model.site, articles=articles),
-                           dataclasses.replace(model.graph, versions=versions), pages, model.warnings)
+        self.model = Model(
+            dataclasses.replace(model.site, articles=articles),
+            dataclasses.replace(model.graph, versions=versions),
+            pages,
+            model.warnings,
+        )
         # same pages, same places: the index stays valid for the patched model
         self._index = dataclasses.replace(index, model_id=id(self.model))
         todo = [pages[i] for i in sorted(needed)]
@@ -261,7 +285,9 @@ class SiteState:
                 return first
             early(first.urls)
             own_urls = {p.url for p in own}
-            rest = self._render(self.model, self.env, [p for p in todo if p.url not in own_urls], False, "body")
+            rest = self._render(
+                self.model, self.env, [p for p in todo if p.url not in own_urls], False, "body"
+            )
             return dataclasses.replace(rest, urls=first.urls + rest.urls) if rest.ok else rest
         return self._render(self.model, self.env, todo, False, "body")
 
@@ -270,11 +296,19 @@ class SiteState:
         return hit[1] if hit else None
 
     # writing ----------------------------------------------------------------------------------
-    def _render(self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool,
-                how: str) -> Outcome:
+    def _render(
+        self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool, how: str
+    ) -> Outcome:
         search = self.options.search and model.site.config.search
-        job = RenderJob(model.site, model.graph, env, pages, self.out,
-                        make_views(model.site, model.graph, env, search), self.options.extra_head)
+        job = RenderJob(
+            model.site,
+            model.graph,
+            env,
+            pages,
+            self.out,
+            make_views(model.site, model.graph, env, search),
+            self.options.extra_head,
+        )
         if len(pages) > len(model.pages) // 2:  # most of the site (a template edit): as `build` does
             warm_partials(job)
         errors = render_all(job)
@@ -282,8 +316,9 @@ class SiteState:
             # which page failed is not reported separately: try all of them again next time
             self.pending.failed_urls |= {p.url for p in pages}
             return Outcome(errors=tuple(errors), warnings=tuple(model.warnings), how=how)
-        return Outcome(urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything,
-                       how=how)
+        return Outcome(
+            urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything, how=how
+        )
 
     def _clear_output(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
@@ -302,8 +337,10 @@ class SiteState:
                 target = self.out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(Path(scratch) / rel, target)
-        page_files = {output_file(self.out, p.url).relative_to(self.out) for p in (self.model.pages if self.model
-                                                                                   else ())}
+        page_files = {
+            output_file(self.out, p.url).relative_to(self.out)
+            for p in (self.model.pages if self.model else ())
+        }
         for rel in self._static - now - page_files:
             (self.out / rel).unlink(missing_ok=True)
         self._static = now
@@ -343,4 +380,3 @@ def _remove_page(out: Path, url: str) -> None:
     while folder != out and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-

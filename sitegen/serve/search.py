@@ -42,6 +42,6 @@ class SearchIndexer:
                 return
             self._wanted.clear()
             errors = index_search(self.out)
-            if errors and errors != self._last_errors:   # say it once, not after every save
+            if errors and errors != self._last_errors:  # say it once, not after every save
                 print_problems(errors, None, self.console)
             self._last_errors = list(errors)

@@ -88,9 +88,9 @@ class Broadcaster:
 
 
 class DevServer(ThreadingHTTPServer):
-    daemon_threads = True           # an open event stream must not keep Ctrl-C waiting
-    allow_reuse_address = False     # a busy port must be reported, not shared
-    extra_head = ""                 # the live-reload script, for pages made here (no site built yet)
+    daemon_threads = True  # an open event stream must not keep Ctrl-C waiting
+    allow_reuse_address = False  # a busy port must be reported, not shared
+    extra_head = ""  # the live-reload script, for pages made here (no site built yet)
 
     def __init__(self, address: tuple[str, int], out: Path, base_path: str, events: Broadcaster):
         self.out = out.resolve()
@@ -125,7 +125,7 @@ class Handler(BaseHTTPRequestHandler):
         if file is None:
             return self._not_found(raw, body)
         if file.is_dir():
-            if not raw.endswith("/"):   # as GitHub Pages does: /tags → /tags/
+            if not raw.endswith("/"):  # as GitHub Pages does: /tags → /tags/
                 return self._redirect(raw + "/")
             file = file / "index.html"
             if not file.is_file():
@@ -140,7 +140,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type(file))
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")   # every reload must show the newest build
+        self.send_header("Cache-Control", "no-store")  # every reload must show the newest build
         self.end_headers()
         if body:
             self.wfile.write(data)
@@ -150,10 +150,12 @@ class Handler(BaseHTTPRequestHandler):
         decoded = unquote(raw)
         if base != "/" and not decoded.startswith(base):
             link = html.escape(base)
-            page = (f"<!DOCTYPE html><meta charset='utf-8'><title>Not found</title><p>This site is served under "
-                    f"<a href='{link}'>{link}</a> (its base URL), as it will be when published.</p>")
+            page = (
+                f"<!DOCTYPE html><meta charset='utf-8'><title>Not found</title><p>This site is served under "
+                f"<a href='{link}'>{link}</a> (its base URL), as it will be when published.</p>"
+            )
             return self._plain(HTTPStatus.NOT_FOUND, page.encode(), body, "text/html; charset=utf-8")
-        rest = decoded[len(base):]
+        rest = decoded[len(base) :]
         lang = rest.split("/", 1)[0]
         for candidate in ([f"{lang}/404.html"] if lang else []) + ["404.html"]:
             page_file = resolve_request(self.server.out, base, base + candidate)
@@ -169,7 +171,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _plain(self, status: HTTPStatus, data: bytes, body: bool, ctype: str = "text/plain; charset=utf-8") -> None:
+    def _plain(
+        self, status: HTTPStatus, data: bytes, body: bool, ctype: str = "text/plain; charset=utf-8"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -225,7 +229,7 @@ def resolve_request(out: Path, base_path: str, raw_path: str) -> Path | None:
         return None
     if not path.startswith(base_path) and path + "/" != base_path:
         return None
-    rest = path[len(base_path):]
+    rest = path[len(base_path) :]
     parts = [p for p in rest.split("/") if p]
     if any(p in (".", "..") or "\x00" in p or "\\" in p for p in parts):
         return None

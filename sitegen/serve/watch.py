@@ -58,7 +58,6 @@ class _Collector(FileSystemEventHandler):
                 if relevant(path, self.site_dir):
                     self.batcher.add(path)
 
-
     def _new_top_folder(self, folder: Path) -> None:
         """A watched folder made after start (a first template override): watch it, and take its files."""
         if folder.parent != self.site_dir or folder.name not in WATCHED:
