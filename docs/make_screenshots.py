@@ -1,4 +1,5 @@
-"""Screenshots of an article in Arabic and English, at phone and desktop width, for the README.
+"""Screenshots for the README, at phone and desktop width: an article in Arabic and English, the Arabic
+article's citation block, the timeline index (Arabic, English) and an Arabic tag page with its chart.
 
     .venv/bin/python docs/make_screenshots.py            # builds the demo site, writes docs/screenshots/*.png
 
@@ -39,6 +40,12 @@ def pick_article(public: Path) -> str:
     return max(sorted(both), key=lambda s: (public / "articles" / s / "index.html").stat().st_size)
 
 
+def pick_tag(public: Path) -> str:
+    """The Arabic tag page with the most articles (its coverage chart has the most to show)."""
+    pages = [p for p in (public / "tags").iterdir() if (p / "index.html").is_file()]
+    return max(sorted(pages), key=lambda p: (p / "index.html").read_text(encoding="utf-8").count('class="entry"')).name
+
+
 def main(slug: str | None = None) -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
@@ -51,11 +58,19 @@ def main(slug: str | None = None) -> list[Path]:
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for lang, path in (("ar", f"/articles/{slug}/"), ("en", f"/en/articles/{slug}/")):
+            tag = pick_tag(public)
+            # (file name, path, element to scroll to or None)
+            shots = [("article-ar", f"/articles/{slug}/", None), ("article-en", f"/en/articles/{slug}/", None),
+                     ("article-ar-cite", f"/articles/{slug}/", ".cite"),
+                     ("timeline-ar", "/timeline/", None), ("timeline-en", "/en/timeline/", None),
+                     ("tag-ar", f"/tags/{tag}/", None)]
+            for name, path, element in shots:
                 for size, viewport in SIZES.items():
                     page = browser.new_page(viewport=viewport, device_scale_factor=1)
                     page.goto(origin + path, wait_until="networkidle")
-                    target = OUT / f"article-{lang}-{size}.png"
+                    if element:
+                        page.locator(element).scroll_into_view_if_needed()
+                    target = OUT / f"{name}-{size}.png"
                     page.screenshot(path=str(target))
                     page.close()
                     Image.open(target).convert("RGB").quantize(256).save(target, optimize=True)

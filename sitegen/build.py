@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import cache
+from sitegen import progress as show
 from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
@@ -62,6 +63,8 @@ class BuildReport:
     pages: int = 0
     warnings: list[SiteError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)  # articles per language
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,11 @@ def render_pages(
     warm: bool = True,
     freeze: bool = False,
     timings: dict[str, float] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[SiteError]:
     """Render `pages` of `model` into `out`; returns the template errors (file, line) of the site's templates.
+
+    `progress(n)` is told of every n pages written (a progress bar: progress.py).
 
     `warm` renders every list entry first, on all cores: worth it when most of the site is rendered.
     `freeze` keeps those entries out of the collector's sight (shared with the forked workers): only for a
@@ -163,7 +169,7 @@ def render_pages(
         if freeze:
             gc.freeze()
         clock("lists")
-    errors = render_all(job)
+    errors = render_all(job, progress=progress)
     clock("render")
     return errors
 
@@ -235,7 +241,19 @@ def _build(
     with staged_output(out) as stage:
         if progress:
             progress(f"rendering {len(model.pages)} pages")
-        errors = render_pages(model, env, model.pages, stage, options, freeze=True, timings=report.timings)
+        try:
+            errors = render_pages(
+                model,
+                env,
+                model.pages,
+                stage,
+                options,
+                freeze=True,
+                timings=report.timings,
+                progress=show.bar(progress, "pages", len(model.pages)),
+            )
+        finally:
+            show.end(progress)
         if errors:
             raise SiteErrors(errors + model.warnings)
         clock = _Clock(report.timings)
@@ -244,13 +262,20 @@ def _build(
         if search_wanted(model.site.config, options):
             if progress:
                 progress("indexing for search")
-            errors = index(stage)
+            show.bar(progress, "search index", None)
+            try:
+                errors = index(stage)
+            finally:
+                show.end(progress)
             if errors:
                 raise SiteErrors(errors)
             clock("search")
     report.articles = len(model.site.articles)
     report.pages = len(model.pages)
     report.warnings = model.warnings
+    report.base_url = model.site.config.base_url
+    langs = [lang for _, lang in model.site.articles]
+    report.languages = {lang: langs.count(lang) for lang in model.site.config.languages}
     return report
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 SCHEMA = 2
 # the modules whose code decides what a content file parses into
-_PARSER_MODULES = ("read.py", "markdown.py", "model.py", "yamlio.py", "errors.py", "cache.py")
+_PARSER_MODULES = ("read.py", "markdown.py", "bidi.py", "model.py", "yamlio.py", "errors.py", "cache.py")
 _PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "PyYAML")
 
 

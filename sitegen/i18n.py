@@ -79,6 +79,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "sha256": "SHA-256 of the imported original",
         "original_version": "Original version",
         "data_export": "Data (JSON, CSV)",
+        # coverage charts (charts.py) and the timeline's approximate dates
+        "chart_title": "Articles and events per month",
+        "chart_coverage": "Coverage over time",
+        "chart_table": "The numbers, month by month",
+        "month": "Month",
+        "approximate": "approximate date",
+        "not_translated_short": "not translated yet",
     },
     "ar": {
         "home": "الرئيسية",
@@ -135,8 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
         # citation and provenance (research layer: cite.py, _article_extra.html, the provenance section)
         "cite_this": "استشهد بهذا التقرير",
         "cite_download": "تنزيل الاستشهاد",
-        "cite_bibtex": "BibTeX (\u200f.bib)",
-        "cite_ris": "RIS (\u200f.ris: Zotero وEndNote وMendeley)",
+        "cite_bibtex": "ملف BibTeX (.bib)",
+        "cite_ris": "ملف RIS (.ris) لبرامج Zotero وEndNote وMendeley",
         "cite_translated": "مترجم عن {lang}",
         "cite_translated_by": "ترجمه عن {lang}: {translator}",
         "cite_original": "الأصل",
@@ -146,6 +153,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "sha256": "بصمة SHA-256 للأصل المستورد",
         "original_version": "النسخة الأصلية",
         "data_export": "البيانات (JSON وCSV)",
+        # coverage charts (charts.py) and the timeline's approximate dates
+        "chart_title": "المقالات والأحداث شهراً بشهر",
+        "chart_coverage": "التغطية عبر الزمن",
+        "chart_table": "الأرقام شهراً بشهر",
+        "month": "الشهر",
+        "approximate": "تاريخ تقريبي",
+        "not_translated_short": "لم تُترجم بعد",
     },
 }
 

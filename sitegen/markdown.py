@@ -16,9 +16,11 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from sitegen.bidi import HAS_LTR, isolate_ltr
 from sitegen.model import LinkRef, Slug
 
 MARKER_RE = re.compile("\x00([LTB]):([^:\x00]*):([^\x00]*)\x00")
@@ -113,6 +115,30 @@ def _hotlink_tracker(state: StateCore) -> None:
                 found.append((token.map[0] + 1 if token.map else None, src))
 
 
+def _isolate_ltr_runs(state: StateCore) -> None:
+    """In a right-to-left body, Latin runs in text go in `<bdi dir="ltr">` and code reads left to right:
+    otherwise the bidi algorithm reorders their punctuation (bidi.py)."""
+    if not state.env.get("rtl"):
+        return
+    for token in state.tokens:
+        if token.type in ("fence", "code_block"):
+            token.attrSet("dir", "ltr")
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type == "code_inline":
+                child.attrSet("dir", "ltr")
+            # "\x00": a link marker (its title is isolated when resolved, render.View.body)
+            if child.type == "text" and HAS_LTR.search(child.content) and "\x00" not in child.content:
+                html = Token("html_inline", "", 0)
+                html.content = isolate_ltr(child.content)
+                children.append(html)
+            else:
+                children.append(child)
+        token.children = children
+
+
 def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     if not token.meta.get("hotlinked"):
@@ -139,16 +165,19 @@ def make_markdown(allow_html: bool = False) -> MarkdownIt:
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.core.ruler.push("sitegen_links", _line_tracker)
     md.core.ruler.push("sitegen_hotlinks", _hotlink_tracker)
+    md.core.ruler.push("sitegen_bidi", _isolate_ltr_runs)
     md.add_render_rule("image", _render_image)
     return md
 
 
 def render_body_checked(
-    text: str, line_offset: int, allow_html: bool = False
+    text: str, line_offset: int, allow_html: bool = False, rtl: bool = False
 ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
     """Render a Markdown body: HTML with link markers, the internal links (file lines), and the images on
-    other hosts (file line, URL) that were turned into links."""
-    env: dict[str, Any] = {}
+    other hosts (file line, URL) that were turned into links.
+
+    `rtl`: the body is in a right-to-left language (its Latin runs are isolated)."""
+    env: dict[str, Any] = {"rtl": rtl}
     html = make_markdown(allow_html).render(text, env)
     hotlinked = tuple(((line + line_offset) if line else None, src) for line, src in env.get("hotlinked", []))
     refs = tuple(

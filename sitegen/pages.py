@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sitegen import urls
+from sitegen import charts, urls
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Lang, Site, Slug, URLPath
 
@@ -263,6 +263,9 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 for pager, chunk in _paginate(slugs, config.per_page, url_of):
                     ctx: dict[str, Any] = {"key": key, "slugs": chunk, "pager": pager, "count": len(slugs)}
                     reads = set(chunk)
+                    if pager.number == 1:  # "coverage over time", above the list
+                        ctx["coverage"] = charts.date_coverage(graph.version(s, lang).date for s in slugs)
+                        reads |= set(slugs)
                     if section == "tags" and pager.number == 1:
                         ctx["timeline"] = group_timeline(tag_events[lang].get(key, []))
                         reads |= set(slugs)
@@ -317,7 +320,7 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 urls.section_url(config, lang, "timeline"),
                 "timeline.html",
                 lang,
-                {"years": [(y, len(by_year[y])) for y in years]},
+                {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
                 frozenset(graph.order),
                 _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
                 "timeline",

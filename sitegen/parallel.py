@@ -41,6 +41,10 @@ def _call(item: Any) -> Any:
     return fn(shared, item)
 
 
+def _call_indexed(item: tuple[int, Any]) -> tuple[int, Any]:
+    return item[0], _call(item[1])
+
+
 def pmap(
     fn: Callable[[Any, T], R],
     shared: Any,
@@ -48,18 +52,33 @@ def pmap(
     chunksize: int = 32,
     jobs: int | None = None,
     work: int | None = None,
+    on_result: Callable[[int], None] | None = None,
 ) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
-    `work` is the number of units the items stand for (pages in a range), when not one each."""
+    `work` is the number of units the items stand for (pages in a range), when not one each.
+    `on_result(i)` is called in this process as each item's result arrives (a progress bar)."""
     jobs = jobs or workers()
     small = (work if work is not None else len(items)) < SERIAL_BELOW
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(shared, x) for x in items]
+        if on_result is None:
+            return [fn(shared, x) for x in items]
+        serial: list[R] = []
+        for i, x in enumerate(items):
+            serial.append(fn(shared, x))
+            on_result(i)
+        return serial
     # with fork, a worker's initializer arguments are inherited, never pickled
     pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(fn, shared))
     try:
-        results = pool.map(_call, items, chunksize=chunksize)
+        if on_result is None:
+            results = pool.map(_call, items, chunksize=chunksize)
+        else:
+            slots: list[Any] = [None] * len(items)
+            for i, result in pool.imap_unordered(_call_indexed, enumerate(items), chunksize=chunksize):
+                slots[i] = result
+                on_result(i)
+            results = slots
         # close + join: the workers take their stop sentinel and exit. Not terminate (what `with Pool`
         # does), which ends them with SIGTERM: under `sitegen serve`, whose SIGTERM handler raises
         # KeyboardInterrupt, a worker waiting for the task queue's lock was left alive and the rebuild

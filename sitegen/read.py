@@ -10,7 +10,7 @@ from pathlib import Path
 from sitegen import cache
 from sitegen.errors import SiteError
 from sitegen.markdown import render_body_checked
-from sitegen.model import Config, Lang, Slug, SourceDoc
+from sitegen.model import Config, Lang, Slug, SourceDoc, direction
 from sitegen.parallel import pmap
 from sitegen.search import body_words
 from sitegen.yamlio import load
@@ -245,7 +245,7 @@ def read_file(
     if errors:
         return ReadResult(None, tuple(errors))
     body = "\n".join(lines[close + 1 :])
-    body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html)
+    body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html, direction(lang) == "rtl")
     warnings = tuple(
         SiteError(
             path,

@@ -1,7 +1,8 @@
 """Accessibility in a real browser (Debian's Chromium through Playwright; never `playwright install`):
-axe-core finds no serious or critical violation on the home, article (ar, en), tag, timeline and search
-pages, in light and dark mode; Arabic text meets 4.5:1 contrast (axe does not check it); the skip link,
-landmarks, visible focus and `lang` on Arabic fragments are checked directly.
+axe-core finds no serious or critical violation on the home, article (ar, en), tag, author, source, timeline
+(index and year, with their charts) and search pages, in light and dark mode; Arabic text meets 4.5:1 contrast
+(axe does not check it); the skip link, landmarks, visible focus and `lang` on Arabic fragments are checked
+directly.
 
 axe-core is vendored in tests/vendor/ (MPL-2.0) so the test runs offline with fixed rules."""
 
@@ -104,19 +105,28 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def site_pages(out: Path, prefix: str) -> list[str]:
-    """Home (ar, en), an article in both languages, a tag, the timeline and search."""
+    """Home (ar, en), an article in both languages, a tag, an author and a source (with their coverage charts),
+    the timeline index (its chart) and a year page in both languages, and search."""
     slug = next(
         p.name for p in sorted((out / "articles").iterdir()) if (out / "en" / "articles" / p.name).is_dir()
     )
-    tag = next(p.name for p in sorted((out / "tags").iterdir()) if (p / "index.html").is_file())
+
+    def first(section: str) -> str:
+        return next(p.name for p in sorted((out / section).iterdir()) if (p / "index.html").is_file())
+
+    tag, author, source, year = first("tags"), first("authors"), first("sources"), first("timeline")
     return [
         f"{prefix}/",
         f"{prefix}/en/",
         f"{prefix}/articles/{slug}/",
         f"{prefix}/en/articles/{slug}/",
         f"{prefix}/tags/{tag}/",
+        f"{prefix}/en/authors/{author}/",
+        f"{prefix}/sources/{source}/",
         f"{prefix}/timeline/",
         f"{prefix}/en/timeline/",
+        f"{prefix}/timeline/{year}/",
+        f"{prefix}/en/timeline/{year}/",
         f"{prefix}/search/",
         f"{prefix}/en/search/",
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from sitegen import progress as show
 from sitegen.build import BuildOptions, build
 from sitegen.errors import SiteErrors
 from sitegen.report import count, error_console, print_problems
@@ -54,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         base_url=args.base_url, drafts=args.drafts, search=not args.no_search, cache=not args.no_cache
     )
     started = time.perf_counter()
-    progress = None if args.quiet else (lambda msg: console.print(f"[dim]{msg}…[/dim]"))
+    progress = show.for_console(console, args.quiet)
     try:
         report = build(site_dir, out, options, progress=progress)
     except SiteErrors as exc:
@@ -64,17 +66,30 @@ def run(args: argparse.Namespace) -> int:
             f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged"
         )
         return 1
-    if not args.quiet:
-        print_problems(report.warnings, site_dir, console)
     elapsed = time.perf_counter() - started
+    if args.quiet:
+        return 0
+    print_problems(report.warnings, site_dir, console)
+    warnings = len(report.warnings)
+    if not urlsplit(report.base_url).netloc:
+        # once per build, not per page: every citation and the feeds then say /articles/x/, not https://…
+        warnings += 1
+        console.print(
+            "[bold]site.yaml[/bold]: [yellow]warning[/yellow]: base_url is not set to the site's "
+            "address, so citations, feeds and the sitemap carry relative links\n"
+            "    hint: set base_url: https://user.github.io/archive/ in site.yaml, or build with "
+            "--base-url https://…"
+        )
     if args.verbose:
         console.print("  " + "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))
-    if not args.quiet:
-        console.print(
-            f"built {count(report.articles, 'article')}, {count(report.pages, 'page')} "
-            f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
-            + (f" ({count(len(report.warnings), 'warning')})" if report.warnings else "")
-        )
+    per_lang = ", ".join(f"{lang} {n}" for lang, n in report.languages.items())
+    console.print(
+        f"built {count(report.articles, 'article')}"
+        + (f" ({per_lang})" if per_lang else "")
+        + f", {count(report.pages, 'page')}, {show.size(show.folder_size(out))} "
+        f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
+        + (f" ({count(warnings, 'warning')})" if warnings else "")
+    )
     return 0
 
 

@@ -170,8 +170,12 @@ def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tu
     ]
 
 
-def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
-    """Render and write every page; returns template errors (file, line) instead of raising."""
+def render_all(
+    job: RenderJob, chunk: int = 200, progress: Callable[[int], None] | None = None
+) -> list[SiteError]:
+    """Render and write every page; returns template errors (file, line) instead of raising.
+
+    `progress(n)` is told of each range of n pages written (progress.py's bar)."""
     heavy: list[tuple[int, int]] = []
     ranges: list[tuple[int, int]] = []
     start = 0
@@ -190,7 +194,11 @@ def render_all(job: RenderJob, chunk: int = 200) -> list[SiteError]:
     if start < len(job.pages):
         ranges.append((start, len(job.pages)))
     # a heavy page weighs like a range of ordinary ones in deciding whether a pool is worth starting
-    results = pmap(_render_range, job, heavy + ranges, chunksize=1, work=len(job.pages) + chunk * len(heavy))
+    bounds = heavy + ranges
+    done = None if progress is None else (lambda i: progress(bounds[i][1] - bounds[i][0]))
+    results = pmap(
+        _render_range, job, bounds, chunksize=1, work=len(job.pages) + chunk * len(heavy), on_result=done
+    )
     return [e for errs in results for e in errs]
 
 

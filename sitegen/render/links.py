@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from sitegen import urls
+from sitegen.bidi import isolate_ltr
 from sitegen.escape import esc
 from sitegen.markdown import resolve_markers
 from sitegen.model import Article, Author, Slug, direction
@@ -50,10 +51,12 @@ class LinkHelpers(TextHelpers):
         a = self.graph.version(slug, self.lang)
         href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
         if a.lang == self.lang:
-            return Markup(f'<a href="{href}">{esc(a.title)}</a>')
+            title = isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
+            return Markup(f'<a href="{href}">{title}</a>')
+        title = isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
         return Markup(
             f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
-            f'{esc(a.title)}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
+            f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
             "</span>"
         )
 
@@ -76,9 +79,10 @@ class LinkHelpers(TextHelpers):
             # the default text of a wikilink is the target's title: in the other language when falling back
             version = self.graph.version(Slug(slug), self.lang)
             if version.lang == self.lang:
-                return esc(version.title)
+                return isolate_ltr(version.title) if self.dir == "rtl" else esc(version.title)
+            title = isolate_ltr(version.title) if direction(version.lang) == "rtl" else esc(version.title)
             return (
-                f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{esc(version.title)}</bdi> '
+                f'<bdi lang="{version.lang}" dir="{direction(version.lang)}">{title}</bdi> '
                 f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>'
             )
 
@@ -108,9 +112,15 @@ class LinkHelpers(TextHelpers):
                 continue
             url = page.alternate(other)
             href = self.href(url) if url else self.home_href(other)
+            # an untranslated article's switch says so, in the language the reader is switching to
+            note = (
+                ""
+                if url or page.kind != "article"
+                else f' <span class="lang-note">({esc(self.t_in(other, "not_translated_short"))})</span>'
+            )
             items.append(
                 f'<li><a href="{esc(href)}" lang="{other}" dir="{direction(other)}" hreflang="{other}">'
-                f"{esc(self.lang_name(other))}</a></li>"
+                f"{esc(self.lang_name(other))}{note}</a></li>"
             )
         return Markup("".join(items))
 
@@ -126,7 +136,8 @@ class LinkHelpers(TextHelpers):
         """`<li>` links to the article's tag pages, in this language."""
         return Markup(
             "".join(
-                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{esc(self.tag_label(tid))}</a></li>'
+                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
+                "</a></li>"
                 for tid in article.tags
             )
         )

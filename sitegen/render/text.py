@@ -9,7 +9,8 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import i18n
-from sitegen.bidi import fragment
+from sitegen.bidi import fragment, isolate_ltr
+from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.model import Config, PartialDate, Site, direction
 
@@ -62,3 +63,7 @@ class TextHelpers(ViewState):
     def bidi(self, text: str) -> Markup:
         """Text from an article, isolated, with `lang` when its script is not the page's."""
         return fragment(text, self.lang, self.config.languages)
+
+    def isolate(self, text: str) -> Markup:
+        """Text in the page's language, its Latin runs isolated on a right-to-left page (bidi.py)."""
+        return Markup(isolate_ltr(text) if self.dir == "rtl" else esc(text))

@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from sitegen import cite, export, search
+from sitegen import charts, cite, export, search
 from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.model import Article, Site
@@ -47,6 +47,9 @@ class View(ListHelpers):
     def citation_head(self, article: Article, page: Page) -> Markup:
         """Highwire, Open Graph and JSON-LD metadata of an article page."""
         return cite.head_html(self.config, self.citation(article), page.url, page.alternates)
+
+    def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
+        return charts.figure(self, coverage, small)
 
     def export(self, fmt: str) -> Markup:
         if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
