@@ -13,6 +13,7 @@ from sitegen import __version__
 # name -> module; each module has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("sitegen.commands.build", "build the site into public/"),
+    "check": ("sitegen.commands.check", "check links, translations and sources without building"),
     "new": ("sitegen.scaffold", "create a new site that builds at once"),
     "serve": ("sitegen.serve", "preview the site locally, rebuilding on save"),
     "import": ("sitegen.importer.command", "turn raw articles (text, HTML, URL) into Markdown"),
