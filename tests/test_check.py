@@ -207,3 +207,20 @@ def test_plain_output_is_grouped_with_headings(tmp_path: Path) -> None:
     assert out.index("Content and settings") < out.index("Translations")
     assert "│" not in out  # not a terminal: no table drawing in CI logs
     assert out.rstrip().splitlines()[-1].startswith("checked 2 articles in ")
+
+
+def test_an_imported_translation_records_its_original(tmp_path: Path) -> None:
+    import shutil
+
+    fix = Path(__file__).parent / "fixtures" / "import"
+    site = tmp_path / "site"
+    shutil.copytree(fix / "site", site)
+    assert run_sitegen("import", fix / "article.ar.html", cwd=site, timeout=120).returncode == 0
+    result = run_sitegen("import", fix / "article.en.html", "--translation-of", "manbij-water-cut",
+                         "--date", "2021-03-15", cwd=site, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "translated_from_hash: " in (site / "content/articles/manbij-water-cut.en.md").read_text(encoding="utf-8")
+    assert [m for _, m in translation_states(site) if "manbij" in m or "report" in m] == []
+    ar = site / "content/articles/manbij-water-cut.ar.md"
+    ar.write_text(ar.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر لاحقاً.\n", encoding="utf-8")
+    assert [level for level, m in translation_states(site) if "may be out of date" in m] == ["warning"]

@@ -33,6 +33,12 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def original_hash(path: Path) -> str:
+    """The hash of an original's body as a new translation records it; '' when it cannot be read."""
+    raw = read_raw(path)
+    return body_hash(raw.body) if raw is not None else ""
+
+
 def stored_hash(article: Article) -> str | None:
     """The hash recorded in the translation's front matter; None when there is none."""
     m = HASH_RE.search(article.fm_text)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
+from sitegen.check.translations import original_hash
 from sitegen.importer.draft import Draft
 from sitegen.importer.enrich import author_id, find_tags, resolve_related, summary_of
 from sitegen.importer.extract_html import NotAnArticle, extract_html
@@ -86,6 +87,7 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         notes.append(f"language: {lang} (guessed from the text; use --lang to choose)")
 
     translated_from = ""
+    translated_from_hash = ""
     date = draft.date or options.date
     if options.date and not draft.date:
         notes.append(f"date: none found in the input; --date {options.date} used")
@@ -96,6 +98,7 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         originals = [a for a in site.articles if a.slug == options.translation_of and a.lang != lang]
         if originals:
             translated_from = originals[0].lang
+            translated_from_hash = original_hash(originals[0].path)
     if date is None:
         raise ImportProblem(
             "no publication date found in this input",
@@ -120,4 +123,6 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         sha256=sha256, tags=tags, related=related, summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
+    if translated_from_hash:  # what `sitegen check` compares to tell a translation that lags (check/translations.py)
+        meta["translated_from_hash"] = translated_from_hash
     return Prepared(Article(slug, lang, meta, draft.body), tuple(notes), sha256)
