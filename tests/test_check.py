@@ -224,3 +224,21 @@ def test_an_imported_translation_records_its_original(tmp_path: Path) -> None:
     ar = site / "content/articles/manbij-water-cut.ar.md"
     ar.write_text(ar.read_text(encoding="utf-8") + "\nفقرة أضافها المحرر لاحقاً.\n", encoding="utf-8")
     assert [level for level, m in translation_states(site) if "may be out of date" in m] == ["warning"]
+
+
+def test_new_sites_check_links_weekly_in_a_workflow_that_never_blocks_deploys(tmp_path: Path) -> None:
+    import yaml
+
+    site = tmp_path / "new"
+    assert run_sitegen("new", site).returncode == 0
+    flow = yaml.safe_load((site / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    on = flow.pop(True, flow.get("on"))  # YAML 1.1 reads the key `on` as true
+    assert on["schedule"] == [{"cron": "23 5 * * 1"}] and "push" in on
+    runs = [(s.get("if", ""), s["run"]) for s in flow["jobs"]["check"]["steps"] if "run" in s]
+    assert ("github.event_name != 'push'", "sitegen check . --external") in runs
+    assert ("github.event_name == 'push'", "sitegen check .") in runs
+    pages = (site / ".github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert "check" not in yaml.safe_load(pages)["jobs"]  # deploys do not wait for it
+    # and the new site passes its own check, its sample translation recorded as current
+    code, data = check_json(site, "--strict")
+    assert code == 0 and problems(data, "translations") == [], data

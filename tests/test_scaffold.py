@@ -15,6 +15,7 @@ from tests.test_demo_site import load_workflow
 
 EXPECTED = {
     "site.yaml", "README.md", ".gitignore", "requirements.txt", ".github/workflows/pages.yml",
+    ".github/workflows/check.yml",
     "data/tags.yaml", "data/authors.yaml",
     "content/articles/first-report.ar.md", "content/articles/first-report.en.md",
 }
