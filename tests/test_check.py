@@ -242,3 +242,30 @@ def test_new_sites_check_links_weekly_in_a_workflow_that_never_blocks_deploys(tm
     # and the new site passes its own check, its sample translation recorded as current
     code, data = check_json(site, "--strict")
     assert code == 0 and problems(data, "translations") == [], data
+
+
+def test_duplicate_search_compares_candidates_only(monkeypatch: Any, tmp_path: Path) -> None:
+    """Linear, not all pairs: 400 distinct texts sharing a long footer make (almost) no comparisons."""
+    import random
+
+    from sitegen.check import duplicates
+    from sitegen.model import Lang, Slug
+
+    rng = random.Random(7)
+    vocabulary = [f"كلمة{i}" for i in range(3000)]
+    footer = " ".join(rng.choice(vocabulary) for _ in range(80))
+    calls = []
+    real = duplicates.similarity
+    monkeypatch.setattr(duplicates, "similarity", lambda a, b: calls.append(1) or real(a, b))
+
+    class Fake:
+        def __init__(self, i: int) -> None:
+            self.source_path, self.fm_start = tmp_path / f"a{i}.ar.md", 2
+
+    bodies = {(Slug(f"a{i}"), Lang("ar")): (Fake(i), " ".join(rng.choice(vocabulary) for _ in range(150)) + footer)
+              for i in range(400)}
+    twin = bodies[(Slug("a0"), Lang("ar"))][1]
+    bodies[(Slug("twin"), Lang("ar"))] = (Fake(999), twin)
+    found = duplicates.find_duplicates(bodies)  # type: ignore[arg-type]
+    assert [f.problem.path.name for f in found if f.problem.path] == ["a999.ar.md"]
+    assert len(calls) < 400 * 2

@@ -1,64 +1,135 @@
 """Near-duplicate articles (the same report imported twice under two slugs), found in time linear in the
-archive: each body becomes a small set of fingerprints (hashes of 4-word shingles of its normalized words,
-keeping the ~1/4 whose hash is 0 mod 4 — the same shingles are kept in every copy of a text), fingerprints
-are indexed, and only articles sharing fingerprints are compared, by their fingerprint sets.
+archive with bottom-k MinHash sketches: each body's 4-word shingles (of its normalized words) are hashed
+and the K smallest hashes kept; sketches are indexed by value, and only articles sharing a value are
+compared, by the Jaccard similarity their sketches estimate. A sketch value shared by many articles is
+boilerplate (a standard disclaimer, a wire-service footer): it is left out rather than making every pair
+of those articles a candidate, which keeps the work linear.
 
-A fingerprint shared by many articles is boilerplate (a standard disclaimer, a wire-service footer): it is
-left out rather than making every pair of those articles a candidate, which keeps the work linear."""
+Sketches are kept between runs (`store_file`), keyed by a hash of the body: a warm check only reads.
+"""
 
 from __future__ import annotations
 
+import heapq
+import os
+import pickle
 import re
+import sys
+import tempfile
 from collections import defaultdict
+from hashlib import blake2b
 from itertools import combinations
+from pathlib import Path
 from zlib import crc32
 
+from sitegen import cache
 from sitegen.arabic import normalize
 from sitegen.check.findings import Finding
 from sitegen.errors import SiteError
 from sitegen.model import Article, Lang, Slug
 
 SHINGLE = 4
-SAMPLE = 4
-MIN_FINGERPRINTS = 8      # shorter texts (under ~40 words) say too little to call them duplicates
-COMMON = 20               # a fingerprint in more articles than this is boilerplate
-THRESHOLD = 0.8           # Jaccard similarity of fingerprint sets
+K = 32                    # sketch size: Jaccard estimated to about ±0.05 near 0.9
+MIN_SHINGLES = 40         # shorter texts (under ~40 words) say too little to call them duplicates
+COMMON = 20               # a sketch value in more articles than this is boilerplate
+THRESHOLD = 0.8           # estimated Jaccard similarity of the shingle sets
 WORD = re.compile(r"\w+")
 
+Sketch = tuple[int, ...]
 
-def fingerprints(text: str) -> frozenset[int]:
+
+def sketch(text: str) -> Sketch:
+    """The K smallest shingle hashes, sorted; () for a text too short to compare."""
     # words as CRC-32s, shingles as tuples of ints: hash() of an int tuple is the same in every run
-    # (a str's hash is salted per process, which would make the sampled set, and so the result, vary)
+    # (a str's hash is salted per process, which would make sketches, and so results, vary)
     words = [crc32(w.encode()) for w in WORD.findall(normalize(text).casefold())]
-    shingles = zip(*(words[i:] for i in range(SHINGLE)))
-    return frozenset(h for h in map(hash, shingles) if h % SAMPLE == 0)
+    shingles = set(map(hash, zip(*(words[i:] for i in range(SHINGLE)))))
+    return tuple(heapq.nsmallest(K, shingles)) if len(shingles) >= MIN_SHINGLES else ()
 
 
-def find_duplicates(bodies: dict[tuple[Slug, Lang], tuple[Article, str]]) -> list[Finding]:
-    """`bodies`: each article version with its body text. Only versions in one language are compared."""
-    prints: dict[tuple[Slug, Lang], frozenset[int]] = {}
-    index: dict[tuple[Lang, int], list[tuple[Slug, Lang]]] = defaultdict(list)
-    for key, (_, body) in bodies.items():
-        fp = fingerprints(body)
-        if len(fp) < MIN_FINGERPRINTS:
+def similarity(a: Sketch, b: Sketch) -> float:
+    """The bottom-k estimate: of the K smallest hashes of the union, the share found in both."""
+    sa, sb = set(a), set(b)
+    union = heapq.nsmallest(K, sa | sb)
+    return sum(1 for h in union if h in sa and h in sb) / len(union)
+
+
+def find_duplicates(bodies: dict[tuple[Slug, Lang], tuple[Article, str]],
+                    store: Path | None = None) -> list[Finding]:
+    """`bodies`: each article version with its body text. Only versions in one language are compared.
+
+    `store`: a file keeping each body's sketch between runs (most of the time of this check)."""
+    known = _load(store)
+    kept: dict[str, tuple[bytes, Sketch]] = {}
+    sketches: dict[tuple[Slug, Lang], Sketch] = {}
+    index: dict[Lang, dict[int, list[tuple[Slug, Lang]]]] = defaultdict(dict)
+    for key, (article, body) in bodies.items():
+        name, digest = str(article.source_path), blake2b(body.encode(), digest_size=16).digest()
+        hit = known.get(name)
+        sk = hit[1] if hit is not None and hit[0] == digest else sketch(body)
+        kept[name] = (digest, sk)
+        if not sk:
             continue
-        prints[key] = fp
-        for h in fp:
-            index[(key[1], h)].append(key)
-    shared: dict[tuple[tuple[Slug, Lang], tuple[Slug, Lang]], int] = defaultdict(int)
-    for holders in index.values():
-        if 1 < len(holders) <= COMMON:
-            for a, b in combinations(sorted(holders), 2):
-                shared[(a, b)] += 1
+        sketches[key] = sk
+        values = index[key[1]]
+        for h in sk:
+            values.setdefault(h, []).append(key)
+    if kept != known:
+        _save(store, kept)
+    candidates: set[tuple[tuple[Slug, Lang], tuple[Slug, Lang]]] = set()
+    for values in index.values():
+        for holders in values.values():
+            if 1 < len(holders) <= COMMON:
+                candidates.update(combinations(sorted(holders), 2))
     findings: list[Finding] = []
-    for (a, b), n in sorted(shared.items()):
-        similarity = n / len(prints[a] | prints[b])
-        if similarity < THRESHOLD:
+    for a, b in sorted(candidates):
+        sim = similarity(sketches[a], sketches[b])
+        if sim < THRESHOLD:
             continue
         first, second = bodies[a][0], bodies[b][0]
         findings.append(Finding("duplicates", SiteError(
             second.source_path, second.fm_start - 1,
-            f"the text is nearly the same ({similarity:.0%}) as {first.source_path.name}",
+            f"the text is nearly the same ({sim:.0%}) as {first.source_path.name}",
             "if it is the same report imported twice, keep one file (or link them with related:)",
             "warning")))
     return findings
+
+
+def store_file(site_dir: Path) -> Path | None:
+    """In the user's cache folder, beside the parse cache (never in the site: it is a pickle)."""
+    folder = cache.cache_dir()
+    if folder is None:
+        return None
+    key = blake2b(str(site_dir.resolve()).encode(), digest_size=10).hexdigest()
+    return folder / f"fingerprints-{key}.pickle"
+
+
+def _salt() -> bytes:
+    """This module's and the normalizer's code: a change to either makes every fingerprint stale."""
+    here = Path(__file__).parent
+    return blake2b(here.joinpath("duplicates.py").read_bytes() + here.parent.joinpath("arabic.py").read_bytes()
+                   + repr(sys.version_info[:2]).encode()).digest()
+
+
+def _load(store: Path | None) -> dict[str, tuple[bytes, Sketch]]:
+    if store is None:
+        return {}
+    try:
+        with store.open("rb") as f:
+            salt, entries = pickle.load(f)
+    except Exception:  # noqa: BLE001 - missing, damaged or from another version: computed again
+        return {}
+    return entries if salt == _salt() and isinstance(entries, dict) else {}
+
+
+def _save(store: Path | None, entries: dict[str, tuple[bytes, Sketch]]) -> None:
+    if store is None:
+        return
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=store.parent, prefix=".fingerprints-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((_salt(), entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, store)
+    except OSError:
+        pass  # only costs the next run time
