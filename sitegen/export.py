@@ -20,7 +20,7 @@ from sitegen.pages import Page
 
 COLUMNS = ("slug", "language", "title", "date", "authors", "author_ids", "source_name", "source_url",
            "source_archive_url", "source_accessed", "source_sha256", "tags", "tag_labels", "related",
-           "translated_from", "translator", "url")
+           "translated_from", "translation_state", "translator", "url")
 LIST_COLUMNS = frozenset({"authors", "author_ids", "tags", "tag_labels", "related"})
 LIST_SEPARATOR = " | "
 # a spreadsheet runs a cell that starts with one of these as a formula (CSV injection)
@@ -29,7 +29,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
     """Newest article first, then the site's language order; lists stay lists (JSON keeps them)."""
+    from sitegen.check.translations import translation_states  # "original", "current", "outdated", "unknown"
+
     config = site.config
+    states = translation_states(site, graph)
     out: list[dict[str, Any]] = []
     for slug in graph.order:
         versions = graph.versions[slug]
@@ -46,7 +49,8 @@ def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
                 "tag_labels": [site.tags[t].labels.get(lang) or next(iter(site.tags[t].labels.values()), t)
                                for t in a.tags],
                 "related": list(graph.related.get(slug, ())),
-                "translated_from": a.translated_from, "translator": a.translator,
+                "translated_from": a.translated_from, "translation_state": states[(slug, lang)].state,
+                "translator": a.translator,
                 "url": urls.absolute(config, urls.article_url(config, lang, slug)),
             })
     return out

@@ -105,6 +105,8 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     pages += _timeline_pages(site, graph, timelines)
     from sitegen.export import research_pages  # imported here: export builds on Page, defined above
     pages += research_pages(site, graph)
+    from sitegen.check.status import status_pages  # the archive's health, as `sitegen check` sees it
+    pages += status_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
     return pages
 
@@ -117,7 +119,7 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
         latest = [s for s in graph.order if lang in graph.versions[s]][:20]
         out.append(Page(URLPath(urls.lang_prefix(config, lang) + "/feed.xml"), "atom.xml", lang,
                         {"slugs": latest}, frozenset(latest), (), "feed"))
-    listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search")]
+    listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search", "status")]
     out.append(Page(URLPath("/sitemap.xml"), "sitemap.xml", config.default_language, {"entries": listed},
                     frozenset(graph.order), (), "sitemap"))
     out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, frozenset(), (), "robots"))

@@ -269,3 +269,41 @@ def test_duplicate_search_compares_candidates_only(monkeypatch: Any, tmp_path: P
     found = duplicates.find_duplicates(bodies)  # type: ignore[arg-type]
     assert [f.problem.path.name for f in found if f.problem.path] == ["a999.ar.md"]
     assert len(calls) < 400 * 2
+
+
+def test_the_built_site_shows_its_status_per_language_and_exports_translation_state(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import lxml.html
+
+    from tests.support import build
+
+    site = translated_site(tmp_path)
+    make_site(site, {"content/articles/only-ar.ar.md": AR.format(title="خبر بلا ترجمة", extra="", body="نص")})
+    run_sitegen("check", site, "--fix-hashes")
+    ar = site / "content/articles/report.ar.md"
+    ar.write_text(ar.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
+    out = tmp_path / "public"
+    assert build(site, out).returncode == 0
+
+    page = lxml.html.fromstring((out / "en/status/index.html").read_bytes())
+    assert page.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    sections = {" ".join(s.xpath("string(h2)").split()): s for s in page.xpath("//main//section")}
+    outdated = sections["Translations that may be out of date 1"]
+    assert outdated.xpath(".//a/@href") == ["/en/articles/report/"]
+    untranslated = sections["Not translated into English 1"]
+    assert untranslated.xpath(".//a/text()") == ["خبر بلا ترجمة"] and untranslated.xpath(".//a/@lang") == ["ar"]
+    assert page.xpath("//main//time/@datetime")[0][:4].isdigit()
+    counts = [[c.text_content() for c in r] for r in page.xpath("//table[@class='status-counts']/tbody/tr")]
+    assert counts == [["Arabic", "2", "2", "0"], ["English", "1", "0", "1"]]
+    # every page's footer links the status page of its language; search engines are not sent there
+    home = lxml.html.fromstring((out / "index.html").read_bytes())
+    assert home.xpath("//footer//a[@href='/status/']/text()") == ["حالة الأرشيف"]
+    assert "/status/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+
+    table = json.loads((out / "articles.json").read_text(encoding="utf-8"))
+    states = {(a["slug"], a["language"]): a["translation_state"] for a in table["articles"]}
+    assert states == {("report", "ar"): "original", ("report", "en"): "outdated", ("only-ar", "ar"): "original"}
+    rows = list(csv.DictReader(io.StringIO((out / "articles.csv").read_text(encoding="utf-8-sig"))))
+    assert {(r["slug"], r["language"], r["translation_state"]) for r in rows} >= {("report", "en", "outdated")}
