@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,8 +58,23 @@ class TranslationState:
 
 def translation_states(site: Site, graph: Graph,
                        raw: dict[Path, RawFile | None] | None = None) -> dict[tuple[Slug, Lang], TranslationState]:
-    """The state of every article version; originals' bodies are read (once) only for translations."""
-    cache: dict[Path, RawFile | None] = {} if raw is None else raw
+    """The state of every article version; originals' bodies are read (once) only for translations.
+
+    A build asks twice for one graph (the status pages, then the data export in a render worker forked
+    after them): the last answer is kept for the graph it was made for (~1 s at 10k articles)."""
+    last = _last[0] if _last else None
+    if last is not None and last[0]() is graph:
+        return last[1]
+    states = _states(graph, {} if raw is None else raw)
+    _last[:] = [(weakref.ref(graph), states)]
+    return states
+
+
+# one entry, keyed by the graph's identity: a new model (a rebuild) is a new graph, so never stale
+_last: list[tuple[weakref.ref[Graph], dict[tuple[Slug, Lang], TranslationState]]] = []
+
+
+def _states(graph: Graph, cache: dict[Path, RawFile | None]) -> dict[tuple[Slug, Lang], TranslationState]:
     states: dict[tuple[Slug, Lang], TranslationState] = {}
     for slug, versions in graph.versions.items():
         for lang, article in versions.items():
