@@ -307,3 +307,23 @@ def test_the_built_site_shows_its_status_per_language_and_exports_translation_st
     assert states == {("report", "ar"): "original", ("report", "en"): "outdated", ("only-ar", "ar"): "original"}
     rows = list(csv.DictReader(io.StringIO((out / "articles.csv").read_text(encoding="utf-8-sig"))))
     assert {(r["slug"], r["language"], r["translation_state"]) for r in rows} >= {("report", "en", "outdated")}
+
+
+def test_a_terminal_gets_a_table_per_group() -> None:
+    import io
+
+    from rich.console import Console
+
+    from sitegen.check.findings import Finding
+    from sitegen.check.report import print_table
+    from sitegen.errors import SiteError
+
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=True, width=100, color_system=None)
+    root = Path("/site")
+    print_table([Finding("external", SiteError(root / "content/articles/a.ar.md", 6, "the source is gone", "add one")),
+                 Finding("translations", SiteError(root / "content/articles/b.en.md", None, "no ar version",
+                                                   severity="warning"), note=True)], root, console)
+    out = buf.getvalue()
+    assert out.index("Translations (1)") < out.index("External links (1)")
+    assert "│ content/articles/a.ar.md:6 │ error" in out and "│ note" in out
