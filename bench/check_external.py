@@ -75,7 +75,7 @@ def main() -> None:
         for label, extra in runs:
             started = time.perf_counter()
             result = subprocess.run([sys.executable, "-m", "sitegen", "check", str(site), *extra,
-                                     "--format", "json"], capture_output=True, text=True, env=env)
+                                     "--format", "json"], check=False, capture_output=True, text=True, env=env)
             elapsed = time.perf_counter() - started
             data = json.loads(result.stdout)
             print(f"{label}: {elapsed:.2f} s, exit {result.returncode}, {data['external_urls']} URLs, "
