@@ -56,7 +56,7 @@ class Handler(BaseHTTPRequestHandler):
             log.most_in_flight = max(log.most_in_flight, log.in_flight)
         try:
             time.sleep(0.01)  # long enough for overlapping requests to overlap
-            if path.startswith("/ok"):
+            if path.startswith("/ok") or path == "/%D8%AE%D8%A8%D8%B1":  # /ok…, /خبر
                 return self.send(200, body)
             if path == "/moved":
                 return self.send(301, body, {"Location": "/ok"})
@@ -141,6 +141,13 @@ def test_each_kind_of_answer(server: Server) -> None:
     busy = [t for _, p, _, t in log.requests if p == "/busy"]
     assert busy[1] - busy[0] >= 0.95                                           # Retry-After: 1 honoured
     assert log.most_in_flight == 1                                             # one request per host at a time
+
+
+def test_an_address_written_in_arabic_is_asked_percent_encoded(server: Server) -> None:
+    url = f"{server.base}/خبر"
+    result = check_urls([url], FAST)[url]
+    assert (result.status, result.code, result.final_url) == ("ok", 200, "")
+    assert server.log.asked("/%D8%AE%D8%A8%D8%B1") == ["HEAD"]
 
 
 def test_requests_to_one_host_can_overlap_when_asked(server: Server) -> None:

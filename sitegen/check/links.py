@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from sitegen import __version__, cache
 
@@ -79,21 +79,39 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return new
 
 
+def to_uri(url: str) -> str:
+    """An address as sent on the wire: Arabic (any non-ASCII) path and query percent-encoded, the host in
+    IDNA; what is already encoded stays as it is. News sites' addresses are often written in Arabic."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        pass  # reported by the request itself as an address that cannot be reached
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + host + ("" if parts.port is None else f":{parts.port}")
+    safe = "/%:@!$&'()*+,;=-._~?"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=safe), quote(parts.query, safe=safe),
+                       quote(parts.fragment, safe=safe)))
+
+
 def _ask(url: str, method: str, timeout: float) -> tuple[LinkResult, float | None]:
     """One request (redirects followed); the result and the server's Retry-After, if any."""
     redirects = _Redirects()
     opener = urllib.request.build_opener(redirects)
-    request = urllib.request.Request(url, method=method, headers={
+    request = urllib.request.Request(to_uri(url), method=method, headers={
         "User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     now = time.time()
     try:
         with opener.open(request, timeout=timeout) as response:
-            final = response.geturl()
+            final = _shown(response.geturl(), url)
             first = redirects.codes[0] if redirects.codes else None
             return LinkResult(url, "ok", response.status, final if final != url else "", first, checked=now), None
     except urllib.error.HTTPError as exc:
         first = redirects.codes[0] if redirects.codes else None
-        final = exc.geturl() or url
+        final = _shown(exc.geturl() or url, url)
         status = "gone" if exc.code in GONE else "error"
         return (LinkResult(url, status, exc.code, final if final != url else "", first,
                            f"{exc.code} {exc.reason}", now), _retry_after(exc.headers.get("Retry-After")))
@@ -106,6 +124,11 @@ def _ask(url: str, method: str, timeout: float) -> tuple[LinkResult, float | Non
         return LinkResult(url, "timeout", detail=f"no answer within {timeout:g} s", checked=now), None
     except (http.client.HTTPException, ConnectionError, ssl.SSLError, OSError, ValueError) as exc:
         return LinkResult(url, "unreachable", detail=_reason(exc), checked=now), None
+
+
+def _shown(final: str, asked: str) -> str:
+    """Where redirects ended, as the user wrote it when it is the address they wrote."""
+    return asked if final == to_uri(asked) else final
 
 
 def _reason(reason: object) -> str:
