@@ -249,11 +249,12 @@ class LinkCache:
         entry = self.entries.get(url)
         if not isinstance(entry, dict):
             return None
-        try:
+        try:  # a hand-edited or damaged entry is asked again, never a crash
             result = LinkResult(**{**entry, "cached": True})  # type: ignore[arg-type]
-        except TypeError:
+            fresh = result.ok and now - float(result.checked) < max_age
+        except (TypeError, ValueError):
             return None
-        return result if result.ok and now - result.checked < max_age else None
+        return result if fresh else None
 
     def update(self, results: Iterable[LinkResult]) -> None:
         for r in results:
