@@ -122,6 +122,8 @@ def test_fix_hashes_records_the_original_and_an_edit_marks_the_translation_out_o
     assert "warning: this translation may be out of date: report.ar.md changed" in result.stdout
     assert run_sitegen("check", site, "--strict").returncode == 1
 
+    wrong = run_sitegen("check", site, "--fix-hashes", "--slug", "reprot")
+    assert wrong.returncode == 2 and "did you mean 'report'?" in wrong.stderr
     run_sitegen("check", site, "--fix-hashes", "--slug", "report")
     assert translation_states(site) == []
     assert en.read_text(encoding="utf-8").count("translated_from_hash:") == 1  # replaced, not added again

@@ -21,6 +21,7 @@ from sitegen.check.report import apply_strict, print_table, print_text, to_json,
 from sitegen.check.run import CheckOptions, run_checks
 from sitegen.check.texts import RawFile
 from sitegen.check.translations import fix_hashes, translation_states
+from sitegen.errors import did_you_mean
 from sitegen.report import count, error_console, print_problems
 
 
@@ -83,6 +84,13 @@ def run(args: argparse.Namespace) -> int:
             err.print("[red]nothing recorded[/red]: the site has errors")
             return 1
         model = report.model
+        unknown = [s for s in args.slug or () if s not in model.graph.versions]
+        for slug in unknown:
+            err.print(f"sitegen: error: no article has the slug '{slug}'",
+                      f"\n    hint: {did_you_mean(slug, model.graph.versions) or 'the slug is the file name without .<lang>.md'}",
+                      sep="")
+        if unknown:
+            return 2
         changed = fix_hashes(model.graph, translation_states(model.site, model.graph),
                              set(args.slug) if args.slug else None)
         for path in changed:
