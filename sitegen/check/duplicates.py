@@ -27,6 +27,7 @@ from sitegen.arabic import normalize
 from sitegen.check.findings import Finding
 from sitegen.errors import SiteError
 from sitegen.model import Article, Lang, Slug
+from sitegen.parallel import pmap
 
 SHINGLE = 4
 K = 32                    # sketch size: Jaccard estimated to about ±0.05 near 0.9
@@ -47,6 +48,10 @@ def sketch(text: str) -> Sketch:
     return tuple(heapq.nsmallest(K, shingles)) if len(shingles) >= MIN_SHINGLES else ()
 
 
+def _sketch_one(_: None, text: str) -> Sketch:
+    return sketch(text)
+
+
 def similarity(a: Sketch, b: Sketch) -> float:
     """The bottom-k estimate: of the K smallest hashes of the union, the share found in both."""
     sa, sb = set(a), set(b)
@@ -63,11 +68,15 @@ def find_duplicates(bodies: dict[tuple[Slug, Lang], tuple[Article, str]],
     kept: dict[str, tuple[bytes, Sketch]] = {}
     sketches: dict[tuple[Slug, Lang], Sketch] = {}
     index: dict[Lang, dict[int, list[tuple[Slug, Lang]]]] = defaultdict(dict)
-    for key, (article, body) in bodies.items():
-        name, digest = str(article.source_path), blake2b(body.encode(), digest_size=16).digest()
-        hit = known.get(name)
-        sk = hit[1] if hit is not None and hit[0] == digest else sketch(body)
-        kept[name] = (digest, sk)
+    digests = {key: blake2b(body.encode(), digest_size=16).digest() for key, (_, body) in bodies.items()}
+    misses = [key for key, (article, _) in bodies.items()
+              if known.get(str(article.source_path), (b"",))[0] != digests[key]]
+    # new or changed texts are sketched on every core (~0.3 ms each: 5 s for 16k files on one)
+    fresh = dict(zip(misses, pmap(_sketch_one, None, [bodies[k][1] for k in misses], chunksize=64)))
+    for key, (article, _) in bodies.items():
+        name = str(article.source_path)
+        sk = fresh[key] if key in fresh else known[name][1]
+        kept[name] = (digests[key], sk)
         if not sk:
             continue
         sketches[key] = sk

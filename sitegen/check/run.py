@@ -65,8 +65,9 @@ def _run(site_dir: Path, options: CheckOptions, external: Callable[[Model, dict[
         report.timings[name] = now - clock
         clock = now
 
-    # search=True: the same parse cache as a normal build (the cache is salted with it)
-    build_options = BuildOptions(drafts=options.drafts, cache=options.cache, search=True)
+    # with the cache, search=True: the parse cache is salted with it, and a default build (and the Pages
+    # workflow) builds with search; without the cache, search words would be made for nothing
+    build_options = BuildOptions(drafts=options.drafts, cache=options.cache, search=options.cache)
     try:
         model = load_model(site_dir, build_options, report.timings)
     except SiteErrors as exc:
