@@ -17,7 +17,8 @@ import pytest
 from sitegen.check.links import USER_AGENT, LinkCache, LinkOptions, check_urls
 from tests.support import run_sitegen
 
-FAST = LinkOptions(timeout=0.5, retries=2, backoff=0.05, max_retry_after=5)
+# timeouts generous enough for a loaded CI machine; /slow answers well after them
+FAST = LinkOptions(timeout=1.0, retries=2, backoff=0.05, max_retry_after=5)
 
 
 @dataclass
