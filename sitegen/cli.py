@@ -13,6 +13,7 @@ from sitegen.report import internal_error
 # name -> module in sitegen/commands/; each has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("sitegen.commands.build", "build the site into public/"),
+    "check": ("sitegen.commands.check", "check links, translations and sources without building"),
     "new": ("sitegen.commands.new", "create a new site that builds at once"),
     "serve": ("sitegen.commands.serve", "preview the site locally, rebuilding on save"),
     "import": ("sitegen.commands.import_", "turn raw articles (text, HTML, URL) into Markdown"),

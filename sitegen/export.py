@@ -33,6 +33,7 @@ COLUMNS = (
     "tag_labels",
     "related",
     "translated_from",
+    "translation_state",
     "translator",
     "url",
 )
@@ -44,7 +45,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
     """Newest article first, then the site's language order; lists stay lists (JSON keeps them)."""
+    from sitegen.check.translations import translation_states  # "original", "current", "outdated", "unknown"
+
     config = site.config
+    states = translation_states(site, graph)
     out: list[dict[str, Any]] = []
     for slug in graph.order:
         versions = graph.versions[slug]
@@ -67,6 +71,7 @@ def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
                     "tag_labels": [site.tags[t].label(lang) for t in a.tags],
                     "related": list(graph.related.get(slug, ())),
                     "translated_from": a.translated_from,
+                    "translation_state": states[(slug, lang)].state,
                     "translator": a.translator,
                     "url": urls.absolute(config, urls.article_url(config, lang, slug)),
                 }

@@ -113,6 +113,7 @@ class Source:
     accessed: dt.date | None = None
     archive_url: str = ""
     sha256: str = ""
+    copy: str = ""  # a saved copy of the original, relative to the site folder (check verifies it)
 
 
 @dataclass(frozen=True)

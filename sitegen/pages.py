@@ -147,6 +147,9 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     pages += _taxonomy_pages(site, graph, timelines)
     pages += _timeline_pages(site, graph, timelines)
     pages += research_pages(site, graph)
+    from sitegen.check.status import status_pages  # the archive's health, as `sitegen check` sees it
+
+    pages += status_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
     return pages
 
@@ -188,7 +191,7 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
                 "feed",
             )
         )
-    listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search")]
+    listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search", "status")]
     out.append(
         Page(
             URLPath("/sitemap.xml"),

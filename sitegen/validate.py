@@ -45,6 +45,7 @@ KNOWN_FIELDS = (
     "translated_from",
     "translator",
     "content_warning",
+    "translated_from_hash",
 )
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
@@ -141,14 +142,14 @@ def _source(d: _Doc, value: Any) -> Source:
         )
         return Source()
     fields: dict[str, str] = {}
-    for key in ("name", "url", "archive_url", "sha256", "accessed"):
+    for key in ("name", "url", "archive_url", "sha256", "accessed", "copy"):
         fields[key] = _text(d, "source", value.get(key)) if key in value else ""
     for key in value:
         if key not in fields:
             d.warning(
                 ["source", str(key)],
                 f"unknown field `source.{key}` is ignored",
-                did_you_mean(str(key), fields) or "known: name, url, accessed, archive_url, sha256",
+                did_you_mean(str(key), fields) or "known: name, url, accessed, archive_url, sha256, copy",
             )
     for key in ("url", "archive_url"):
         if fields[key] and not re.match(r"^https?://", fields[key]):
@@ -169,7 +170,9 @@ def _source(d: _Doc, value: Any) -> Source:
             )
         else:
             accessed = dt.date(pd.year, pd.month, pd.day)
-    return Source(fields["name"], fields["url"], accessed, fields["archive_url"], fields["sha256"])
+    return Source(
+        fields["name"], fields["url"], accessed, fields["archive_url"], fields["sha256"], fields["copy"]
+    )
 
 
 def _events(d: _Doc, value: Any) -> tuple[Event, ...]:

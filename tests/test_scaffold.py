@@ -19,6 +19,7 @@ EXPECTED = {
     ".gitignore",
     "requirements.txt",
     ".github/workflows/pages.yml",
+    ".github/workflows/check.yml",
     "data/tags.yaml",
     "data/authors.yaml",
     "content/articles/first-report.ar.md",

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from sitegen.check.translations import original_hash
 from sitegen.importer.bylines import dateline_agency, sort_byline
 from sitegen.importer.dates import date_in_url
 from sitegen.importer.draft import Draft
@@ -98,6 +99,7 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
     if draft.date is None and draft.source_url and (from_url := date_in_url(draft.source_url)):
         notes.append(f"date {from_url} read from the page's address (the text shows none): check it")
         draft = Draft(**{**draft.__dict__, "date": from_url})
+    translated_from_hash = ""
     date = draft.date or options.date
     if options.date and not draft.date:
         notes.append(f"date: none found in the input; --date {options.date} used")
@@ -108,6 +110,7 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         originals = [a for a in site.articles if a.slug == options.translation_of and a.lang != lang]
         if originals:
             translated_from = originals[0].lang
+            translated_from_hash = original_hash(originals[0].path)
     if date is None:
         seen = "".join(f" ({n})" for n in notes if "Hijri" in n)
         raise ImportProblem(
@@ -147,4 +150,8 @@ def prepare(loaded: Loaded, options: Options, site: SiteContext) -> Prepared:
         summary=plain_field(summary_of(draft.body)),
         translated_from=translated_from,
     )
+    if (
+        translated_from_hash
+    ):  # what `sitegen check` compares to tell a translation that lags (check/translations.py)
+        meta["translated_from_hash"] = translated_from_hash
     return Prepared(ArticleFile(slug, lang, meta, draft.body), tuple(notes), sha256)
