@@ -35,7 +35,7 @@ from sitegen.render import (
 )
 from sitegen.search import index_search
 from sitegen.urls import output_file
-from sitegen.validate import validate
+from sitegen.validate import ValidateMemo, validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 ARTICLE_GLOB = "**/articles/*/index.html"   # only article pages carry indexed regions (see pages.py, urls.py)
@@ -79,11 +79,12 @@ def search_wanted(config: Config, options: BuildOptions) -> bool:
 
 def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] | None = None,
                read: Callable[[Path, Config], list[ReadResult]] | None = None,
-               writes: cache.Writes | None = None) -> Model:
+               writes: cache.Writes | None = None, memo: ValidateMemo | None = None) -> Model:
     """Config, content, validation and graph; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again);
-    with `writes`, the parse cache is written in the background: the caller waits for it."""
+    with `writes`, the parse cache is written in the background: the caller waits for it; with `memo`,
+    documents validated before (the very same SourceDoc objects) are not validated again."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     config, warnings = load_config(site_dir, options.base_url)
@@ -96,7 +97,7 @@ def load_model(site_dir: Path, options: BuildOptions, timings: dict[str, float] 
     docs = [r.doc for r in results if r.doc is not None]
     clock("read")
     registries = load_registries(config, problems)
-    site = validate(docs, config, registries, problems, drafts=options.drafts)
+    site = validate(docs, config, registries, problems, drafts=options.drafts, memo=memo)
     if not docs and not problems.error_count:
         problems.warning(site_dir / "content" / "articles", None, "no articles found",
                          "add Markdown files named <slug>.<lang>.md under content/articles/")
