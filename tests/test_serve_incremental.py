@@ -251,3 +251,14 @@ def test_a_template_edit_after_a_broken_content_save_still_reports_the_content_e
     edit(f, "date: [2020-12-18", "date: 2020-12-18")
     assert state.rebuild({f}).ok
     assert_same_as_full_build(site, state.out, tmp_path)
+
+
+def test_a_tag_edit_announces_the_articles_own_page_before_the_lists(site: Path, state: SiteState,
+                                                                   tmp_path: Path) -> None:
+    announced: list[tuple[str, ...]] = []
+    outcome = state.rebuild(tag_added(site), announced.append)
+    assert outcome.ok, outcome.errors
+    assert announced[0] == ("/en/articles/withdrawal/",)          # before the plan: the page being edited
+    assert "/en/tags/brand-new-tag/" in outcome.urls and "/en/articles/withdrawal/" in outcome.urls
+    assert outcome.urls.count("/en/articles/withdrawal/") == 1    # not rendered twice
+    assert_same_as_full_build(site, state.out, tmp_path)
