@@ -123,7 +123,9 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{cmd[0]} failed:\n{stderr}")
     cpu = usage.ru_utime + usage.ru_stime
-    return {"wall": wall, "cpu": cpu, "pss_mib": peak[0] / 1024}
+    # `sitegen build -v` prints the time of each stage
+    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0])}
+    return {"wall": wall, "cpu": cpu, "pss_mib": peak[0] / 1024, **stages}
 
 
 def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
@@ -143,7 +145,7 @@ def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
             cache = root / f"cache-{n}-{i}"
             runs["sitegen"].append(measure(
                 [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(root / f"public-{n}-{i}"),
-                 "--no-search"], {**os.environ, "NO_COLOR": "1", "SITEGEN_CACHE_DIR": str(cache),
+                 "--no-search", "-v"], {**os.environ, "NO_COLOR": "1", "SITEGEN_CACHE_DIR": str(cache),
                                   "PYTHONPATH": str(ROOT)}))
             print(f"  run {i + 1}: hugo {runs['hugo'][-1]['wall']:.1f} s, sitegen {runs['sitegen'][-1]['wall']:.1f} s",
                   flush=True)
@@ -152,6 +154,9 @@ def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
         for tool, m in med.items():
             print(f"{n:>6} articles {tool:8} wall {m['wall']:6.1f} s  cpu {m['cpu']:6.1f} s  "
                   f"cpu/wall {m['cpu'] / m['wall']:.2f}  peak tree PSS {m['pss_mib']:6.0f} MiB  (median of {repeat})")
+        stages = [k for k in runs["sitegen"][0] if k not in ("wall", "cpu", "pss_mib")]
+        print("        sitegen stages (median, wall): " + "  ".join(
+            f"{k} {statistics.median(r.get(k, 0.0) for r in runs['sitegen']):.2f}s" for k in stages))
         h, g = med["hugo"], med["sitegen"]
         print(f"{n:>6} articles sitegen/hugo: wall {g['wall'] / h['wall']:.2f}x  cpu {g['cpu'] / h['cpu']:.2f}x  "
               f"memory {g['pss_mib'] / h['pss_mib']:.2f}x", flush=True)
