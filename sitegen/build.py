@@ -36,7 +36,7 @@ from sitegen.render import (
 )
 from sitegen.search import index_search
 from sitegen.urls import output_file
-from sitegen.validate import validate
+from sitegen.validate import ValidateMemo, validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
 
 ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)
@@ -82,19 +82,42 @@ def search_wanted(config: Config, options: BuildOptions) -> bool:
     return options.search and config.search
 
 
+@dataclass(frozen=True)
+class Linked:
+    """The model before its page plan: the validated site and its graph (see `load_site`)."""
+
+    site: Site
+    graph: Graph
+    warnings: list[SiteError]
+
+
 def load_model(
     site_dir: Path,
     options: BuildOptions,
     timings: dict[str, float] | None = None,
     read: Callable[[Path, Config], list[ReadResult]] | None = None,
     writes: cache.Writes | None = None,
+    memo: ValidateMemo | None = None,
 ) -> Model:
-    """Config, content, validation and graph; raises SiteErrors with every problem found.
+    """Config, content, validation, graph and page plan; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again);
-    with `writes`, the parse cache is written in the background: the caller waits for it."""
+    with `writes`, the parse cache is written in the background: the caller waits for it; with `memo`,
+    documents validated before (the very same SourceDoc objects) are not validated again."""
     timings = {} if timings is None else timings
-    clock = _Clock(timings)
+    return plan(load_site(site_dir, options, timings, read, writes, memo), timings)
+
+
+def load_site(
+    site_dir: Path,
+    options: BuildOptions,
+    timings: dict[str, float] | None = None,
+    read: Callable[[Path, Config], list[ReadResult]] | None = None,
+    writes: cache.Writes | None = None,
+    memo: ValidateMemo | None = None,
+) -> Linked:
+    """`load_model` up to the graph; the dev server renders an edited article's own page before the plan."""
+    clock = _Clock({} if timings is None else timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
@@ -110,7 +133,7 @@ def load_model(
     docs = [r.doc for r in results if r.doc is not None]
     clock("read")
     registries = load_registries(config, problems)
-    site = validate(docs, config, registries, problems, drafts=options.drafts)
+    site = validate(docs, config, registries, problems, drafts=options.drafts, memo=memo)
     if not docs and not problems.error_count:
         problems.warning(
             site_dir / "content" / "articles",
@@ -122,9 +145,15 @@ def load_model(
     graph = link(site, problems)
     clock("graph")
     problems.raise_if_errors()
-    pages = plan_pages(site, graph)
+    return Linked(site, graph, problems.warnings)
+
+
+def plan(linked: Linked, timings: dict[str, float] | None = None) -> Model:
+    """Every page of the site (pages.py)."""
+    clock = _Clock({} if timings is None else timings)
+    pages = plan_pages(linked.site, linked.graph)
     clock("plan")
-    return Model(site, graph, pages, problems.warnings)
+    return Model(linked.site, linked.graph, pages, linked.warnings)
 
 
 def templates(site_dir: Path, jinja_fast_code: bool = True) -> jinja2.Environment:

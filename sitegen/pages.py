@@ -80,28 +80,8 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     pages: list[Page] = []
     per_page = config.per_page
 
-    # articles
     for slug in graph.order:
-        versions = graph.versions[slug]
-        alts = tuple((lang, urls.article_url(config, lang, slug)) for lang in versions)
-        for lang, article in versions.items():
-            reads = {
-                slug,
-                *graph.related.get(slug, ()),
-                *graph.backlinks.get(slug, ()),
-                *(ref.target for ref in article.links if ref.target in graph.versions),
-            }
-            pages.append(
-                Page(
-                    urls.article_url(config, lang, slug),
-                    "article.html",
-                    lang,
-                    {"article": article},
-                    frozenset(reads),
-                    alts,
-                    "article",
-                )
-            )
+        pages += article_pages(site, graph, slug)
 
     for lang in langs:
         # home, paginated
@@ -151,6 +131,33 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
 
     pages += status_pages(site, graph)
     pages += _feed_pages(site, graph, pages)
+    return pages
+
+
+def article_pages(site: Site, graph: Graph, slug: Slug) -> list[Page]:
+    """The pages of one article, a page per language version (the dev server renders them on their own first)."""
+    config = site.config
+    versions = graph.versions[slug]
+    alts = tuple((lang, urls.article_url(config, lang, slug)) for lang in versions)
+    pages = []
+    for lang, article in versions.items():
+        reads = {
+            slug,
+            *graph.related.get(slug, ()),
+            *graph.backlinks.get(slug, ()),
+            *(ref.target for ref in article.links if ref.target in graph.versions),
+        }
+        pages.append(
+            Page(
+                urls.article_url(config, lang, slug),
+                "article.html",
+                lang,
+                {"article": article},
+                frozenset(reads),
+                alts,
+                "article",
+            )
+        )
     return pages
 
 

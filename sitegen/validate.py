@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitegen.arabic import fold
 from sitegen.data import Registries
-from sitegen.errors import Problems, did_you_mean
+from sitegen.errors import Problems, SiteError, did_you_mean
 from sitegen.model import (
     SLUG_RE,
     Article,
@@ -223,12 +224,41 @@ def _events(d: _Doc, value: Any) -> tuple[Event, ...]:
     return tuple(out)
 
 
+@dataclass
+class _Effects:
+    """What one document adds to the site's registries: applied in file order, since the first file to
+    name an unregistered tag, author or source gives its label."""
+
+    tags: list[tuple[TagId, Lang, str]] = field(default_factory=list)  # (id before any clash rename, …)
+    authors: list[tuple[str, str]] = field(default_factory=list)  # (id, name as written)
+    source: Publication | None = None
+
+
+@dataclass(frozen=True)
+class _Done:
+    doc: SourceDoc
+    article: Article | None
+    problems: tuple[SiteError, ...]
+    effects: _Effects
+
+
+@dataclass
+class ValidateMemo:
+    """Each document's validation, kept by the dev server between rebuilds: a document read again is a new
+    SourceDoc, an unchanged one is the very same object, so an edit re-validates only the edited files (and
+    the unchanged Article objects stay the same, which makes comparing two models cheap)."""
+
+    settings: tuple[Config, Registries, bool] | None = None
+    done: dict[int, _Done] = field(default_factory=dict)  # id(SourceDoc) -> its validation
+
+
 def validate(
     docs: Sequence[SourceDoc],
     config: Config,
     registries: Registries,
     problems: Problems,
     drafts: bool = False,
+    memo: ValidateMemo | None = None,
 ) -> Site:
     """Check every document's front matter; errors go to `problems` (the caller raises once)."""
     articles: dict[tuple[Slug, Lang], Article] = {}
@@ -236,8 +266,21 @@ def validate(
     tags = dict(registries.tags)
     authors = dict(registries.authors)
     sources: dict[str, Publication] = {}
+    settings = (config, registries, drafts)
+    earlier = memo.done if memo is not None and memo.settings == settings else {}
+    done: dict[int, _Done] = {}
     for doc in docs:
-        article = _validate_one(_Doc(doc, problems), config, registries, tags, authors, sources)
+        hit = earlier.get(id(doc))
+        if hit is None or hit.doc is not doc:
+            mine = Problems()
+            effects = _Effects()
+            hit = _Done(
+                doc, _validate_one(_Doc(doc, mine), config, registries, effects), tuple(mine.items), effects
+            )
+        done[id(doc)] = hit
+        problems.extend(hit.problems)
+        _apply(hit.effects, tags, authors, sources)
+        article = hit.article
         if article is None or (article.draft and not drafts):
             continue
         if article.key in seen:
@@ -250,7 +293,26 @@ def validate(
             continue
         seen[article.key] = doc.path
         articles[article.key] = article
+    if memo is not None:
+        memo.settings, memo.done = settings, done
     return Site(config, articles, tags, authors, sources)
+
+
+def _apply(
+    effects: _Effects, tags: dict[TagId, Tag], authors: dict[str, Author], sources: dict[str, Publication]
+) -> None:
+    for tid, lang, label in effects.tags:
+        existing = tags.get(tid)
+        if existing is None or existing.registered:
+            if existing is not None:  # an unregistered label clashing with a registered id
+                tid = TagId("t-" + tid)
+            tags[tid] = Tag(tid, {lang: label}, False)
+        elif lang not in existing.labels:
+            tags[tid] = Tag(tid, {**existing.labels, lang: label}, False)
+    for aid, name in effects.authors:
+        authors.setdefault(aid, Author(aid, {"*": name}, {}, (), False))
+    if effects.source is not None:
+        sources.setdefault(effects.source.id, effects.source)
 
 
 def _plain(value: object) -> str:
@@ -258,14 +320,7 @@ def _plain(value: object) -> str:
     return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
 
 
-def _validate_one(
-    d: _Doc,
-    config: Config,
-    reg: Registries,
-    tags: dict[TagId, Tag],
-    authors: dict[str, Author],
-    sources: dict[str, Publication],
-) -> Article | None:
+def _validate_one(d: _Doc, config: Config, reg: Registries, effects: _Effects) -> Article | None:
     meta, doc = d.doc.meta, d.doc
     for key in meta:
         if key not in KNOWN_FIELDS:
@@ -305,7 +360,7 @@ def _validate_one(
         aid = reg.author_index.get(fold(name))
         if aid is None:
             aid = "a-" + safe_segment(name) if safe_segment(name) in reg.authors else safe_segment(name)
-            authors.setdefault(aid, Author(aid, {"*": name}, {}, (), False))
+            effects.authors.append((aid, name))
         author_ids.append(aid)
 
     tag_ids: list[TagId] = []
@@ -319,19 +374,16 @@ def _validate_one(
                 f"tag '{label}' is not in data/tags.yaml",
                 hint or "add it to data/tags.yaml with a label per language",
             )
-            existing = tags.get(tid)
-            if existing is None or existing.registered:
-                if existing is not None:  # an unregistered label clashing with a registered id
-                    tid = TagId("t-" + tid)
-                tags[tid] = Tag(tid, {doc.lang: label}, False)
-            elif doc.lang not in existing.labels:
-                tags[tid] = Tag(tid, {**existing.labels, doc.lang: label}, False)
+            effects.tags.append((tid, doc.lang, label))
+            registered = reg.tags.get(tid)
+            if registered is not None and registered.registered:
+                tid = TagId("t-" + tid)  # an unregistered label clashing with a registered id (see _apply)
         if tid not in tag_ids:
             tag_ids.append(tid)
 
     source = _source(d, meta.get("source"))
     if source.name:
-        sources.setdefault(safe_segment(source.name), Publication(safe_segment(source.name), source.name))
+        effects.source = Publication(safe_segment(source.name), source.name)
 
     related: list[Slug] = []
     external: list[ExternalRef] = []

@@ -119,6 +119,16 @@ def config_changed(site: Path) -> set[Path]:
     return {f}
 
 
+def article_extra_override(site: Path) -> set[Path]:
+    (site / "templates").mkdir(exist_ok=True)
+    f = site / "templates" / "_article_extra.html"
+    f.write_text(
+        (THEME_DIR / "templates" / "_article_extra.html").read_text(encoding="utf-8") + "<p>extra v2</p>\n",
+        encoding="utf-8",
+    )
+    return {f}
+
+
 def touched_only(site: Path) -> set[Path]:
     f = site / ARTICLES / "trenches.ar.md"
     f.write_bytes(f.read_bytes())
@@ -139,6 +149,7 @@ EDITS: list[Callable[[Path], set[Path]]] = [
     static_added,
     config_changed,
     touched_only,
+    article_extra_override,
 ]
 
 
@@ -234,4 +245,45 @@ def test_the_edited_articles_own_page_is_announced_first(
     outcome = state.rebuild(body_edit(site), announced.append)
     assert announced == [("/en/articles/withdrawal/",)]
     assert set(announced[0]) < set(outcome.urls)  # the others (backlinks, feed) in the same rebuild
+    assert_same_as_full_build(site, state.out, tmp_path)
+
+
+def test_a_template_edit_redoes_only_the_pages_using_it(site: Path, state: SiteState, tmp_path: Path) -> None:
+    assert state.model is not None
+    article_pages = {p.url for p in state.model.pages if p.template == "article.html"}
+    outcome = state.rebuild(article_extra_override(site))
+    assert outcome.ok, outcome.errors
+    assert set(outcome.urls) == article_pages  # included by article.html only: no list, feed or data file
+    assert_same_as_full_build(site, state.out, tmp_path)
+
+
+def test_a_tag_label_edit_redoes_only_the_pages_showing_that_tag(site: Path, state: SiteState) -> None:
+    outcome = state.rebuild(tag_label_changed(site))
+    assert outcome.ok, outcome.errors
+    assert "/en/tags/tunnels/" in outcome.urls and "/articles/trenches/" in outcome.urls
+    assert "/en/articles/old-report/" not in outcome.urls  # tagged Shelling only
+    assert "/en/tags/shelling/" not in outcome.urls
+
+
+def test_a_template_edit_after_a_broken_content_save_still_reports_the_content_error(
+    site: Path, state: SiteState, tmp_path: Path
+) -> None:
+    f = site / ARTICLES / "trenches.ar.md"
+    edit(f, "date: 2020-12-18", "date: [2020-12-18")
+    assert not state.rebuild({f}).ok
+    assert not state.rebuild(article_extra_override(site)).ok  # the last good model is older than the files
+    edit(f, "date: [2020-12-18", "date: 2020-12-18")
+    assert state.rebuild({f}).ok
+    assert_same_as_full_build(site, state.out, tmp_path)
+
+
+def test_a_tag_edit_announces_the_articles_own_page_before_the_lists(
+    site: Path, state: SiteState, tmp_path: Path
+) -> None:
+    announced: list[tuple[str, ...]] = []
+    outcome = state.rebuild(tag_added(site), announced.append)
+    assert outcome.ok, outcome.errors
+    assert announced[0] == ("/en/articles/withdrawal/",)  # before the plan: the page being edited
+    assert "/en/tags/brand-new-tag/" in outcome.urls and "/en/articles/withdrawal/" in outcome.urls
+    assert outcome.urls.count("/en/articles/withdrawal/") == 1  # not rendered twice
     assert_same_as_full_build(site, state.out, tmp_path)

@@ -115,7 +115,8 @@ def pages_to_render(
             or page.url in also
             or page.kind in kinds
             or (templates and templates & (deps.uses(page.template) | old_deps.uses(page.template)))
-            or (slugs and not slugs.isdisjoint(page.slugs | prev.slugs))
+            # two tests, not a union: a union copies the 10k slugs of every whole-site page
+            or (slugs and not (slugs.isdisjoint(page.slugs) and slugs.isdisjoint(prev.slugs)))
             or (prev.template, prev.lang, prev.kind, prev.alternates)
             != (page.template, page.lang, page.kind, page.alternates)
             or prev.ctx != page.ctx
