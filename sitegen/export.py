@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sitegen import urls
+from sitegen.check.translations import TranslationState
 from sitegen.graph import Graph
-from sitegen.model import Site
+from sitegen.model import Lang, Site, Slug
 
 COLUMNS = (
     "slug",
@@ -43,12 +45,13 @@ LIST_SEPARATOR = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def rows(site: Site, graph: Graph) -> list[dict[str, Any]]:
-    """Newest article first, then the site's language order; lists stay lists (JSON keeps them)."""
-    from sitegen.check.translations import translation_states  # "original", "current", "outdated", "unknown"
+def rows(
+    site: Site, graph: Graph, states: Mapping[tuple[Slug, Lang], TranslationState]
+) -> list[dict[str, Any]]:
+    """Newest article first, then the site's language order; lists stay lists (JSON keeps them).
 
+    `states`: each version's translation state ("original", "current", "outdated", "unknown")."""
     config = site.config
-    states = translation_states(site, graph)
     out: list[dict[str, Any]] = []
     for slug in graph.order:
         versions = graph.versions[slug]

@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sitegen import charts, urls
+from sitegen.check.status import WORDS, site_status
+from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Lang, Site, Slug, URLPath
+
+TranslationStates = Mapping[tuple[Slug, Lang], TranslationState]
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,9 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
     pages += _taxonomy_pages(site, graph, timelines)
     pages += _timeline_pages(site, graph, timelines)
-    pages += research_pages(site, graph)
-    from sitegen.check.status import status_pages  # the archive's health, as `sitegen check` sees it
-
-    pages += status_pages(site, graph)
+    states = translation_states(site, graph)  # read once: the status pages and the data export show them
+    pages += research_pages(site, graph, states)
+    pages += status_pages(site, graph, states)
     pages += _feed_pages(site, graph, pages)
     return pages
 
@@ -161,7 +164,7 @@ def article_pages(site: Site, graph: Graph, slug: Slug) -> list[Page]:
     return pages
 
 
-def research_pages(site: Site, graph: Graph) -> list[Page]:
+def research_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Page]:
     """`cite.bib` and `cite.ris` beside every article page; `articles.json` and `articles.csv` at the root
     (data for other tools: export.py formats them, docs/data.md documents them)."""
     config = site.config
@@ -177,7 +180,11 @@ def research_pages(site: Site, graph: Graph) -> list[Page]:
                 )
     everything = frozenset(graph.order)
     for name in ("articles.json", "articles.csv"):
-        pages.append(Page(URLPath("/" + name), name, config.default_language, {}, everything, (), "data"))
+        pages.append(
+            Page(
+                URLPath("/" + name), name, config.default_language, {"states": states}, everything, (), "data"
+            )
+        )
     return pages
 
 
@@ -364,3 +371,23 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
             )
         )
     return pages
+
+
+def status_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Page]:
+    """`/<lang>/status/` in every language: the archive's health as `sitegen check` sees it (check/status.py);
+    they read every article (the dev server re-renders them)."""
+    config = site.config
+    status = site_status(site, graph, states)
+    alts = tuple((lang, urls.section_url(config, lang, "status")) for lang in config.languages)
+    return [
+        Page(
+            url,
+            "status.html",
+            lang,
+            {"status": status, "w": WORDS.get(lang, WORDS["en"])},
+            frozenset(graph.order),
+            alts,
+            "status",
+        )
+        for lang, url in alts
+    ]

@@ -5,13 +5,13 @@ label, and the date of the build. The same translation states go into the data e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sitegen import urls
-from sitegen.check.translations import TranslationState, missing_translations, translation_states
+from sitegen.check.translations import TranslationState, missing_translations
 from sitegen.graph import Graph
 from sitegen.model import Lang, Site, Slug, URLPath
-from sitegen.pages import Page
 
 # the page's own words; a language without them gets the English ones
 WORDS: dict[str, dict[str, str]] = {
@@ -77,7 +77,10 @@ class Status:
 
 
 def site_status(
-    site: Site, graph: Graph, states: dict[tuple[Slug, Lang], TranslationState], built: dt.date | None = None
+    site: Site,
+    graph: Graph,
+    states: Mapping[tuple[Slug, Lang], TranslationState],
+    built: dt.date | None = None,
 ) -> Status:
     config = site.config
 
@@ -121,22 +124,3 @@ def site_status(
         unknown=tuple(item(st.slug, st.lang) for st in by_order if st.state == "unknown"),
         unlabelled={lang: tuple(v) for lang, v in unlabelled.items()},
     )
-
-
-def status_pages(site: Site, graph: Graph) -> list[Page]:
-    """`/<lang>/status/` in every language; they read every article (the dev server re-renders them)."""
-    config = site.config
-    status = site_status(site, graph, translation_states(site, graph))
-    alts = tuple((lang, urls.section_url(config, lang, "status")) for lang in config.languages)
-    return [
-        Page(
-            url,
-            "status.html",
-            lang,
-            {"status": status, "w": WORDS.get(lang, WORDS["en"])},
-            frozenset(graph.order),
-            alts,
-            "status",
-        )
-        for lang, url in alts
-    ]

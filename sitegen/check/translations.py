@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,18 +60,9 @@ def translation_states(
 ) -> dict[tuple[Slug, Lang], TranslationState]:
     """The state of every article version; originals' bodies are read (once) only for translations.
 
-    A build asks twice for one graph (the status pages, then the data export in a render worker forked
-    after them): the last answer is kept for the graph it was made for (~1 s at 10k articles)."""
-    last = _last[0] if _last else None
-    if last is not None and last[0]() is graph:
-        return last[1]
-    states = _states(graph, {} if raw is None else raw)
-    _last[:] = [(weakref.ref(graph), states)]
-    return states
-
-
-# one entry, keyed by the graph's identity: a new model (a rebuild) is a new graph, so never stale
-_last: list[tuple[weakref.ref[Graph], dict[tuple[Slug, Lang], TranslationState]]] = []
+    A build computes them once, when it plans its pages (pages.py gives them to the status pages and the
+    data export): ~1 s at 10k articles."""
+    return _states(graph, {} if raw is None else raw)
 
 
 def _states(graph: Graph, cache: dict[Path, RawFile | None]) -> dict[tuple[Slug, Lang], TranslationState]:

@@ -5,15 +5,17 @@ The helpers come in layers, each in its own module: ViewState and text (text.py)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from sitegen import charts, cite, export, search
+from sitegen.check.translations import TranslationState, translation_states
 from sitegen.escape import esc
 from sitegen.graph import Graph
-from sitegen.model import Article, Site
+from sitegen.model import Article, Lang, Site, Slug
 from sitegen.pages import Page
 from sitegen.render.lists import ListHelpers
 
@@ -25,7 +27,7 @@ class View(ListHelpers):
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
         self._citations: dict[int, tuple[Article, cite.Citation]] = {}
-        self._export_rows: list[dict[str, Any]] | None = None
+        self._export_rows: tuple[object, list[dict[str, Any]]] | None = None
 
     def citation(self, article: Article) -> cite.Citation:
         """The article's citation data, made once per article: its page uses it three times, .bib and .ris once."""
@@ -51,10 +53,15 @@ class View(ListHelpers):
     def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
         return charts.figure(self, coverage, small)
 
-    def export(self, fmt: str) -> Markup:
-        if self._export_rows is None:  # the JSON and CSV pages share them (one worker renders both)
-            self._export_rows = export.rows(self.site, self.graph)
-        rows = self._export_rows
+    def export(self, fmt: str, states: Mapping[tuple[Slug, Lang], TranslationState] | None = None) -> Markup:
+        """articles.json / articles.csv; `states` from the page (pages.py), or made here for an older
+        template that does not pass them."""
+        if states is None:
+            states = translation_states(self.site, self.graph)
+        if self._export_rows is None or self._export_rows[0] is not states:
+            # the JSON and CSV pages share them (one worker renders both)
+            self._export_rows = (states, export.rows(self.site, self.graph, states))
+        rows = self._export_rows[1]
         return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
 
     def search_words(self, article: Article) -> Markup:
