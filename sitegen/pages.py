@@ -13,25 +13,7 @@ from typing import Any, cast
 
 from sitegen import charts, urls
 from sitegen.graph import Graph, TimelineEntry
-from sitegen.model import Lang, Site, Slug, URLPath
-
-
-@dataclass(frozen=True)
-class Page:
-    url: URLPath
-    template: str
-    lang: Lang
-    ctx: dict[str, Any]
-    slugs: frozenset[Slug] = frozenset()
-    alternates: tuple[tuple[Lang, URLPath], ...] = ()  # the same page in other languages
-    kind: str = ""
-
-    def alternate(self, lang: str) -> URLPath | None:
-        """The URL of this page in another language, if it exists (templates ask it on every page)."""
-        for other, url in self.alternates:
-            if other == lang:
-                return url
-        return None
+from sitegen.model import Lang, Page, Site, Slug, URLPath
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from sitegen import urls
 from sitegen.check.translations import TranslationState, missing_translations, translation_states
 from sitegen.graph import Graph
-from sitegen.model import Lang, Site, Slug, URLPath
-from sitegen.pages import Page
+from sitegen.model import Lang, Page, Site, Slug, URLPath
 
 # the page's own words; a language without them gets the English ones
 WORDS: dict[str, dict[str, str]] = {

@@ -13,8 +13,7 @@ from markupsafe import Markup
 from sitegen import charts, cite, export, search
 from sitegen.escape import esc
 from sitegen.graph import Graph
-from sitegen.model import Article, Site
-from sitegen.pages import Page
+from sitegen.model import Article, Page, Site
 from sitegen.render.lists import ListHelpers
 
 

@@ -21,12 +21,11 @@ import jinja2
 from sitegen import build
 from sitegen.build import BuildOptions, Model
 from sitegen.errors import SiteError, SiteErrors
-from sitegen.model import Article, Config, Lang, Slug
-from sitegen.pages import Page, article_pages
+from sitegen.model import Article, Config, Lang, Page, Slug
+from sitegen.pages import article_pages
 from sitegen.read import ReadResult
 from sitegen.serve.deps import TemplateDeps, changed_slugs, pages_to_render, template_deps
 from sitegen.serve.reads import ReadCache
-from sitegen.validate import ValidateMemo
 
 EARLY_ARTICLES = 4  # an edit of more articles than this (a batch, a script) is not announced page by page
 
@@ -112,7 +111,7 @@ class SiteState:
         self.env: jinja2.Environment | None = None
         self.deps: TemplateDeps | None = None
         self.reads = ReadCache(options)
-        self.memo = ValidateMemo()
+        self.memo = build.new_memo()
         self._static: set[Path] = set()
         self._index: _Index | None = None
         self.pending = _Pending()
