@@ -22,8 +22,8 @@ from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
 from sitegen.graph import Graph, link
-from sitegen.model import Config, Site
-from sitegen.pages import Page, plan_pages
+from sitegen.model import Config, Page, Site
+from sitegen.pages import plan_pages
 from sitegen.read import ReadResult, read_content
 from sitegen.render import (
     RenderJob,
@@ -106,6 +106,11 @@ def load_model(
     documents validated before (the very same SourceDoc objects) are not validated again."""
     timings = {} if timings is None else timings
     return plan(load_site(site_dir, options, timings, read, writes, memo), timings)
+
+
+def new_memo() -> ValidateMemo:
+    """What the dev server keeps between rebuilds so that an edit re-validates only the edited files."""
+    return ValidateMemo()
 
 
 def load_site(

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NewType
+from typing import Any, NewType
 
 Slug = NewType("Slug", str)  # an article's id: lowercase ASCII, digits, hyphens
 Lang = NewType("Lang", str)  # a language code from site.yaml: "ar", "en"
@@ -190,3 +190,23 @@ class Site:
     tags: dict[TagId, Tag]
     authors: dict[str, Author]
     sources: dict[str, Publication]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One file to write: its URL, the template and context that render it, the articles it reads."""
+
+    url: URLPath
+    template: str
+    lang: Lang
+    ctx: dict[str, Any]
+    slugs: frozenset[Slug] = frozenset()
+    alternates: tuple[tuple[Lang, URLPath], ...] = ()  # the same page in other languages
+    kind: str = ""
+
+    def alternate(self, lang: str) -> URLPath | None:
+        """The URL of this page in another language, if it exists (templates ask it on every page)."""
+        for other, url in self.alternates:
+            if other == lang:
+                return url
+        return None

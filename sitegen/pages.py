@@ -15,27 +15,9 @@ from sitegen import charts, urls
 from sitegen.check.status import WORDS, site_status
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph, TimelineEntry
-from sitegen.model import Lang, Site, Slug, URLPath
+from sitegen.model import Lang, Page, Site, Slug, URLPath
 
 TranslationStates = Mapping[tuple[Slug, Lang], TranslationState]
-
-
-@dataclass(frozen=True)
-class Page:
-    url: URLPath
-    template: str
-    lang: Lang
-    ctx: dict[str, Any]
-    slugs: frozenset[Slug] = frozenset()
-    alternates: tuple[tuple[Lang, URLPath], ...] = ()  # the same page in other languages
-    kind: str = ""
-
-    def alternate(self, lang: str) -> URLPath | None:
-        """The URL of this page in another language, if it exists (templates ask it on every page)."""
-        for other, url in self.alternates:
-            if other == lang:
-                return url
-        return None
 
 
 @dataclass(frozen=True)

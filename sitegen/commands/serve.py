@@ -20,7 +20,8 @@ from rich.markup import escape
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_wanted
 from sitegen.errors import SiteError
 from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
-from sitegen.serve.incremental import Rebuild, SiteState
+from sitegen.serve.incremental import SiteState
+from sitegen.serve.output import Rebuild
 from sitegen.serve.search import SearchIndexer
 from sitegen.serve.server import Broadcaster, DevServer, livereload_snippet
 from sitegen.serve.watch import Batcher, start_watching

@@ -17,8 +17,7 @@ from markupsafe import Markup
 from sitegen import urls
 from sitegen.errors import InternalError, SiteError
 from sitegen.graph import Graph
-from sitegen.model import Site
-from sitegen.pages import Page
+from sitegen.model import Page, Site
 from sitegen.parallel import pmap
 from sitegen.render.environment import TEMPLATE_SUFFIXES, THEME_DIR, render_template
 from sitegen.render.lists import ENTRY, EVENT

@@ -10,8 +10,8 @@ from sitegen import urls
 from sitegen.bidi import isolate_ltr
 from sitegen.escape import esc
 from sitegen.markdown import resolve_markers
-from sitegen.model import Article, Author, Slug, direction
-from sitegen.pages import Page, tag_languages
+from sitegen.model import Article, Author, Page, Slug, direction
+from sitegen.pages import tag_languages
 from sitegen.render.text import TextHelpers
 
 

@@ -15,8 +15,7 @@ from sitegen import charts, cite, export, search
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.escape import esc
 from sitegen.graph import Graph
-from sitegen.model import Article, Lang, Site, Slug
-from sitegen.pages import Page
+from sitegen.model import Article, Lang, Page, Site, Slug
 from sitegen.render.lists import ListHelpers
 
 

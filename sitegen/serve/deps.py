@@ -16,8 +16,7 @@ from jinja2 import meta
 
 from sitegen import render
 from sitegen.build import Model
-from sitegen.model import Slug
-from sitegen.pages import Page
+from sitegen.model import Page, Slug
 from sitegen.render import TEMPLATE_SUFFIXES
 
 # a template that can show an article's body: `h.body(a)` or `a.body_html`
