@@ -9,6 +9,10 @@ source; a place is neither.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from babel import Locale
+from babel.core import get_global
 
 from sitegen.arabic import normalize
 
@@ -22,20 +26,57 @@ def _keys(words: str) -> frozenset[str]:
     return frozenset(key(w) for w in words.split("|"))
 
 
-# Cities and countries met in datelines of Syria and regional news (Arabic and English spellings).
+# What CLDR (below) lacks: Syrian towns and regions, and spellings news pages use beside CLDR's
+# (`سورية`, `ادلب`, `Deir ez-Zor`). Countries and major cities come from CLDR.
 PLACES = _keys(
     "دمشق|حلب|حمص|حماة|إدلب|ادلب|الرقة|دير الزور|الحسكة|القامشلي|درعا|السويداء|اللاذقية|طرطوس|منبج|عفرين|"
-    "عين عيسى|اعزاز|الباب|جرابلس|تل أبيض|رأس العين|كوباني|عين العرب|تدمر|القنيطرة|بيروت|صيدا|طرابلس|عمان|عمّان|"
-    "القاهرة|الإسكندرية|الرياض|جدة|الدوحة|أبوظبي|ابوظبي|أبو ظبي|دبي|الشارقة|الكويت|المنامة|مسقط|بغداد|الموصل|"
-    "أربيل|البصرة|القدس|غزة|رام الله|إسطنبول|اسطنبول|أنقرة|غازي عنتاب|عنتاب|أورفة|هاتاي|طهران|موسكو|واشنطن|"
-    "نيويورك|لندن|باريس|برلين|جنيف|بروكسل|فيينا|تونس|الجزائر|الرباط|الدار البيضاء|الخرطوم|صنعاء|عدن|"
-    "سوريا|سورية|لبنان|العراق|الأردن|مصر|تركيا|إيران|روسيا|فلسطين|ليبيا|اليمن|السعودية|الإمارات|قطر|"
-    "damascus|aleppo|homs|hama|idlib|raqqa|deir ez-zor|deir ezzor|hasakah|qamishli|daraa|latakia|tartus|"
-    "manbij|afrin|kobane|beirut|amman|cairo|alexandria|riyadh|jeddah|doha|abu dhabi|dubai|kuwait|manama|"
-    "muscat|baghdad|mosul|erbil|basra|jerusalem|gaza|ramallah|istanbul|ankara|gaziantep|tehran|moscow|"
-    "washington|new york|london|paris|berlin|geneva|brussels|vienna|tunis|algiers|rabat|casablanca|"
-    "tripoli|khartoum|sanaa|aden|kabul|beijing|syria|lebanon|iraq|jordan|egypt|turkey|iran|russia"
+    "عين عيسى|اعزاز|الباب|جرابلس|تل أبيض|رأس العين|كوباني|عين العرب|تدمر|القنيطرة|صيدا|طرابلس|عمّان|"
+    "الإسكندرية|جدة|أبوظبي|ابوظبي|أبو ظبي|الشارقة|الموصل|أربيل|البصرة|رام الله|اسطنبول|أنقرة|غازي عنتاب|"
+    "عنتاب|أورفة|هاتاي|أنطاكيا|الريحانية|كلس|مرسين|سراقب|معرة النعمان|كفرنبل|جسر الشغور|أريحا|الأتارب|الدانا|"
+    "سرمدا|أطمة|سلقين|حارم|خان شيخون|معرة مصرين|بنش|تفتناز|مورك|اللطامنة|كفرزيتا|صوران|السلمية|مصياف|"
+    "محردة|السقيلبية|الرستن|تلبيسة|القصير|تلكلخ|الحولة|دوما|حرستا|داريا|المعضمية|معضمية الشام|الزبداني|مضايا|"
+    "يبرود|النبك|القلمون|التل|قدسيا|جرمانا|صحنايا|الكسوة|ببيلا|يلدا|اليرموك|مخيم اليرموك|بصرى الشام|نوى|جاسم|"
+    "طفس|إنخل|الصنمين|الحراك|شهبا|صلخد|الميادين|البوكمال|هجين|الشحيل|الطبقة|تل رفعت|مارع|الراعي|"
+    "دارة عزة|عندان|حريتان|السفيرة|الشيخ مقصود|بانياس|جبلة|القرداحة|صلنفة|كسب|المالكية|عامودا|الدرباسية|"
+    "رميلان|الهول|الركبان|التنف|الغوطة|الجزيرة السورية|الساحل السوري|البادية|جبل الزاوية|سهل الغاب|الجولان|"
+    "عرسال|سوريا|سورية|الأردن|"
+    "damascus|aleppo|homs|hama|idlib|raqqa|deir ez-zor|deir ezzor|deir al-zor|hasakah|qamishli|daraa|"
+    "latakia|tartus|manbij|afrin|kobane|azaz|al-bab|jarablus|saraqeb|maarat al-numan|ariha|douma|"
+    "darayya|ghouta|suwayda|sweida|quneitra|palmyra|tadmur|tabqa|gaziantep|antakya|hatay|reyhanli|erbil|"
+    "sanaa|syria"
 )
+# `ريف حلب`, `مخيم الركبان`, `northern Aleppo`: a known place named with its kind or side
+_PLACE_KIND = re.compile(
+    r"^(?:ريف|مدينه|بلده|قريه|مخيم|محافظه|ناحيه|منطقه|ضواحي|rural|northern|southern|eastern|western|"
+    r"north|south|east|west|northwest|northeast|southwest|southeast|central|greater)\s+(?P<rest>.+)$"
+)
+_PLACE_SIDE = re.compile(
+    r"^(?P<rest>.+?)\s+(?:الشمالي|الجنوبي|الشرقي|الغربي|الاوسط|الشماليه|الجنوبيه|الشرقيه|الغربيه|"
+    r"الشمالي الغربي|الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي|countryside|province|governorate|"
+    r"region|city|camp|suburbs)$"
+)
+# An English dateline town in capitals: `ATHENS`, `MAARAT AL-NUMAN`, `DEIR EL-BALAH`
+_CAPS_PLACE = re.compile(r"[A-Z][A-Z'’.-]{2,}(?:[ -][A-Z][A-Z'’.-]+){0,2}")
+# CLDR codes that name no place a dateline gives (unknown region, EU, eurozone, UN, outlying Oceania)
+_NOT_TERRITORIES = {"ZZ", "EU", "EZ", "UN", "QO"}
+_NOT_CITY_ZONES = ("Etc/", "America/Indiana/", "America/Kentucky/", "America/North_Dakota/")
+
+
+@cache
+def cldr_places() -> frozenset[str]:
+    """Country and territory names and time-zone exemplar cities in Arabic and English (CLDR)."""
+    names: set[str] = set()
+    for code in ("ar", "en"):
+        locale = Locale(code)
+        names |= {v for k, v in locale.territories.items() if k.isalpha() and k not in _NOT_TERRITORIES}
+        names |= {str(city) for zone in locale.time_zones.values() if (city := zone.get("city"))}
+    # English exemplar cities are the zone ids themselves: `Asia/Damascus`, `America/New_York`
+    # (not `Etc/GMT`, nor US county zones like `America/North_Dakota/Center`: words, not datelines)
+    zones = [z for z in get_global("zone_territories") if not z.startswith(_NOT_CITY_ZONES)]
+    names |= {zone.rsplit("/", 1)[-1].replace("_", " ") for zone in zones}
+    return frozenset(key(n) for n in names) - {""}
+
+
 # Wire agencies, by name and initials (an Arabic credit may be just `وكالات`, "agencies").
 AGENCIES = _keys(
     "reuters|afp|ap|associated press|agence france-presse|agence france presse|france presse|anadolu|"
@@ -66,8 +107,18 @@ _WAW_NAMES = _keys("وليد|وائل|وفاء|وسام|وعد|وداد|وجدي
 
 
 def is_place(name: str) -> bool:
+    """A country, a city, a Syrian town or region, or a place by its shape (`ريف X`, `X الشمالي`, caps)."""
     k = key(name).removeprefix("من ")
-    return k in PLACES or bool(re.fullmatch(r"[A-Z]{3,}(?: [A-Z]{3,})?", name.strip()))
+    if not k:
+        return False
+    if k in PLACES or k in cldr_places():
+        return True
+    kind = _PLACE_KIND.match(k) or _PLACE_SIDE.match(k)
+    if kind and (k.startswith("ريف ") or is_place(kind.group("rest"))):
+        return True
+    # five letters at least: shorter capitals are acronyms (`BBC`, `CNN`, `SANA`), short towns are listed
+    caps = _CAPS_PLACE.fullmatch(name.strip())
+    return bool(caps) and len(re.sub(r"\W", "", name)) >= 5 and not is_agency(name)
 
 
 def is_agency(name: str) -> bool:
@@ -130,6 +181,9 @@ DATELINE = re.compile(r"^(?P<place>[^()\n]{2,40}?)\s*\((?P<agency>[^()\n]{1,30})
 def dateline_agency(first_paragraph: str) -> str:
     """The wire agency of a `city (agency) --` dateline opening the text, or ''."""
     m = DATELINE.match(first_paragraph.strip().lstrip("*_ "))
-    if not m or not is_place(m.group("place").split(",")[0]):
+    if not m or not is_agency(m.group("agency")):
         return ""
-    return m.group("agency").strip() if is_agency(m.group("agency")) else ""
+    # `Town, Syria (AP) —`: a known place, or a short capitalised name, before a wire credit
+    parts = [p.strip() for p in m.group("place").split(",")]
+    shaped = len(m.group("place").split()) <= 4 and all(w[:1].isupper() for w in parts[0].split())
+    return m.group("agency").strip() if shaped or any(is_place(p) for p in parts) else ""

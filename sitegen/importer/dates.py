@@ -48,9 +48,26 @@ _MONTH_DAY_YEAR = re.compile(
 _YMD = re.compile(r"(?<![\d/.-])(?P<year>\d{4})[-/.](?P<a>\d{1,2})[-/.](?P<b>\d{1,2})(?![\d/])")
 _NUMERIC = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<year>\d{4})(?![\d/])")
 # "updated", "modified", "محدثة", "آخر تحديث" just before a date: that date is not the publication date
+# (a label whose own time is relative, `Updated 2 hours ago · 18 January 2024`, or set apart by `|`/`•`,
+# does not reach the date after it: that one is the publication date)
 _UPDATED = re.compile(
-    r"(?:updated|modified|last edited|محدث|تحديث|تم التعديل|عدل في)(?:(?!\d{4})[^\n]){0,25}$", re.IGNORECASE
+    r"(?:updated|modified|last edited|محدث|تحديث|تم التعديل|عدل في)"
+    r"(?:(?!\d{4}|ago\b|منذ)[^\n|•·]){0,25}$",
+    re.IGNORECASE,
 )
+# "منذ 3 ساعات", "2 hours ago", "قبل يومين": relative to when the page was seen, never a publication date
+RELATIVE = re.compile(
+    r"(?:منذ|قبل)\s+(?:\d+\s*)?(?:ثاني|دقيق|ساع|يوم|اسبوع|شهر|سن)\S*|\b\d+\s*(?:sec|min|hour|day|week|month|year)s?\s+ago\b"
+    r"|\b(?:an?|one)\s+(?:hour|day|week|minute)\s+ago\b",
+    re.IGNORECASE,
+)
+
+
+def is_relative(text: str) -> bool:
+    """True when `text` holds a relative time (`منذ ٣ ساعات`, `2 hours ago`)."""
+    return bool(RELATIVE.search(normalise(text)))
+
+
 # Hijri: a day, a Hijri month and a year followed by هـ (or the word هجري)
 _HIJRI_MONTHS = (
     "محرم",

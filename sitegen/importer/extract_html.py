@@ -77,11 +77,14 @@ def _meta(tree: Any, *names: str) -> str:
     return ""
 
 
-def _person_name(value: Any) -> str:
+def _person_name(value: Any, nodes: dict[str, dict[str, Any]]) -> str:
+    """The name of an author value: a string, a Person, a list, or an `{"@id": …}` reference to a node
+    elsewhere in the page's JSON-LD (Yoast and other SEO plugins write authors as `@graph` references)."""
     if isinstance(value, list):
-        names = [_person_name(v) for v in value]
+        names = [_person_name(v, nodes) for v in value]
         return ", ".join(n for n in names if n)
     if isinstance(value, dict):
+        value = nodes.get(str(value.get("@id")), value) if set(value) == {"@id"} else value
         if "organization" in _types(value):
             return ""  # the publisher credited as author: that is the source, not a person
         return str(value.get("name") or "").strip()
@@ -117,13 +120,16 @@ _PUBLISHED_META = (
 def _metadata(tree: Any) -> dict[str, Any]:
     found: dict[str, Any] = {"title": "", "author": "", "site": "", "url": "", "dates": []}
     dates: list[str] = found["dates"]  # publication dates as the markup writes them, most reliable first
+    nodes = {str(obj["@id"]): obj for obj in _json_ld(tree) if obj.get("@id")}
     for obj in _json_ld(tree):
         if not _types(obj) & ARTICLE_TYPES:
             continue
         found["title"] = found["title"] or str(obj.get("headline") or "").strip()
         dates += [str(obj[k]) for k in ("datePublished", "dateCreated") if obj.get(k)]
-        found["author"] = found["author"] or _person_name(obj.get("author"))
+        found["author"] = found["author"] or _person_name(obj.get("author"), nodes)
         publisher = obj.get("publisher")
+        if isinstance(publisher, dict) and set(publisher) == {"@id"}:
+            publisher = nodes.get(str(publisher["@id"]), publisher)
         if isinstance(publisher, dict):
             found["site"] = found["site"] or str(publisher.get("name") or "").strip()
     found["title"] = found["title"] or _meta(tree, "og:title", "twitter:title")
@@ -138,7 +144,8 @@ def _metadata(tree: Any) -> dict[str, Any]:
             ' | //*[@itemprop="datePublished"]/@datetime'
         )
     ]
-    dates += [str(v) for v in tree.xpath("//time[@datetime]/@datetime")[:1]]
+    # the article's own <time>, not a sidebar's list of other stories, nor its "updated" stamp
+    dates += [str(v) for v in _published_times(tree)[:1]]
     meta_author = _meta(tree, "author", "article:author", "byl", "dc.creator")
     if not found["author"]:
         found["author"] = meta_author
@@ -156,6 +163,21 @@ def _metadata(tree: Any) -> dict[str, Any]:
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     found["url"] = str(canonical[0]).strip() if canonical else _meta(tree, "og:url")
     return found
+
+
+_UPDATED_CLASS = re.compile(r"updated|modified|edited", re.IGNORECASE)
+
+
+def _published_times(tree: Any) -> list[str]:
+    """`datetime` values of `<time>` elements, those inside an `<article>` or `<main>` first, leaving out
+    ones in asides, navigation and footers and ones marked as an update."""
+    times = tree.xpath(
+        "//time[@datetime][not(ancestor::aside or ancestor::nav or ancestor::footer"
+        ' or ancestor::*[contains(@class, "sidebar") or contains(@class, "related")])]'
+    )
+    times = [t for t in times if not _UPDATED_CLASS.search(f"{t.get('class', '')} {t.get('itemprop', '')}")]
+    inside = [t for t in times if t.xpath("ancestor::article or ancestor::main")]
+    return [str(t.get("datetime")) for t in inside + [t for t in times if t not in inside]]
 
 
 _BYLINE_XPATH = " | ".join(

@@ -14,7 +14,7 @@ import re
 from sitegen.arabic import fold
 from sitegen.importer.bylines import is_agency, is_generic, is_not_a_person, is_place
 from sitegen.importer.chrome import drop_chrome
-from sitegen.importer.dates import find_date, hijri_seen, parse_http_date
+from sitegen.importer.dates import find_date, hijri_seen, is_relative, parse_http_date
 from sitegen.importer.draft import Draft, Related, related_line
 from sitegen.importer.repair import repair, repair_line
 from sitegen.importer.sanitize import escape_plain
@@ -93,7 +93,7 @@ _BIO_START = re.compile(
 _DASH_BYLINE = re.compile(r"^(?P<left>[^–—\-|:()]{2,40}?)\s+[–—-]\s+(?P<right>[^–—\-|:()]{2,40})$")
 _PAREN_BYLINE = re.compile(r"^\((?P<left>[^()–—-]{2,30})\s*[–—-]\s*(?P<right>[^()]{2,30})\)$")
 _PREFIX_BYLINE = re.compile(
-    r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|ترجمة|by|written by)\s*[:：]?\s+(?P<name>[^\d:،,.!?]{2,40})$",
+    r"^(?:كتب|كتبت|بقلم|حوار|إعداد|اعداد|تقرير|ترجمة|by|written by)\s*[:：]?\s+(?P<name>[^\d:.!?]{2,60})$",
     re.IGNORECASE,
 )
 _PUBLISHED_LINE = re.compile(
@@ -126,6 +126,11 @@ def _is_end(line: str) -> bool:
 
 def _is_chrome(line: str) -> bool:
     return fold(line.strip(" :|•·-–")) in _CHROME_KEYS
+
+
+def _is_relative_time(line: str) -> bool:
+    """`منذ ساعتين`, `Updated 3 hours ago`: when the copy was seen, not when the page was published."""
+    return _words(line) <= 5 and is_relative(line)
 
 
 def _words(line: str) -> int:
@@ -219,7 +224,7 @@ def extract_text(text: str) -> Draft:
             date = find_date(line)
             i += 1
             continue
-        if _is_chrome(line):
+        if _is_chrome(line) or _is_relative_time(line):
             i += 1
             continue
         break
@@ -268,7 +273,7 @@ def extract_text(text: str) -> Draft:
             expecting_links = False
             continue
         expecting_links = False
-        if _is_chrome(line) or parse_http_date(line):
+        if _is_chrome(line) or parse_http_date(line) or _is_relative_time(line):
             continue
         body.append(line)
     body, dropped = drop_chrome(body)
