@@ -33,7 +33,7 @@ from sitegen.render import (
     render_all,
     warm_partials,
 )
-from sitegen.search import index_search
+from sitegen.search import SHARD_PAGES, index_search
 from sitegen.urls import output_file
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
@@ -51,6 +51,7 @@ class BuildOptions:
     search: bool = True
     cache: bool = True         # reuse what earlier builds parsed of unchanged files (cache.py)
     jinja_fast_code: bool = True  # False: Jinja's own code generator, for the golden test (render/environment.py)
+    search_shard_pages: int = SHARD_PAGES  # pages per search shard (search/shards.py); tests make it small
 
 
 @dataclass
@@ -145,9 +146,10 @@ def write_static(site_dir: Path, out: Path) -> None:
     (out / ".nojekyll").write_text("", encoding="utf-8")
 
 
-def index(out: Path) -> list[SiteError]:
-    """The Pagefind index of the article pages in `out`."""
-    return index_search(out, ARTICLE_GLOB)
+def index(out: Path, previous: Path | None = None, shard_pages: int = SHARD_PAGES) -> list[SiteError]:
+    """The search index of the article pages in `out`, in shards; those unchanged since the index in
+    `previous` (default: `out` itself) are copied from it, not indexed again."""
+    return index_search(out, ARTICLE_GLOB, previous, shard_pages)[0]
 
 
 def page_file(out: Path, url: str) -> Path:
@@ -206,7 +208,7 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
         if search_wanted(model.site.config, options):
             if progress:
                 progress("indexing for search")
-            errors = index(stage)
+            errors = index(stage, previous=out, shard_pages=options.search_shard_pages)
             if errors:
                 raise SiteErrors(errors)
             clock("search")

@@ -1,4 +1,5 @@
-"""Stage 8: the search index, built by the Pagefind CLI over the freshly rendered stage.
+"""Stage 8: the search index, built by the Pagefind CLI over the freshly rendered stage, in shards
+(sitegen/search/shards.py) that the browser merges at query time.
 
 Arabic needs the same normalization on both sides (sitegen/arabic.py here, search.js in the browser).
 The text readers see stays as written; each article page carries one more, hidden, indexed region
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from sitegen.arabic import normalize
-from sitegen.errors import SiteError
+from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
+
+__all__ = ["SENTINEL", "SHARD_PAGES", "body_words", "extra_words", "index_search", "run_pagefind",
+           "search_region"]
 
 SENTINEL = "⁂sitegen⁂"    # must match search.js; not a word anyone searches for
 
@@ -50,29 +51,3 @@ def search_region(title: str, summary: str, body_extra: str) -> str:
     if not words.strip():
         return ""
     return f'<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>'
-
-
-def index_search(stage: Path, glob: str | None = None) -> list[SiteError]:
-    """Index the article pages of `stage` into `stage/pagefind`; errors in plain words (never a traceback).
-
-    `glob` limits the files Pagefind reads (only article pages have indexed regions)."""
-    return _run_pagefind(stage, stage / "pagefind", glob)
-
-
-def _run_pagefind(site: Path, output: Path, glob: str | None = None) -> list[SiteError]:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output), "--silent"]
-    if glob:
-        cmd += ["--glob", glob]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return [SiteError(None, None, f"the search indexer (Pagefind) could not run: {exc}",
-                          "reinstall sitegen (pip install -e .) or build with --no-search")]
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        missing = "No module named pagefind" in proc.stderr
-        return [SiteError(None, None,
-                          "the search indexer (Pagefind) is not installed" if missing
-                          else "the search indexer (Pagefind) failed: " + " / ".join(detail),
-                          "install it with: pip install 'pagefind[bin]', or build with --no-search")]
-    return []
