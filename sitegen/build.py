@@ -34,6 +34,7 @@ from sitegen.render import (
     warm_partials,
 )
 from sitegen.search import SHARD_PAGES, index_search
+from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
@@ -61,6 +62,7 @@ class BuildReport:
     pages: int = 0
     warnings: list[SiteError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    size: SiteSize | None = None   # of the whole output, what the host counts
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,11 @@ def _build(site_dir: Path, out: Path, options: BuildOptions, progress: Callable[
             if errors:
                 raise SiteErrors(errors)
             clock("search")
+        report.size = size = measure(stage)
     report.articles = len(model.site.articles)
     report.pages = len(model.pages)
-    report.warnings = model.warnings
+    warning = size_warning(size)
+    report.warnings = model.warnings + ([warning] if warning else [])
     return report
 
 

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         console.print(f"built {count(report.articles, 'article')}, {count(report.pages, 'page')} "
                       f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
+                      + (f" ({report.size.shown()})" if report.size else "")
                       + (f" ({count(len(report.warnings), 'warning')})" if report.warnings else ""))
     return 0
 

@@ -94,6 +94,7 @@ def index_search(site: Path, glob: str, previous: Path | None = None,
     if not files:   # Pagefind says what is wrong with an empty site in its own words
         return run_pagefind(site, site / BUNDLE, glob), []
     shards = plan_shards(site, files, limit)
+    whole = glob if len(shards) == 1 else None   # one shard: Pagefind reads the site itself, no links
     old_bundle = (previous if previous is not None else site) / BUNDLE
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     indexed: list[str] = []
@@ -103,7 +104,7 @@ def index_search(site: Path, glob: str, previous: Path | None = None,
             if _key(old_bundle / shard.name) == shard.key:
                 shutil.copytree(old_bundle / shard.name, target, copy_function=_link)
                 continue
-            errors = _index_shard(site, shard, target)
+            errors = _index_shard(site, shard, target, whole)
             if errors:
                 return errors, indexed
             indexed.append(shard.name)
@@ -117,14 +118,16 @@ def index_search(site: Path, glob: str, previous: Path | None = None,
     return [], indexed
 
 
-def _index_shard(site: Path, shard: Shard, target: Path) -> list[SiteError]:
-    """Pagefind over the shard's pages only: hard links in a scratch folder (the CLI takes one folder)."""
+def _index_shard(site: Path, shard: Shard, target: Path, whole: str | None) -> list[SiteError]:
+    """Pagefind over the shard's pages only: hard links in a scratch folder (the CLI takes one folder),
+    or, when the shard is every page `whole` matches, the site itself."""
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=site.parent))
     try:
-        for rel in shard.files:
-            (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-            _link(site / rel, scratch / rel)
-        errors = run_pagefind(scratch, target)
+        if whole is None:
+            for rel in shard.files:
+                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link(site / rel, scratch / rel)
+        errors = run_pagefind(site, target, whole) if whole else run_pagefind(scratch, target)
         if not errors:
             for name in UNUSED:
                 (target / name).unlink(missing_ok=True)
