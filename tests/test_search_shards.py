@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import ARTICLE_GLOB
+from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
 from sitegen.search.shards import index_search, plan_shards
 from tests.support import FIXTURES, build_site
 
@@ -39,6 +39,9 @@ def test_a_key_changes_with_its_pages_only(tmp_path: Path) -> None:
     (tmp_path / files[1]).write_text((tmp_path / files[1]).read_text() + " ", encoding="utf-8")
     after = {s.name: s.key for s in plan_shards(tmp_path, files, limit=1)}
     assert before["2011"] == after["2011"] and before["2012"] != after["2012"]
+    # the normalized words the indexer adds beside a page are part of its shard's key
+    added = {s.name: s.key for s in plan_shards(tmp_path, files, limit=1, extra={files[0]: "<div>x</div>"})}
+    assert added["2011"] != after["2011"] and added["2012"] == after["2012"]
 
 
 @pytest.fixture
@@ -87,9 +90,11 @@ def test_index_in_place_reuses_its_own_shards(site: Path, tmp_path: Path) -> Non
     """The dev server indexes the folder it serves: unchanged shards are kept from that same folder."""
     out = tmp_path / "public"
     assert build_site(site, out, search=True, search_shard_pages=2).ok   # type: ignore[arg-type]
-    errors, indexed = index_search(out, ARTICLE_GLOB, limit=2)
+    regions = search_regions(load_model(site, BuildOptions(search=True)))
+    assert regions   # the fixture's Arabic pages have normalized words
+    errors, indexed = index_search(out, ARTICLE_GLOB, limit=2, extra=regions)
     assert errors == [] and indexed == []
     target = out / "articles" / "hama" / "index.html"
     target.write_text(target.read_text(encoding="utf-8").replace("</p>", " إضافة</p>", 1), encoding="utf-8")
-    errors, indexed = index_search(out, ARTICLE_GLOB, limit=2)
+    errors, indexed = index_search(out, ARTICLE_GLOB, limit=2, extra=regions)
     assert errors == [] and indexed == ["2018-2019"]

@@ -2,11 +2,12 @@
 (sitegen/search/shards.py) that the browser merges at query time.
 
 Arabic needs the same normalization on both sides (sitegen/arabic.py here, search.js in the browser).
-The text readers see stays as written; each article page carries one more, hidden, indexed region
-holding the normalized spellings of the words normalization changes (`الأسد` → `الاسد`,
-`القـ.ـصف` → `القصف`), rendered with the page (`search_region`). The original words stay indexed too,
-so nothing Pagefind found before is lost. The region starts with SENTINEL so that search.js can build
-result excerpts from the original words only.
+The text readers see stays as written; the indexer's copy of each article page (search/shards.py)
+carries one more, hidden, indexed region holding the normalized spellings of the words normalization
+changes (`الأسد` → `الاسد`, `القـ.ـصف` → `القصف`), made by `search_region` from the words read.py
+cached; the published page does not carry it (it was ~10 % of an article page). The original words
+stay indexed too, so nothing Pagefind found before is lost. The region starts with SENTINEL so that
+search.js can build result excerpts from the original words only.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ def body_words(body_html: str) -> str:
 def search_region(title: str, summary: str, body_extra: str) -> str:
     """HTML for the normalized spellings of an article's words (escaped), or '' when there are none.
 
-    It is rendered into the article page itself, hidden (Pagefind indexes hidden elements; readers and
-    screen readers never meet it). An earlier version wrote a normalized copy of every article page for
-    Pagefind instead: on a 10k-article site that copy took ~15 s, all of it creating 16k folders and files."""
+    It is added to the indexer's copy of the article page only (build.search_regions), hidden
+    (Pagefind indexes hidden elements)."""
     words = " ".join(extra_words(f"{title}\n{summary}")) + " " + body_extra
     if not words.strip():
         return ""

@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -54,16 +54,20 @@ class Shard:
     key: str                      # hash of the pages' paths and bytes (and of the indexer's version)
 
 
-def plan_shards(site: Path, files: Sequence[Path], limit: int = SHARD_PAGES) -> list[Shard]:
+def plan_shards(site: Path, files: Sequence[Path], limit: int = SHARD_PAGES,
+                extra: Mapping[Path, str] | None = None) -> list[Shard]:
     """Group `files` (relative to `site`) by year, consecutive years together up to `limit` pages; a year
-    with more pages is split, in date order. Pages without a date meta go last, in shards of their own."""
+    with more pages is split, in date order. Pages without a date meta go last, in shards of their own.
+    A shard's key covers its pages and what `extra` adds to them for the indexer."""
+    extra = extra or {}
     # per page: its date (for the order), path and digest; never the pages themselves (100k × 17 KB)
     dated: dict[str, list[tuple[bytes, Path, bytes]]] = {}
     for rel in files:
         data = (site / rel).read_bytes()
         found = DATE.search(data)
         year = found.group(1).decode() if found else UNDATED
-        digest = hashlib.sha256(str(rel).encode() + b"\0" + data).digest()
+        added = extra.get(rel, "").encode()
+        digest = hashlib.sha256(str(rel).encode() + b"\0" + data + b"\0" + added).digest()
         dated.setdefault(year, []).append((found.group(0) if found else b"", rel, digest))
     groups: list[tuple[list[str], list[tuple[bytes, Path, bytes]]]] = []
     for year in sorted(dated, key=lambda y: (y == UNDATED, y)):
@@ -85,16 +89,19 @@ def plan_shards(site: Path, files: Sequence[Path], limit: int = SHARD_PAGES) -> 
     return shards
 
 
-def index_search(site: Path, glob: str, previous: Path | None = None,
-                 limit: int = SHARD_PAGES) -> tuple[list[SiteError], list[str]]:
+def index_search(site: Path, glob: str, previous: Path | None = None, limit: int = SHARD_PAGES,
+                 extra: Mapping[Path, str] | None = None) -> tuple[list[SiteError], list[str]]:
     """Index the pages of `site` matching `glob` into `site/pagefind/`, shard by shard; a shard whose key
     matches the one in `previous/pagefind/` (the last build's output, default: `site` itself) is copied
-    from there (hard links), not indexed again. Returns the errors (in plain words) and the shards indexed."""
+    from there (hard links), not indexed again. `extra`: HTML to add to a page (by its path relative to
+    `site`) for the indexer only. Returns the errors (in plain words) and the shards indexed."""
     files = sorted(p.relative_to(site) for p in site.glob(glob) if p.is_file())
     if not files:   # Pagefind says what is wrong with an empty site in its own words
         return run_pagefind(site, site / BUNDLE, glob), []
-    shards = plan_shards(site, files, limit)
-    whole = glob if len(shards) == 1 else None   # one shard: Pagefind reads the site itself, no links
+    extra = extra or {}
+    shards = plan_shards(site, files, limit, extra)
+    # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
+    whole = glob if len(shards) == 1 and not extra else None
     old_bundle = (previous if previous is not None else site) / BUNDLE
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     indexed: list[str] = []
@@ -104,7 +111,7 @@ def index_search(site: Path, glob: str, previous: Path | None = None,
             if _key(old_bundle / shard.name) == shard.key:
                 shutil.copytree(old_bundle / shard.name, target, copy_function=_link)
                 continue
-            errors = _index_shard(site, shard, target, whole)
+            errors = _index_shard(site, shard, target, whole, extra)
             if errors:
                 return errors, indexed
             indexed.append(shard.name)
@@ -118,15 +125,20 @@ def index_search(site: Path, glob: str, previous: Path | None = None,
     return [], indexed
 
 
-def _index_shard(site: Path, shard: Shard, target: Path, whole: str | None) -> list[SiteError]:
-    """Pagefind over the shard's pages only: hard links in a scratch folder (the CLI takes one folder),
-    or, when the shard is every page `whole` matches, the site itself."""
+def _index_shard(site: Path, shard: Shard, target: Path, whole: str | None,
+                 extra: Mapping[Path, str]) -> list[SiteError]:
+    """Pagefind over the shard's pages only, in a scratch folder (the CLI takes one folder): hard links,
+    or copies with their `extra` HTML before `</body>`; or, when the shard is every page `whole`
+    matches, the site itself."""
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=site.parent))
     try:
         if whole is None:
             for rel in shard.files:
                 (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-                _link(site / rel, scratch / rel)
+                if rel in extra:
+                    (scratch / rel).write_bytes(_with((site / rel).read_bytes(), extra[rel].encode()))
+                else:
+                    _link(site / rel, scratch / rel)
         errors = run_pagefind(site, target, whole) if whole else run_pagefind(scratch, target)
         if not errors:
             for name in UNUSED:
@@ -135,6 +147,12 @@ def _index_shard(site: Path, shard: Shard, target: Path, whole: str | None) -> l
         return errors
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _with(page: bytes, added: bytes) -> bytes:
+    """`page` with `added` just before its last `</body>` (at the end if it has none)."""
+    end = page.rfind(b"</body>")
+    return page + added if end < 0 else page[:end] + added + page[end:]
 
 
 def _move_ui(bundle: Path, first: str, old_bundle: Path) -> None:
