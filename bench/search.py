@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sitegen.build import ARTICLE_GLOB  # noqa: E402
+from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions  # noqa: E402
 from sitegen.search import run_pagefind  # noqa: E402
 from sitegen.search.shards import SHARD_PAGES, index_search  # noqa: E402
 
@@ -166,6 +166,7 @@ def compare_queries(out: Path) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     listed = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    [one_shard] = json.loads((out / "pagefind-one" / "shards.json").read_text(encoding="utf-8"))["shards"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -179,7 +180,7 @@ def compare_queries(out: Path) -> list[dict[str, object]]:
                 page.goto(f"{base}/{'en/' if lang == 'en' else ''}search/")
                 page.wait_for_function("() => window.sitegenSearch")
                 sharded = [f"/pagefind/{s['name']}/" for s in listed if lang in s["languages"]]
-                one = page.evaluate(QUERY_JS, [["/pagefind-one/"], query, filters])
+                one = page.evaluate(QUERY_JS, [[f"/pagefind-one/{one_shard['name']}/"], query, filters])
                 many = page.evaluate(QUERY_JS, [sharded, query, filters])
                 page.close()
                 rows.append({"query": query, "filters": filters, "count_one": one["count"],
@@ -212,12 +213,16 @@ def main() -> None:
     print(json.dumps({"site_bytes": size, "files": count}), flush=True)
     empty = OUT / "no-previous-index"
     empty.mkdir(parents=True, exist_ok=True)
+    os.environ["SITEGEN_CACHE_DIR"] = str(cache)   # the normalized words, as the build read them
+    regions = search_regions(load_model(site, BuildOptions(search=True)))
     for _ in range(args.rounds):   # interleaved: the machine's speed drifts
         shutil.rmtree(out / "pagefind-one", ignore_errors=True)
-        measured("Pagefind alone, one index", lambda: run_pagefind(out, out / "pagefind-one", ARTICLE_GLOB))
-        measured("sitegen shards from scratch",
-                 lambda: index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages)[1])
-    measured("no change: shards reused", lambda: index_search(out, ARTICLE_GLOB, limit=args.shard_pages)[1])
+        measured("Pagefind alone, one index (published pages)",
+                 lambda: run_pagefind(out, out / "pagefind-one", ARTICLE_GLOB))
+        measured("sitegen shards from scratch (with normalized words)",
+                 lambda: index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)[1])
+    measured("no change: shards reused",
+             lambda: index_search(out, ARTICLE_GLOB, limit=args.shard_pages, extra=regions)[1])
     article = sorted((site / "content" / "articles").glob("*.ar.md"))[len(list((site / "content" / "articles").glob("*.ar.md"))) // 2]
     original = article.read_text(encoding="utf-8")
     article.write_text(original + "\nفقرة أضيفت للقياس.\n", encoding="utf-8")
@@ -226,8 +231,11 @@ def main() -> None:
         measured("rebuild after editing one article", lambda: build(site, out, cache))
     finally:
         article.write_text(original, encoding="utf-8")
-    run_pagefind(out, out / "pagefind-one", ARTICLE_GLOB)
-    index_search(out, ARTICLE_GLOB, limit=args.shard_pages)
+    # the comparison: one index against the shards, both over the same pages and normalized words
+    shutil.rmtree(out / "pagefind-one", ignore_errors=True)
+    index_search(out, ARTICLE_GLOB, previous=empty, limit=10**9, extra=regions)
+    os.replace(out / "pagefind", out / "pagefind-one")
+    index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)
     rows = [r for r in compare_queries(out) if r["count_one"] or r["count_sharded"]]
     same = sum(1 for r in rows if r["same_top1"])
     print(f"query set: {len(rows)}/{len(QUERIES)} queries found something; same top result {same}/{len(rows)}; mean top-5 overlap "
