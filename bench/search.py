@@ -200,15 +200,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the built site in bench/out/")
+    parser.add_argument("--index-only", action="store_true",
+                        help="reuse the site a --keep run left; measure only the indexing rounds")
     parser.add_argument("--shard-pages", type=int, default=SHARD_PAGES,
                         help="pages per shard for the indexing runs and the query comparison")
     args = parser.parse_args()
     print("load average at start:", os.getloadavg(), flush=True)
     site = corpus(args.articles)
     out, cache = OUT / f"search-site-{args.articles}", OUT / f"search-cache-{args.articles}"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(cache, ignore_errors=True)
-    measured("first build (sharded search)", lambda: build(site, out, cache))
+    if not (args.index_only and out.is_dir()):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        measured("first build (sharded search)", lambda: build(site, out, cache))
     size, count = site_size(out)
     print(json.dumps({"site_bytes": size, "files": count}), flush=True)
     empty = OUT / "no-previous-index"
@@ -223,6 +226,9 @@ def main() -> None:
                  lambda: index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)[1])
     measured("no change: shards reused",
              lambda: index_search(out, ARTICLE_GLOB, limit=args.shard_pages, extra=regions)[1])
+    if args.index_only:
+        print("load average at end:", os.getloadavg(), flush=True)
+        return
     article = sorted((site / "content" / "articles").glob("*.ar.md"))[len(list((site / "content" / "articles").glob("*.ar.md"))) // 2]
     original = article.read_text(encoding="utf-8")
     article.write_text(original + "\nفقرة أضيفت للقياس.\n", encoding="utf-8")
