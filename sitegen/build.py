@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
 from sitegen.graph import Graph, link
-from sitegen.model import Config, Page, Site
+from sitegen.model import Article, Config, Page, Site
 from sitegen.pages import plan_pages
 from sitegen.read import ReadResult, read_content
 from sitegen.render import (
@@ -34,7 +34,8 @@ from sitegen.render import (
     render_all,
     warm_partials,
 )
-from sitegen.search import index_search
+from sitegen.search import SHARD_PAGES, index_search, search_region
+from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
@@ -54,6 +55,7 @@ class BuildOptions:
     jinja_fast_code: bool = (
         True  # False: Jinja's own code generator, for the golden test (render/environment.py)
     )
+    search_shard_pages: int = SHARD_PAGES  # pages per search shard (search/shards.py); tests make it small
 
 
 @dataclass
@@ -65,6 +67,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)  # articles per language
     base_url: str = ""
+    size: SiteSize | None = None  # of the whole output, what the host counts
 
 
 @dataclass(frozen=True)
@@ -214,9 +217,26 @@ def write_static(site_dir: Path, out: Path) -> None:
     (out / ".nojekyll").write_text("", encoding="utf-8")
 
 
-def index(out: Path) -> list[SiteError]:
-    """The Pagefind index of the article pages in `out`."""
-    return index_search(out, ARTICLE_GLOB)
+def index(
+    out: Path, regions: Mapping[Path, str], previous: Path | None = None, shard_pages: int = SHARD_PAGES
+) -> list[SiteError]:
+    """The search index of the article pages in `out`, in shards, with their normalized words (`regions`,
+    from search_regions); shards unchanged since the index in `previous` (default: `out` itself) are
+    copied from it, not indexed again."""
+    return index_search(out, ARTICLE_GLOB, previous, shard_pages, regions)[0]
+
+
+def search_regions(model: Model) -> dict[Path, str]:
+    """The hidden region of normalized words of each article page that has any, by its file relative to
+    the output. The indexer reads them beside the page; readers never download them (~10 % of a page)."""
+    regions = {}
+    for page in model.pages:
+        article = page.ctx.get("article") if page.template == "article.html" else None
+        if isinstance(article, Article):
+            region = search_region(article.title, article.summary, article.search_words)
+            if region:
+                regions[output_file(Path(), page.url)] = region
+    return regions
 
 
 def page_file(out: Path, url: str) -> Path:
@@ -298,15 +318,19 @@ def _build(
                 progress("indexing for search")
             show.bar(progress, "search index", None)
             try:
-                errors = index(stage)
+                errors = index(
+                    stage, search_regions(model), previous=out, shard_pages=options.search_shard_pages
+                )
             finally:
                 show.end(progress)
             if errors:
                 raise SiteErrors(errors)
             clock("search")
+        report.size = size = measure(stage)
     report.articles = len(model.site.articles)
     report.pages = len(model.pages)
-    report.warnings = model.warnings
+    warning = size_warning(size)
+    report.warnings = model.warnings + ([warning] if warning else [])
     report.base_url = model.site.config.base_url
     langs = [lang for _, lang in model.site.articles]
     report.languages = {lang: langs.count(lang) for lang in model.site.config.languages}

@@ -7,11 +7,8 @@ as `progress` (stage lines only): `bar()` and `end()` here ask whether the objec
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO, Protocol, runtime_checkable
 
 from rich.console import Console
@@ -142,22 +139,3 @@ def for_console(console: Console, quiet: bool) -> Progress | None:
     if console.is_terminal:
         return TerminalProgress(console)
     return PlainProgress(console.file)
-
-
-def folder_size(folder: Path) -> int:
-    """Bytes in the files under `folder` (what publishing it uploads)."""
-    total = 0
-    for root, _, files in os.walk(folder):
-        for name in files:
-            with contextlib.suppress(OSError):  # a file removed meanwhile
-                total += os.stat(os.path.join(root, name), follow_symlinks=False).st_size
-    return total
-
-
-def size(n: int) -> str:
-    """`512 B`, `3.4 KB`, `45.5 MB`."""
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"

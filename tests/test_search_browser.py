@@ -1,17 +1,20 @@
 """Search in a real browser (Playwright driving Debian's Chromium): the Arabic and English search
-pages of the `search` fixture site, served over HTTP on 127.0.0.1, with and without a sub-path."""
+pages of the `search` fixture site, served over HTTP on 127.0.0.1, with and without a sub-path.
+The index is built in shards of two pages (three shards: 2018-2019, 2020, 2021), so every query here
+goes through Pagefind's merged indexes, as on a large archive."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from sitegen.search import _run_pagefind
+from sitegen.search import run_pagefind
 from tests.support import FIXTURES, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -25,6 +28,7 @@ pytestmark = [
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
 
+SHARD = 2  # pages per search shard
 TITLES = {
     "ain-issa": "نظام الأسد يسحب قواته من عين عيسى",
     "shelling": "غارات على ريف دمشق",
@@ -52,13 +56,14 @@ def serve(root: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("search") / "public"
-    result = build_site(FIXTURES / "search", out, search=True)
+    result = build_site(FIXTURES / "search", out, search=True, search_shard_pages=SHARD)  # type: ignore[arg-type]
     assert result.ok, result.text
+    assert len(json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]) == 3
     # the control: stock Pagefind over the same pages as written, without sitegen's normalized words
     # (a --no-search build renders no normalized region), served from the same origin
     plain = out.parent / "plain"
     assert build_site(FIXTURES / "search", plain).ok
-    assert _run_pagefind(plain, out / "pagefind-stock") == []
+    assert run_pagefind(plain, out / "pagefind-stock") == []
     yield from serve(out)
 
 
@@ -66,8 +71,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def sub_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("sub")
     result = build_site(
-        FIXTURES / "search", root / "archive", base_url="https://example.org/archive/", search=True
-    )
+        FIXTURES / "search",
+        root / "archive",
+        base_url="https://example.org/archive/",
+        search=True,
+        search_shard_pages=SHARD,
+    )  # type: ignore[arg-type]
     assert result.ok, result.text
     yield from serve(root)
 
@@ -188,7 +197,7 @@ def test_query_side_normalization_is_needed(site: str, page: object) -> None:
     """کفرزیتا (Persian keheh and yeh) against a page that says كفرزيتا: found only with processTerm."""
     page.goto(f"{site}/search/")  # type: ignore[attr-defined]
     raw = page.evaluate("""async () => {
-        const pf = await import('/pagefind/pagefind.js');
+        const pf = await import('/pagefind/2018-2019/pagefind.js');   // the shard that holds hama
         const r = await pf.search('کفرزیتا');
         return Promise.all(r.results.map(x => x.data().then(d => d.url)));
     }""")
@@ -254,7 +263,12 @@ def test_english_filters_are_named_in_english(site: str, page: object) -> None:
 
 def test_results_under_a_sub_path(sub_site: str, page: object) -> None:
     links = search(page, f"{sub_site}/archive/search/", "الاسد")
-    assert "/archive/articles/ain-issa/" in links, links
+    # one ranked list from two shards (2020, 2021), every link under the sub-path
+    assert {"/archive/articles/ain-issa/", "/archive/articles/shelling/"} <= set(links), links
+    assert all(link.startswith("/archive/articles/") for link in links), links
+    for shard in ("2018-2019", "2020", "2021"):  # every shard merged, loaded from under the sub-path
+        entry = f"{sub_site}/archive/pagefind/{shard}/pagefind-entry.json"
+        assert any(r.startswith(entry) for r in page.requests), page.requests  # type: ignore[attr-defined]
     page.click(".pagefind-ui__result-link[href='/archive/articles/ain-issa/']")  # type: ignore[attr-defined]
     page.wait_for_url(f"{sub_site}/archive/articles/ain-issa/")  # type: ignore[attr-defined]
     assert page.text_content("h1") == TITLES["ain-issa"]  # type: ignore[attr-defined]

@@ -86,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     console.print(
         f"built {count(report.articles, 'article')}"
         + (f" ({per_lang})" if per_lang else "")
-        + f", {count(report.pages, 'page')}, {show.size(show.folder_size(out))} "
+        + f", {count(report.pages, 'page')}"
+        + (f" ({report.size.shown()})" if report.size else "")
+        + " "
         f"in {elapsed:.1f} s → {_shown(out, site_dir)}"
         + (f" ({count(warnings, 'warning')})" if warnings else "")
     )

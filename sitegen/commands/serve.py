@@ -17,7 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from sitegen.build import LONG_LIVED_GC, BuildOptions, search_wanted
+from sitegen.build import LONG_LIVED_GC, BuildOptions, search_regions, search_wanted
 from sitegen.errors import SiteError
 from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
 from sitegen.serve.incremental import SiteState
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search)
     gc.set_threshold(*LONG_LIVED_GC)  # the server holds the site's model for its whole life (build.py)
     state = SiteState(site_dir, out, options)
-    indexer = SearchIndexer(out, console)
+    indexer = SearchIndexer(out, console, lambda: search_regions(state.model) if state.model else {})
     batcher = Batcher()
     stop_watching = None
     workers: list[threading.Thread] = []

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from sitegen import charts, cite, export, search
+from sitegen import charts, cite, export
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.escape import esc
 from sitegen.graph import Graph
@@ -64,10 +64,9 @@ class View(ListHelpers):
         return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
 
     def search_words(self, article: Article) -> Markup:
-        """The hidden, indexed normalized spellings of the article's words (empty with --no-search)."""
-        if not self.search_enabled:
-            return Markup("")
-        return Markup(search.search_region(article.title, article.summary, article.search_words))
+        """Nothing: the normalized words go to the search indexer's copy of the page only (build.search_regions);
+        kept so that a site's own article template written for an earlier sitegen still renders."""
+        return Markup("")
 
     def search_filters(self, article: Article) -> Markup:
         """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from rich.console import Console
@@ -14,8 +15,8 @@ from sitegen.report import print_problems
 class SearchIndexer:
     """One background thread; requests made while it runs are merged into one more run."""
 
-    def __init__(self, out: Path, console: Console):
-        self.out, self.console = out, console
+    def __init__(self, out: Path, console: Console, regions: Callable[[], Mapping[Path, str]]):
+        self.out, self.console, self.regions = out, console, regions  # regions: of the current model
         self._wanted = threading.Event()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -41,7 +42,7 @@ class SearchIndexer:
             if self._stopped.is_set():
                 return
             self._wanted.clear()
-            errors = index(self.out)  # the same pages as `build` indexes
+            errors = index(self.out, self.regions())  # the same pages and words as `build` indexes
             if errors and errors != self._last_errors:  # say it once, not after every save
                 print_problems(errors, None, self.console)
             self._last_errors = list(errors)

@@ -73,12 +73,41 @@
     return out.join(" ");
   }
 
+  /* The index comes in shards (sitegen/search/shards.py), listed in shards.json: of those with an index in
+   * the page's language, the first is the primary index and the others are merged into it, so one query
+   * returns one ranked list with every filter. (A shard without that language is left out: Pagefind would
+   * search its index in another language instead.) */
+  function bundles(bundle, baseUrl, manifest, lang) {
+    var all = (manifest && manifest.shards) || [];
+    var shards = all.filter(function (s) { return s.languages.indexOf(lang) >= 0; });
+    if (!shards.length) shards = all;
+    if (!shards.length) return { bundlePath: bundle, mergeIndex: [] };
+    return {
+      bundlePath: bundle + shards[0].name + "/",
+      mergeIndex: shards.slice(1).map(function (s) {
+        return { bundlePath: bundle + s.name + "/", baseUrl: baseUrl };
+      })
+    };
+  }
+
   function start(element) {
+    var bundle = element.getAttribute("data-bundle");
+    var load = root.fetch(bundle + "shards.json").then(function (response) {
+      return response.ok ? response.json() : null;
+    });
+    load.catch(function () { return null; }).then(function (manifest) {
+      var lang = (root.document.documentElement.lang || "").split("-")[0].toLowerCase();
+      draw(element, bundles(bundle, element.getAttribute("data-base-url"), manifest, lang));
+    });
+  }
+
+  function draw(element, index) {
     var lastQuery = "";
     var length = 30;
     new root.PagefindUI({
       element: element,
-      bundlePath: element.getAttribute("data-bundle"),
+      bundlePath: index.bundlePath,
+      mergeIndex: index.mergeIndex,
       baseUrl: element.getAttribute("data-base-url"),
       showSubResults: false,
       showImages: false,
@@ -117,7 +146,7 @@
     }
   }
 
-  var api = { normalize: normalize, excerpt: excerpt, SENTINEL: SENTINEL };
+  var api = { normalize: normalize, excerpt: excerpt, bundles: bundles, SENTINEL: SENTINEL };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {

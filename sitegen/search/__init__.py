@@ -1,0 +1,60 @@
+"""Stage 8: the search index, built by the Pagefind CLI over the freshly rendered stage, in shards
+(sitegen/search/shards.py) that the browser merges at query time.
+
+Arabic needs the same normalization on both sides (sitegen/arabic.py here, search.js in the browser).
+The text readers see stays as written; the indexer's copy of each article page (search/shards.py)
+carries one more, hidden, indexed region holding the normalized spellings of the words normalization
+changes (`الأسد` → `الاسد`, `القـ.ـصف` → `القصف`), made by `search_region` from the words read.py
+cached; the published page does not carry it (it was ~10 % of an article page). The original words
+stay indexed too, so nothing Pagefind found before is lost. The region starts with SENTINEL so that
+search.js can build result excerpts from the original words only.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sitegen.arabic import normalize
+from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
+
+__all__ = [
+    "SENTINEL",
+    "SHARD_PAGES",
+    "body_words",
+    "extra_words",
+    "index_search",
+    "run_pagefind",
+    "search_region",
+]
+
+SENTINEL = "⁂sitegen⁂"  # must match search.js; not a word anyone searches for
+
+
+def extra_words(text: str) -> list[str]:
+    """Normalized words of `text` that are not already among its own words, in order (repeats kept,
+    so a page that says `القـ.ـصف` five times still ranks like one that says `القصف` five times)."""
+    own = set(text.split())
+    return [w for w in normalize(text).split() if w not in own]
+
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def body_words(body_html: str) -> str:
+    """The normalized spellings of a rendered body's words, space-separated (not escaped).
+
+    Made when the file is read, on every core and kept in the parse cache: on Arabic text it costs about
+    as much as rendering the page that shows it."""
+    return " ".join(extra_words(html.unescape(TAG.sub(" ", body_html))))
+
+
+def search_region(title: str, summary: str, body_extra: str) -> str:
+    """HTML for the normalized spellings of an article's words (escaped), or '' when there are none.
+
+    It is added to the indexer's copy of the article page only (build.search_regions), hidden
+    (Pagefind indexes hidden elements)."""
+    words = " ".join(extra_words(f"{title}\n{summary}")) + " " + body_extra
+    if not words.strip():
+        return ""
+    return f"<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>"
