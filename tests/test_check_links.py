@@ -55,28 +55,28 @@ class Handler(BaseHTTPRequestHandler):
         with log.lock:
             log.in_flight += 1
             log.most_in_flight = max(log.most_in_flight, log.in_flight)
-        try:
-            time.sleep(0.01)  # long enough for overlapping requests to overlap
-            if path.startswith("/ok") or path == "/%D8%AE%D8%A8%D8%B1":  # /ok…, /خبر
-                return self.send(200, body)
-            if path == "/moved":
-                return self.send(301, body, {"Location": "/ok"})
-            if path == "/elsewhere":
-                return self.send(302, body, {"Location": "/ok-temporary"})
-            if path in ("/missing", "/gone"):
-                return self.send(404 if path == "/missing" else 410, body)
-            if path == "/busy":
-                return self.send(429, body, {"Retry-After": "1"}) if tries == 1 else self.send(200, body)
-            if path == "/flaky":
-                return self.send(500 if tries == 1 else 200, body)
-            if path == "/broken":
-                return self.send(500, body)
-            if path == "/no-head":
-                return self.send(405 if self.command == "HEAD" else 200, body)
-            return self.send(404, body)
-        finally:
-            with log.lock:
-                log.in_flight -= 1
+        # long enough for overlapping requests to overlap; counted out *before* the answer is sent: once
+        # the client has it, it may ask again before this thread would reach a later decrement
+        time.sleep(0.01)
+        with log.lock:
+            log.in_flight -= 1
+        if path.startswith("/ok") or path == "/%D8%AE%D8%A8%D8%B1":  # /ok…, /خبر
+            return self.send(200, body)
+        if path == "/moved":
+            return self.send(301, body, {"Location": "/ok"})
+        if path == "/elsewhere":
+            return self.send(302, body, {"Location": "/ok-temporary"})
+        if path in ("/missing", "/gone"):
+            return self.send(404 if path == "/missing" else 410, body)
+        if path == "/busy":
+            return self.send(429, body, {"Retry-After": "1"}) if tries == 1 else self.send(200, body)
+        if path == "/flaky":
+            return self.send(500 if tries == 1 else 200, body)
+        if path == "/broken":
+            return self.send(500, body)
+        if path == "/no-head":
+            return self.send(405 if self.command == "HEAD" else 200, body)
+        return self.send(404, body)
 
     def send(self, code: int, body: bool, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
