@@ -1,5 +1,9 @@
-"""The Arabic search normalizer: one pure function, applied to indexed text and (mirrored in
-`theme/static/search.js`) to the reader's query, so both sides meet on the same spelling.
+"""Arabic text rules, in one module: the search normalizer, the repair of copied text, and matching keys.
+
+`normalize` is one pure function, applied to indexed text and (mirrored in `theme/static/search.js`) to
+the reader's query, so both sides meet on the same spelling. `repair` (the importer) keeps the spelling and
+only undoes invisible marks and obfuscation; `fold` and `title_key` (registries, validation, the importer,
+related titles) build on `normalize`.
 
 Readers type without hamza, tashkeel or tatweel and mix ي/ى, ة/ه and Persian ی/ک; copied text carries
 invisible controls and obfuscation like `القـ.ـصف`. Pagefind's Snowball stemmer handles some of this,
