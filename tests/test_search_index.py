@@ -61,6 +61,8 @@ def test_only_articles_are_indexed_with_body_title_and_summary(out: Path) -> Non
     assert ain["meta"]["title"] == "نظام الأسد يسحب قواته من عين عيسى"  # as written
     assert ain["meta"]["summary"] == "انسحاب قوات النظام من مواقع في المنطقة."
     assert ain["meta"]["date"] == "2020-12-21"
+    # search results show the date as the article page does (CLDR, Arabic month), not the ISO one
+    assert ain["meta"]["date_text"] == "21 كانون الأول 2020"
     assert "إسرائيل" in ain["content"]
     for outside in ("الرئيسية", "الوسوم", "طيف بوست", "رامي فاخوري", "غارات"):  # nav, filters, related
         assert outside not in ain["content"], outside

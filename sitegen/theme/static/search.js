@@ -122,7 +122,9 @@
         // the page language's label, drop the summary (the excerpt already starts with it)
         if (result.meta) {
           var meta = { title: result.meta.title };
-          if (result.meta.date) meta[element.getAttribute("data-date-label") || "date"] = result.meta.date;
+          // the date as the page shows it (CLDR, the page's language); the ISO one only if that is missing
+          var shown = result.meta.date_text || result.meta.date;
+          if (shown) meta[element.getAttribute("data-date-label") || "date"] = shown;
           result.meta = meta;
         }
         // only pages with normalized extra words need it; elsewhere Pagefind's own excerpt is as written
