@@ -61,7 +61,9 @@ def test_build_in_a_log_prints_lines_then_a_summary(tmp_path: Path) -> None:
     err = result.stderr
     assert "rendering" in err and "  pages: " in err and " done in " in err
     summary = err.strip().splitlines()[-1]
-    assert re.match(r"built 4 articles \(ar 2, en 2\), \d+ pages \([\d,.]+ [KM]?B in [\d,]+ files\) in ", summary), summary
+    assert re.match(
+        r"built 4 articles \(ar 2, en 2\), \d+ pages \([\d,.]+ [KM]?B in [\d,]+ files\) in ", summary
+    ), summary
     assert err.count("base_url is not set") == 1  # once, not per page
     assert summary.endswith("(2 warnings)")  # the fixture's own warning, and base_url's
 
