@@ -127,10 +127,9 @@ def svg(
     months = list(coverage.months())
     first, last = months[0], months[-1]
     comma = "، " if labels.lang == "ar" else ", "
-    desc = (
-        f"{labels.month(first[0], first[1])} – {labels.month(last[0], last[1])}: "
-        f"{text.articles} {labels.num(a_total)}"
-        + (f"{comma}{text.events} {labels.num(e_total)}" if e_total else "")
+    span = f"{labels.month(first[0], first[1])} – {labels.month(last[0], last[1])}"
+    desc = f"{span}: {text.articles} {labels.num(a_total)}" + (
+        f"{comma}{text.events} {labels.num(e_total)}" if e_total else ""
     )
     # a phone shows a long archive at no less than 6 px a month, scrolling sideways, rather than unreadably thin
     sized = "" if small else f' style="min-inline-size: {n * 6}px"'
@@ -187,7 +186,8 @@ def svg(
             )
     parts.append("</svg>")
     legend = (
-        f'<figcaption class="chart-legend">{esc(text.title) + ": " if small else ""}'
+        # the small chart has no year labels: its caption says when its first and last months are
+        f'<figcaption class="chart-legend">{esc(f"{text.title} ({span}): ") if small else ""}'
         f'<span class="key key-articles"></span> {esc(text.articles)}'
         + (f' <span class="key key-events"></span> {esc(text.events)}' if e_total else "")
         + "</figcaption>"

@@ -87,7 +87,11 @@ def test_timeline_index_bars_link_to_month_sections_and_taxonomy_pages_have_a_sm
         xs = [float(x) for x in doc.xpath("//*[local-name()='rect'][@class='bar-hit']/@x")]
         assert xs == sorted(xs, reverse=rtl)
     tag = next(p for p in sorted((out / "tags").iterdir()) if (p / "index.html").is_file())
-    assert html(tag / "index.html").xpath("//figure[@class='chart chart-small']//*[local-name()='svg']")
+    small = html(tag / "index.html").xpath("//figure[@class='chart chart-small']")
+    assert small and small[0].xpath(".//*[local-name()='svg']")
+    # no year labels under a small chart: its caption says which months it spans, as the page writes dates
+    caption = small[0].xpath("string(.//figcaption)")
+    assert re.search(r"\(\D+ [0-9٠-٩]{4} – \D+ [0-9٠-٩]{4}\)", caption), caption
 
 
 # --- contrast ---------------------------------------------------------------------------------------
