@@ -258,7 +258,9 @@ def extract_text(text: str) -> Draft:
         author = box_author
 
     if end < len(lines):
-        notes.append(f"{len(lines) - end} line(s) from '{lines[end][:40]}' on were left out as page chrome")
+        notes.append(
+            f"left out {len(lines) - end} line(s) of page chrome at the end, starting at '{lines[end][:40]}'"
+        )
     body: list[str] = []
     related: list[Related] = []
     expecting_links = False
