@@ -21,7 +21,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sitegen.arabic import normalize
+from sitegen.arabic import fold
 from sitegen.importer.fetch import ImportProblem, read_file
 from sitegen.importer.pipeline import Options, extract, prepare
 from sitegen.importer.site import SiteContext
@@ -42,8 +42,7 @@ class Score:
 
 def _key(text: Any) -> str:
     """Text compared as an editor would: same letters after search's Arabic folding, spaces collapsed."""
-    text = unicodedata.normalize("NFC", str(text or ""))
-    return " ".join(normalize(text).casefold().split())
+    return fold(unicodedata.normalize("NFC", str(text or "")))
 
 
 def _imported(path: Path, site: SiteContext) -> tuple[dict[str, Any], str, list[str]] | str:

@@ -19,9 +19,9 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from sitegen.arabic import fold
 from sitegen.errors import SiteError, did_you_mean
 from sitegen.importer import summary
-from sitegen.importer.enrich import match_key
 from sitegen.importer.fetch import HTML_SUFFIXES, TEXT_SUFFIXES, ImportProblem, fetch_url, is_url, read_file
 from sitegen.importer.frontmatter import render
 from sitegen.importer.pipeline import Options, Prepared, prepare
@@ -161,9 +161,9 @@ def _check_options(args: argparse.Namespace, site: SiteContext, count: int) -> O
                 f"--date {args.date!r} is not a date", "write it as YYYY-MM-DD, e.g. 2020-12-21"
             )
     tags: list[str] = []
+    labels = {fold(label): tid for tid, ls in site.tags.items() for label in [tid, *ls.values()]}
     for tag in args.tag:
-        labels = {match_key(label): tid for tid, ls in site.tags.items() for label in [tid, *ls.values()]}
-        tid = labels.get(match_key(tag))
+        tid = labels.get(fold(tag))
         if tid is None:
             known = [t for tid, ls in site.tags.items() for t in [tid, *ls.values()]]
             return _usage_error(

@@ -14,13 +14,8 @@ from sitegen.importer.site import SiteContext
 _ARABIC_LETTER = "\u0620-\u064a\u0671-\u06d3"
 
 
-def match_key(text: str) -> str:
-    """Text folded for matching: sitegen.arabic.fold (hamza forms, ى/ي, ة/ه, marks, tatweel, case)."""
-    return fold(text)
-
-
 def _label_pattern(label: str) -> re.Pattern[str]:
-    key = re.escape(match_key(label))
+    key = re.escape(fold(label))
     if re.search(f"[{_ARABIC_LETTER}]", label):
         # Arabic words take one-letter prefixes (و ب ل ف ك): `والقصف`, `بالقصف`; `ل` + `ال` → `لل` (`للقصف`)
         alt = key
@@ -32,7 +27,7 @@ def _label_pattern(label: str) -> re.Pattern[str]:
 
 def find_tags(text: str, tags: dict[str, dict[str, str]]) -> list[str]:
     """Ids of tags whose label (in any language) or id is written in `text`, in registry order."""
-    key = match_key(text)
+    key = fold(text)
     found = []
     for tag_id, labels in tags.items():
         for label in [*labels.values()]:
