@@ -19,6 +19,16 @@ FILE_RE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[A-Za-z-]+)\.md$")
 FENCE_RE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
+def opens_front_matter(line: str) -> bool:
+    """The first line of a content file that starts front matter ('---'; '...' only closes it)."""
+    return bool(FENCE_RE.match(line)) and not line.startswith("...")
+
+
+def closing_fence(lines: list[str]) -> int | None:
+    """The index of the line closing the front matter opened by `lines[0]`; None when it is never closed."""
+    return next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
+
+
 @dataclass(frozen=True)
 class ReadResult:
     doc: SourceDoc | None
@@ -202,7 +212,7 @@ def read_file(
         return ReadResult(None, tuple(errors) + ((err,) if err else ()))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if not lines or not FENCE_RE.match(lines[0]) or lines[0].startswith("..."):
+    if not lines or not opens_front_matter(lines[0]):
         errors.append(
             SiteError(
                 path,
@@ -212,7 +222,7 @@ def read_file(
             )
         )
         return ReadResult(None, tuple(errors))
-    close = next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
+    close = closing_fence(lines)
     if close is None:
         errors.append(
             SiteError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.read import FENCE_RE
+from sitegen.read import closing_fence, opens_front_matter
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ def read_raw(path: Path) -> RawFile | None:
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    if not lines or not FENCE_RE.match(lines[0]):
+    if not lines or not opens_front_matter(lines[0]):
         return None
-    close = next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
+    close = closing_fence(lines)
     if close is None:
         return None
     return RawFile(text, close, "\n".join(lines[close + 1 :]), close + 2)
