@@ -45,12 +45,19 @@ class Output:
     static: set[Path] = field(default_factory=set)  # the static files now in `out`
 
     def render(
-        self, model: Model, env: jinja2.Environment, pages: list[Page], everything: bool, how: str
+        self,
+        model: Model,
+        env: jinja2.Environment,
+        pages: list[Page],
+        everything: bool,
+        how: str,
+        warm: bool | None = None,
     ) -> Rebuild:
-        # most of the site (a template edit): warm the list entries first, as `build` does
-        errors = build.render_pages(
-            model, env, pages, self.out, self.options, warm=len(pages) > len(model.pages) // 2
-        )
+        """Write `pages`; `warm`: render every list entry first (default: when most of the site is rendered,
+        a template edit, as `build` does)."""
+        if warm is None:
+            warm = len(pages) > len(model.pages) // 2
+        errors = build.render_pages(model, env, pages, self.out, self.options, warm=warm)
         if errors:
             # which page failed is not reported separately: try all of them again next time
             self.failed_urls |= {p.url for p in pages}
