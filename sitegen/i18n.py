@@ -92,7 +92,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home": "الرئيسية",
         "articles": "المقالات",
         "tags": "الوسوم",
-        "tag": "وسم",
+        "tag": "الوسم",
         "authors": "الكتّاب",
         "author": "الكاتب",
         "sources": "المصادر",

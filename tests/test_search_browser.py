@@ -248,7 +248,7 @@ def test_arabic_page_is_localized_and_right_to_left(site: str, page: object) -> 
     names = page.eval_on_selector_all(
         ".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())"
     )  # type: ignore[attr-defined]
-    assert {"وسم", "الكاتب", "المصدر", "السنة"} <= set(names), names
+    assert {"الوسم", "الكاتب", "المصدر", "السنة"} <= set(names), names
 
 
 def test_english_filters_are_named_in_english(site: str, page: object) -> None:

@@ -71,7 +71,7 @@ def test_only_articles_are_indexed_with_body_title_and_summary(out: Path) -> Non
 def test_filters_are_named_in_the_page_language(out: Path) -> None:
     pages = fragments(out)
     assert pages["/articles/shelling/"]["filters"] == {
-        "وسم": ["القصف"],
+        "الوسم": ["القصف"],
         "الكاتب": ["رامي فاخوري"],
         "المصدر": ["عنب بلدي"],
         "السنة": ["2021"],
