@@ -134,7 +134,9 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
         sys.exit(f"{cmd[0]} failed:\n{stderr}")
     cpu = usage.ru_utime + usage.ru_stime
     # `sitegen build -v` prints the time of each stage
-    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", stderr.split("built")[0])}
+    # the line of stage times (`-v`) starts with "config": warnings before it may say "built" too
+    line = next((x for x in stderr.splitlines() if x.strip().startswith("config ")), "")
+    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", line)}
     found = re.search(r"(\d+) pages", stderr)
     pages = {"pages": float(found.group(1))} if found else {}
     return {
