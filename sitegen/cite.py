@@ -266,6 +266,20 @@ def ris(c: Citation) -> str:
     return "".join(f"{tag}  - {CONTROL.sub(' ', value).strip()}\r\n" for tag, value in rows)
 
 
+# --- downloads without files ----------------------------------------------------------------------
+
+# what a data: URL cannot hold as is: `%` and `#` would change its meaning, the URL parser drops tabs and
+# newlines, control characters are not allowed. The rest (Arabic included) stays raw UTF-8, a third of
+# its percent-encoded size; the HTML attribute's own escaping (esc, Jinja) is applied on top.
+_DATA_URL_ESCAPES = re.compile("[%#\x00-\x1f\x7f]")
+
+
+def data_url(text: str, media_type: str) -> str:
+    """`text` as a `data:` URL, for an <a download> link (docs/data.md says why not a file)."""
+    body = _DATA_URL_ESCAPES.sub(lambda m: f"%{ord(m.group(0)):02X}", text)
+    return f"data:{media_type};charset=utf-8,{body}"
+
+
 # --- JSON-LD and meta tags ------------------------------------------------------------------------
 
 
@@ -329,12 +343,12 @@ def og_locale(config: Config, lang: str) -> str:
     return locale if "_" in locale else lang
 
 
-def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tuple[str, str], ...]) -> Markup:
-    """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph, links to
-    the .bib/.ris files and JSON-LD. Written here rather than in a template: ~30 tags on every article
-    page cost a third of its rendering as template expressions. Every value is escaped."""
+def head_html(config: Config, c: Citation, alternates: tuple[tuple[str, str], ...]) -> Markup:
+    """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph and JSON-LD.
+    Written here rather than in a template: ~30 tags on every article page cost a third of its rendering
+    as template expressions. Every value is escaped. No <link rel="alternate"> to the .bib/.ris: they are
+    data: URLs in the page's own "cite" block (data_url), and a second copy in the head would double them."""
     e = esc
-    prefix = config.base_path.rstrip("/")
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
@@ -365,14 +379,6 @@ def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tupl
     lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
     lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
     lines += [
-        (
-            f'<link rel="alternate" type="application/x-bibtex" href="{e(prefix + page_url + "cite.bib")}" '
-            'title="BibTeX">'
-        ),
-        (
-            '<link rel="alternate" type="application/x-research-info-systems" '
-            f'href="{e(prefix + page_url + "cite.ris")}" title="RIS">'
-        ),
         '<script type="application/ld+json">',
         str(script_json(json_ld(c))),
         "</script>",

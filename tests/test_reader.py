@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import FIXTURES, build_site, html
+from tests.support import FIXTURES, build_site, cite_download, html
 
 
 def test_the_switch_of_an_untranslated_article_leads_home_and_says_why(bilingual_out: Path) -> None:
@@ -27,9 +27,8 @@ def test_citations_carry_the_sites_address_when_base_url_is_set(tmp_path: Path) 
     page = html(out / "articles/withdrawal/index.html")
     cited = page.xpath('//p[@class="citation"]/a[last()]/@href')
     assert cited == ["https://example.org/archive/articles/withdrawal/"]
-    assert (
-        "https://example.org/archive/articles/withdrawal/"
-        in (out / "articles/withdrawal/cite.bib").read_text()
+    assert "https://example.org/archive/articles/withdrawal/" in cite_download(
+        out / "articles/withdrawal/index.html", "bib"
     )
 
 
