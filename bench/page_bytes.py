@@ -37,8 +37,9 @@ PARTS = [  # (name, pattern); each match is counted once, in this order, and cut
 
 
 LIST_PARTS = [  # (name, pattern) on every page that is not an article page; counted like PARTS
-    ("list entries", r'<li class="entry">.*?</li>'),
-    ("timeline entries", r'<li class="timeline-entry.*?</li>'),
+    # both patterns match the markup before and after the theme dropped the entries' classes
+    ("list entries", r'<li(?: class="entry")?>\s*<h2.*?</li>'),
+    ("timeline entries", r'<li(?: class="[^"]*")?>\s*<time datetime.*?</li>'),
     ("charts (inline SVG)", r"<svg.*?</svg>"),
     ("head", r"<head>.*?</head>"),
     ("site header and nav", r'<header class="site-header">.*?</header>'),
