@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""What the bytes of a built site are made of: per part of the article pages, and per kind of file.
+"""What the bytes of a built site are made of: per part of the article pages, per kind of listing page
+(tags, authors, sources, home, timeline: what one entry costs, what repeats on every page), per kind of file.
 
 Usage: python bench/page_bytes.py PUBLIC_DIR
 
@@ -35,6 +36,53 @@ PARTS = [  # (name, pattern); each match is counted once, in this order, and cut
 ]
 
 
+LIST_PARTS = [  # (name, pattern) on every page that is not an article page; counted like PARTS
+    # both patterns match the markup before and after the theme dropped the entries' classes
+    ("list entries", r'<li(?: class="entry")?>\s*<h2.*?</li>'),
+    ("timeline entries", r'<li(?: class="[^"]*")?>\s*<time datetime.*?</li>'),
+    ("charts (inline SVG)", r"<svg.*?</svg>"),
+    ("head", r"<head>.*?</head>"),
+    ("site header and nav", r'<header class="site-header">.*?</header>'),
+    ("footer", r'<footer class="site-footer">.*?</footer>'),
+    ("pagination", r'<nav class="pagination".*?</nav>'),
+]
+
+
+def listing_pages(site: Path) -> None:
+    """Per kind of listing page (its <body class="page-KIND">): files, bytes per page, and what each part
+    costs; "x N" is how many entries there are and the bytes of one on average."""
+    by_kind: dict[str, Counter[str]] = {}
+    counts: dict[str, Counter[str]] = {}
+    for path in site.rglob("*.html"):
+        if "articles" in path.relative_to(site).parts[:-1]:
+            continue
+        text = path.read_text(encoding="utf-8")
+        found_kind = re.search(r'<body class="page-([\w-]+)', text)
+        kind = found_kind.group(1) if found_kind else "other"
+        parts = by_kind.setdefault(kind, Counter())
+        n = counts.setdefault(kind, Counter())
+        parts["total"] += len(text.encode())
+        n["pages"] += 1
+        for name, pattern in LIST_PARTS:
+            found = re.findall(pattern, text, re.DOTALL)
+            parts[name] += sum(len(m.encode()) for m in found)
+            n[name] += len(found)
+            text = re.sub(pattern, "", text, flags=re.DOTALL)
+        parts["everything else"] += len(text.encode())
+    print("listing pages, per kind:")
+    for kind, parts in sorted(by_kind.items(), key=lambda kv: -kv[1]["total"]):
+        pages = counts[kind]["pages"]
+        print(
+            f"  {kind:14} {pages:6,} pages {parts['total'] / 1e6:7.1f} MB {parts['total'] / pages:9,.0f} B/page"
+        )
+        for name, size in parts.most_common():
+            if name == "total" or not size:
+                continue
+            many = counts[kind][name]
+            each = f"x {many:7,} of {size / many:5,.0f} B" if many > pages else f"{size / pages:8,.0f} B/page"
+            print(f"      {name:22} {size / 1e6:7.1f} MB  {each}")
+
+
 def main() -> None:
     site = Path(sys.argv[1])
     pages = sorted(site.glob("**/articles/*/index.html"))
@@ -52,6 +100,7 @@ def main() -> None:
     print(f"{len(pages)} article pages, {total / n:,.0f} bytes per page on average")
     for name, size in parts.most_common():
         print(f"  {name:28} {size / n:8,.0f} B  {size / max(total, 1):6.1%}")
+    listing_pages(site)
     kinds: Counter[str] = Counter()
     counts: Counter[str] = Counter()
     for path in site.rglob("*"):

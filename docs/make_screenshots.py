@@ -25,8 +25,13 @@ from sitegen.build import BuildOptions, build  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -43,7 +48,9 @@ def pick_article(public: Path) -> str:
 def pick_tag(public: Path) -> str:
     """The Arabic tag page with the most articles (its coverage chart has the most to show)."""
     pages = [p for p in (public / "tags").iterdir() if (p / "index.html").is_file()]
-    return max(sorted(pages), key=lambda p: (p / "index.html").read_text(encoding="utf-8").count('class="entry"')).name
+    return max(
+        sorted(pages), key=lambda p: (p / "index.html").read_text(encoding="utf-8").count("<li><h2>")
+    ).name
 
 
 def main(slug: str | None = None) -> list[Path]:
@@ -53,17 +60,23 @@ def main(slug: str | None = None) -> list[Path]:
         public = Path(tmp) / "public"
         build(REPO, public, BuildOptions(search=False))
         slug = slug or pick_article(public)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(public)))
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(public))
+        )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         origin = f"http://127.0.0.1:{server.server_address[1]}"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             tag = pick_tag(public)
             # (file name, path, element to scroll to or None)
-            shots = [("article-ar", f"/articles/{slug}/", None), ("article-en", f"/en/articles/{slug}/", None),
-                     ("article-ar-cite", f"/articles/{slug}/", ".cite"),
-                     ("timeline-ar", "/timeline/", None), ("timeline-en", "/en/timeline/", None),
-                     ("tag-ar", f"/tags/{tag}/", None)]
+            shots = [
+                ("article-ar", f"/articles/{slug}/", None),
+                ("article-en", f"/en/articles/{slug}/", None),
+                ("article-ar-cite", f"/articles/{slug}/", ".cite"),
+                ("timeline-ar", "/timeline/", None),
+                ("timeline-en", "/en/timeline/", None),
+                ("tag-ar", f"/tags/{tag}/", None),
+            ]
             for name, path, element in shots:
                 for size, viewport in SIZES.items():
                     page = browser.new_page(viewport=viewport, device_scale_factor=1)

@@ -266,12 +266,28 @@ def ris(c: Citation) -> str:
     return "".join(f"{tag}  - {CONTROL.sub(' ', value).strip()}\r\n" for tag, value in rows)
 
 
+# --- downloads without files ----------------------------------------------------------------------
+
+# what a data: URL cannot hold as is: `%` and `#` would change its meaning, the URL parser drops tabs and
+# newlines, control characters are not allowed. The rest (Arabic included) stays raw UTF-8, a third of
+# its percent-encoded size; the HTML attribute's own escaping (esc, Jinja) is applied on top.
+_DATA_URL_ESCAPES = re.compile("[%#\x00-\x1f\x7f]")
+
+
+def data_url(text: str, media_type: str) -> str:
+    """`text` as a `data:` URL, for an <a download> link (docs/data.md says why not a file)."""
+    body = _DATA_URL_ESCAPES.sub(lambda m: f"%{ord(m.group(0)):02X}", text)
+    return f"data:{media_type};charset=utf-8,{body}"
+
+
 # --- JSON-LD and meta tags ------------------------------------------------------------------------
 
 
 def json_ld(c: Citation) -> dict[str, Any]:
     # each fact once: `name` would repeat `headline` and `mainEntityOfPage` would repeat `url` (schema.org
-    # readers take either; on a 10k-article site the copies cost ~3 MB); `@id` stays, translations cite it
+    # readers take either; on a 10k-article site the copies cost ~3 MB); `@id` stays, translations cite it.
+    # No `description` or `keywords`: the page's <meta name="description"> and citation_keywords say them
+    # (Google reads the former, neither reads JSON-LD keywords), and summaries are long (~5 MB at 10k)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -286,10 +302,6 @@ def json_ld(c: Citation) -> dict[str, Any]:
         data["author"] = [
             {"@type": "Person", "name": n, "url": u} for n, u in zip(c.authors, c.author_urls, strict=True)
         ]
-    if c.summary:
-        data["description"] = c.summary
-    if c.keywords:
-        data["keywords"] = list(c.keywords)
     s = c.source
     if s.url or s.name:
         based: dict[str, Any] = {"@type": "NewsArticle"}
@@ -329,12 +341,12 @@ def og_locale(config: Config, lang: str) -> str:
     return locale if "_" in locale else lang
 
 
-def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tuple[str, str], ...]) -> Markup:
-    """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph, links to
-    the .bib/.ris files and JSON-LD. Written here rather than in a template: ~30 tags on every article
-    page cost a third of its rendering as template expressions. Every value is escaped."""
+def head_html(config: Config, c: Citation, alternates: tuple[tuple[str, str], ...]) -> Markup:
+    """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph and JSON-LD.
+    Written here rather than in a template: ~30 tags on every article page cost a third of its rendering
+    as template expressions. Every value is escaped. No <link rel="alternate"> to the .bib/.ris: they are
+    data: URLs in the page's own "cite" block (data_url), and a second copy in the head would double them."""
     e = esc
-    prefix = config.base_path.rstrip("/")
     day = c.date.strftime("%Y/%m/%d")
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
@@ -360,19 +372,10 @@ def head_html(config: Config, c: Citation, page_url: str, alternates: tuple[tupl
         for other, _ in alternates
         if other != c.lang
     ]
-    if c.summary:
-        lines.append(f'<meta property="og:description" content="{e(c.summary)}">')
+    # no og:description (link previews fall back to <meta name="description">, the same summary) and no
+    # article:tag (one tag per keyword, which citation_keywords already lists): 0.5 KB an article page
     lines.append(f'<meta property="article:published_time" content="{c.date.isoformat()}">')
-    lines += [f'<meta property="article:tag" content="{e(k)}">' for k in c.keywords]
     lines += [
-        (
-            f'<link rel="alternate" type="application/x-bibtex" href="{e(prefix + page_url + "cite.bib")}" '
-            'title="BibTeX">'
-        ),
-        (
-            '<link rel="alternate" type="application/x-research-info-systems" '
-            f'href="{e(prefix + page_url + "cite.ris")}" title="RIS">'
-        ),
         '<script type="application/ld+json">',
         str(script_json(json_ld(c))),
         "</script>",

@@ -147,19 +147,10 @@ def article_pages(site: Site, graph: Graph, slug: Slug) -> list[Page]:
 
 
 def research_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Page]:
-    """`cite.bib` and `cite.ris` beside every article page; `articles.json` and `articles.csv` at the root
-    (data for other tools: export.py formats them, docs/data.md documents them)."""
+    """`articles.json` and `articles.csv` at the root (data for other tools: export.py formats them,
+    docs/data.md documents them). An article's BibTeX and RIS are data: URLs in its page, not files."""
     config = site.config
     pages: list[Page] = []
-    for slug in graph.order:
-        for lang, article in graph.versions[slug].items():
-            base = urls.article_url(config, lang, slug)
-            for name in ("cite.bib", "cite.ris"):
-                pages.append(
-                    Page(
-                        URLPath(base + name), name, lang, {"article": article}, frozenset({slug}), (), "data"
-                    )
-                )
     everything = frozenset(graph.order)
     for name in ("articles.json", "articles.csv"):
         pages.append(

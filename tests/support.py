@@ -13,7 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import lxml.html
 
@@ -106,6 +106,16 @@ def html(path: Path) -> lxml.html.HtmlElement:
 
 def html_files(out: Path) -> list[Path]:
     return sorted(p for p in out.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def cite_download(page: Path, ext: str) -> str:
+    """The text a reader gets from the page's .bib or .ris download link: its data: URL decoded as a browser
+    does (attribute unescaped by the HTML parser, then percent-decoded bytes, UTF-8)."""
+    [href] = html(page).xpath(
+        f'//ul[@class="cite-downloads"]//a[substring(@download, string-length(@download) - 3) = ".{ext}"]/@href'
+    )
+    assert href.startswith("data:") and ";charset=utf-8," in href, href[:80]
+    return unquote_to_bytes(href.partition(",")[2]).decode("utf-8")
 
 
 @dataclass(frozen=True)

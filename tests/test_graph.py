@@ -102,7 +102,7 @@ def test_home_is_paginated_newest_first(bilingual_out: Path) -> None:
 
 def test_partial_and_approximate_dates_sort_in_the_timeline(bilingual_out: Path) -> None:
     page = html(bilingual_out / "timeline/2019/index.html")
-    dates = [t.get("datetime") for t in page.xpath('//li[contains(@class, "timeline-entry")]/time[1]')]
+    dates = [t.get("datetime") for t in page.xpath('//ol[@class="timeline-entries"]/li/time[1]')]
     assert dates == ["2019", "2019-03-02", "2019-10"]
     circa = page.xpath('//li[contains(@class, "is-circa")]/time')[0]
     assert circa.text == "نحو تشرين الأول 2019"

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from sitegen import bidi, cite, export
-from tests.support import FIXTURES, build_site, check_links, html, html_files
+from tests.support import FIXTURES, build_site, check_links, cite_download, html, html_files
 
 BASE = "https://archive.example/sub/"
 HOSTILE = "</script><script>alert(1)</script> & {braces} 100% #1 \\end"
@@ -101,13 +101,19 @@ def test_cite_block_localized_with_downloads(built: tuple[Path, str]) -> None:
     assert "Translated from Arabic by Maya Khoury" in text.text_content()
     # an Arabic name inside the English citation says it is Arabic
     assert text.xpath('.//bdi[@lang="ar"]/text()') == ["سامر الحمصي", "عنب بلدي"]
-    links = en.xpath('//ul[@class="cite-downloads"]//a/@href')
-    assert links == ["/sub/en/articles/raqqa-detention/cite.bib", "/sub/en/articles/raqqa-detention/cite.ris"]
+    links = en.xpath('//ul[@class="cite-downloads"]//a')
+    assert [a.get("download") for a in links] == ["raqqa-detention-en.bib", "raqqa-detention-en.ris"]
+    assert [a.get("href").partition(",")[0] for a in links] == [
+        "data:application/x-bibtex;charset=utf-8",
+        "data:application/x-research-info-systems;charset=utf-8",
+    ]
     assert check_links(out, "/sub/") == []
+    # no file per article and language: the downloads live in the page
+    assert not list(out.rglob("cite.*"))
 
 
 def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
-    """cite.bib/cite.ris skip Jinja for speed, but only while the theme's templates are the ones in use."""
+    """The downloads skip Jinja for speed, but only while the theme's cite.bib/cite.ris are the ones in use."""
     import shutil
 
     site = tmp_path / "site"
@@ -116,15 +122,14 @@ def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
     (site / "templates" / "cite.bib").write_text("% ours\n{{ h.bibtex(article) }}", encoding="utf-8")
     out = tmp_path / "public"
     assert build_site(site, out).ok
-    folder = page(out, "en", "hostile").parent
-    assert (folder / "cite.bib").read_text(encoding="utf-8").startswith("% ours\n@misc{hostile-en,\n")
-    assert (folder / "cite.ris").read_bytes().startswith(b"TY  - ")
+    hostile = page(out, "en", "hostile")
+    assert cite_download(hostile, "bib").startswith("% ours\n@misc{hostile-en,\n")
+    assert cite_download(hostile, "ris").startswith("TY  - ")
 
 
 def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
     out, _ = built
-    folder = page(out, "en", "hostile").parent
-    bib = (folder / "cite.bib").read_text(encoding="utf-8")
+    bib = cite_download(page(out, "en", "hostile"), "bib")
     assert bib.startswith("@misc{hostile-en,\n") and bib.rstrip().endswith("}")
     depth = 0
     for i, ch in enumerate(bib):  # braces balance, counting escaped ones as text
@@ -133,12 +138,12 @@ def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
             assert depth >= 0
     assert depth == 0
     assert r"\& \{braces\} 100\% \#1 \textbackslash{}end" in bib
-    ris = (folder / "cite.ris").read_bytes().decode("utf-8")
+    ris = cite_download(page(out, "en", "hostile"), "ris")
     lines = ris.split("\r\n")
     assert lines[-1] == "" and all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines[:-1])
     assert [line for line in lines if line.startswith("ER")] == ["ER  - "]  # the summary forged no record
     assert f"TI  - {HOSTILE}" in lines
-    en = (page(out, "en", "raqqa-detention").parent / "cite.ris").read_bytes().decode("utf-8")
+    en = cite_download(page(out, "en", "raqqa-detention"), "ris")
     assert "DA  - 2021/03/15\r\n" in en and "AU  - سامر الحمصي\r\n" in en and "LA  - en\r\n" in en
 
 
@@ -250,6 +255,23 @@ def test_bib_text_stays_one_field() -> None:
     assert cite.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
 
 
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("TY  - NEWS\r\nTI  - عنوان\r\n", "TY  - NEWS%0D%0ATI  - عنوان%0D%0A"),  # Arabic stays UTF-8
+        ("100% #1", "100%25 %231"),  # would be read as an escape and as the fragment
+        ("a\tb\x00", "a%09b%00"),  # dropped or refused by the URL parser
+        ('"quoted" & <b>', '"quoted" & <b>'),  # HTML's to escape, in the attribute
+    ],
+)
+def test_data_url_keeps_every_byte(text: str, written: str) -> None:
+    from urllib.parse import unquote_to_bytes
+
+    url = cite.data_url(text, "application/x-bibtex")
+    assert url == "data:application/x-bibtex;charset=utf-8," + written
+    assert unquote_to_bytes(url.partition(",")[2]).decode("utf-8") == text
+
+
 @pytest.mark.parametrize("text", ["<script>\"x\" & 'y'</script>", "نص & <b>", "", "plain"])
 def test_fast_escape_matches_jinjas(text: str) -> None:
     """Helpers escape with markupsafe's C core: the result must be what autoescape would write."""
@@ -258,3 +280,80 @@ def test_fast_escape_matches_jinjas(text: str) -> None:
     from sitegen.escape import esc
 
     assert esc(text) == str(escape(text))
+
+
+# --- the downloads in a browser -----------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def bibtex_fields(text: str) -> tuple[str, dict[str, str]]:
+    """A BibTeX entry's key and fields, read as a BibTeX reader does: braces balance, `\\{` is text."""
+    head = re.match(r"\s*@misc\{([^,\s]+),\n", text)
+    assert head, text[:80]
+    fields: dict[str, str] = {}
+    i = head.end()
+    while (field := re.compile(r"\s*(\w+) = \{").match(text, i)) is not None:
+        depth, j = 1, field.end()
+        while depth:
+            assert j < len(text), f"unbalanced braces in {field.group(1)}"
+            if text[j] == "\\":
+                j += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        fields[field.group(1)] = text[field.end() : j - 1]
+        i = j + (text[j] == ",")
+    assert text[i:].strip() == "}", text[i:]
+    return head.group(1), fields
+
+
+def ris_fields(text: str) -> list[tuple[str, str]]:
+    """RIS records as (tag, value) rows; every line must be a tag line and the record must end with ER."""
+    rows = [re.fullmatch(r"([A-Z][A-Z0-9])  - (.*)", line) for line in text.split("\r\n")[:-1]]
+    assert all(rows) and text.endswith("\r\n"), text
+    pairs = [(m.group(1), m.group(2)) for m in rows if m]
+    assert pairs[0] == ("TY", "NEWS") and pairs[-1] == ("ER", "")
+    return pairs
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
+def test_the_citation_downloads_save_files_a_reference_manager_reads(built: tuple[Path, str]) -> None:
+    """A click on each link saves a file named for the article whose bytes are the BibTeX/RIS, Arabic intact."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_a11y import LAUNCH_ARGS, serve
+
+    out, _ = built
+    server, origin = serve(out)
+    saved: dict[str, bytes] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            tab = browser.new_page(accept_downloads=True)
+            for url in ("/articles/raqqa-detention/", "/en/articles/hostile/"):
+                tab.goto(origin + url)
+                for link in tab.locator(".cite-downloads a").all():
+                    with tab.expect_download() as info:
+                        link.click()
+                    download = info.value
+                    saved[download.suggested_filename] = Path(download.path()).read_bytes()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert sorted(saved) == [
+        "hostile-en.bib",
+        "hostile-en.ris",
+        "raqqa-detention-ar.bib",
+        "raqqa-detention-ar.ris",
+    ]
+    key, fields = bibtex_fields(saved["raqqa-detention-ar.bib"].decode("utf-8"))
+    assert key == "raqqa-detention-ar" and fields["title"] == "{شهادات عن مراكز الاعتقال في الرقة}"
+    assert fields["url"] == BASE + "articles/raqqa-detention/"
+    rows = ris_fields(saved["raqqa-detention-ar.ris"].decode("utf-8"))
+    assert ("TI", "شهادات عن مراكز الاعتقال في الرقة") in rows and ("LA", "ar") in rows
+    # a title made to break out of the file, the URL or the page: still one field, read back whole
+    _, fields = bibtex_fields(saved["hostile-en.bib"].decode("utf-8"))
+    assert fields["title"] == "{" + cite.bib_text(HOSTILE) + "}"
+    assert ("TI", HOSTILE) in ris_fields(saved["hostile-en.ris"].decode("utf-8"))

@@ -19,7 +19,7 @@ from sitegen.errors import InternalError, SiteError
 from sitegen.graph import Graph
 from sitegen.model import Page, Site
 from sitegen.parallel import pmap
-from sitegen.render.environment import TEMPLATE_SUFFIXES, THEME_DIR, render_template
+from sitegen.render.environment import TEMPLATE_SUFFIXES, render_template
 from sitegen.render.lists import ENTRY, EVENT
 from sitegen.render.view import View
 from sitegen.write import write_file
@@ -42,26 +42,8 @@ class RenderJob:
     views: dict[str, View]
 
 
-# Templates that are one helper call, rendered without Jinja unless the site overrides them: at 10k
-# articles there are 32k citation files, and Jinja's per-render set-up was most of their cost.
-DIRECT: dict[str, Callable[[View, Page], str]] = {
-    "cite.bib": lambda view, page: view.bibtex(page.ctx["article"]),
-    "cite.ris": lambda view, page: view.ris(page.ctx["article"]),
-}
-
-
-def _direct(env: jinja2.Environment, name: str) -> Callable[[View, Page], str] | None:
-    fn = DIRECT.get(name)
-    if fn is None:
-        return None
-    filename = env.get_template(name).filename or ""
-    return fn if Path(filename).resolve().is_relative_to(THEME_DIR.resolve()) else None
-
-
-def render_page(job: RenderJob, page: Page, direct: Callable[[View, Page], str] | None = None) -> str:
+def render_page(job: RenderJob, page: Page) -> str:
     view = job.views[page.lang]
-    if direct is not None:
-        return direct(view, page)
     template = job.env.get_template(page.template)
     return render_template(
         template,
@@ -82,10 +64,9 @@ def render_page(job: RenderJob, page: Page, direct: Callable[[View, Page], str] 
 def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
     errors: list[SiteError] = []
     made: set[Path] = set()
-    direct = {name: _direct(job.env, name) for name in DIRECT}
     for page in job.pages[bounds[0] : bounds[1]]:
         try:
-            text = render_page(job, page, direct.get(page.template))
+            text = render_page(job, page)
         except Exception as exc:  # noqa: BLE001 - sorted out just below: the site's template, or our bug
             if _raised_by_sitegen(exc):
                 raise InternalError(
@@ -95,8 +76,7 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
             continue
         target = urls.output_file(job.out, page.url)
         if target.parent not in made:
-            # a stat is ~100x cheaper than a mkdir that fails on this kind of disk (ext4 in a VM), and
-            # .bib/.ris files land in folders another worker or range has already made
+            # a stat is ~100x cheaper than a mkdir that fails on this kind of disk (ext4 in a VM)
             if not target.parent.is_dir():
                 target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)

@@ -6,6 +6,7 @@ The helpers come in layers, each in its own module: ViewState and text (text.py)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -16,7 +17,10 @@ from sitegen.check.translations import TranslationState, translation_states
 from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.model import Article, Lang, Page, Site, Slug
+from sitegen.render.environment import THEME_DIR
 from sitegen.render.lists import ListHelpers
+
+CITE_TYPES = {"cite.bib": "application/x-bibtex", "cite.ris": "application/x-research-info-systems"}
 
 
 class View(ListHelpers):
@@ -27,6 +31,7 @@ class View(ListHelpers):
         super().__init__(site, graph, lang, env, search)
         self._citations: dict[int, tuple[Article, cite.Citation]] = {}
         self._export_rows: tuple[object, list[dict[str, Any]]] | None = None
+        self._own_cite_templates: dict[str, bool] = {}  # name -> the site overrides the theme's template
 
     def citation(self, article: Article) -> cite.Citation:
         """The article's citation data, made once per article: its page uses it three times, .bib and .ris once."""
@@ -47,7 +52,25 @@ class View(ListHelpers):
 
     def citation_head(self, article: Article, page: Page) -> Markup:
         """Highwire, Open Graph and JSON-LD metadata of an article page."""
-        return cite.head_html(self.config, self.citation(article), page.url, page.alternates)
+        return cite.head_html(self.config, self.citation(article), page.alternates)
+
+    def cite_download(self, article: Article, name: str) -> str:
+        """`cite.bib` or `cite.ris` as a data: URL for the page's download link (no file per article). The
+        theme's own formats are called directly; a site's own `templates/cite.bib` is rendered instead."""
+        own = self._own_cite_templates.get(name)
+        if own is None:
+            filename = self.env.get_template(name).filename or ""
+            own = self._own_cite_templates[name] = (
+                not Path(filename).resolve().is_relative_to(THEME_DIR.resolve())
+            )
+        c = self.citation(article)
+        if own:
+            text = self.env.get_template(name).render(
+                article=article, h=self, t=self.t, lang=self.lang, config=self.config, site=self.site
+            )
+        else:
+            text = cite.bibtex(c) if name == "cite.bib" else cite.ris(c)
+        return cite.data_url(text, CITE_TYPES[name])
 
     def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
         return charts.figure(self, coverage, small)

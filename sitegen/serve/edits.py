@@ -27,7 +27,7 @@ class BodyIndex:
 
     model_id: int
     by_path: dict[Path, tuple[Slug, Lang]]  # source file -> article key
-    owners: dict[tuple[Slug, Lang], list[int]]  # article key -> pages holding that Article (page, .bib, .ris)
+    owners: dict[tuple[Slug, Lang], list[int]]  # article key -> pages holding that Article
     readers: dict[str, list[int]]  # slug -> pages that show its body
 
 
