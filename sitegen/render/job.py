@@ -161,10 +161,11 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
             job.views[lang].keep(kind, key, text)
 
 
-def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
+def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[bytes]:
     job, items = shared
+    # encoded here: the main process keeps them as UTF-8 (ListHelpers) and never holds them as str
     return [
-        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key)).encode()
         for kind, lang, key in items[bounds[0] : bounds[1]]
     ]
 
