@@ -8,7 +8,10 @@ the front matter only keeps its key (the dev server relies on it).
 
 The file is a cache: WAL, no fsync, and a damaged or foreign one is removed and made again. It sits beside
 the parse cache in the user's cache folder (cache.py), or in a temporary folder removed with the store when
-the cache is off. Processes made by fork never share a connection: each opens its own on first use.
+the cache is off. Rows are addressed by their content (body and words), not salted: a build with other
+settings or another sitegen never finds a wrong row, and never has to empty the store under a dev server
+that reads it. Rows no parse-cache entry refers to are pruned when the cache is saved, unless another
+process is using the store. Processes made by fork never share a connection: each opens its own.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pathlib import Path
 
 from sitegen import cache
 
-SCHEMA = "1"
+SCHEMA = "2"
 # zlib level 1: Arabic bodies shrink ~4x (the store of a 100k-article archive: ~0.7 GB instead of ~3 GB)
 # for ~40 µs a body; higher levels gain a few % for twice the time
 LEVEL = 1
@@ -43,9 +46,10 @@ class Body:
     words: str = ""
 
 
-def key_of(body_html: str) -> bytes:
-    """The key of a rendered body: equal bodies, equal keys."""
-    return hashlib.blake2b(body_html.encode(), digest_size=16).digest()
+def key_of(body: Body) -> bytes:
+    """The key of a body: equal bodies (and search words), equal keys. Rows are addressed by what they hold,
+    so builds with other settings or another sitegen share the store without ever reading a wrong row."""
+    return hashlib.blake2b(f"{body.html}\0{body.words}".encode(), digest_size=16).digest()
 
 
 class MissingBody(LookupError):
@@ -62,6 +66,7 @@ class BodyStore:
         self._lock = threading.Lock()
         # a connection made before a fork: never used nor closed in the child (sqlite forbids both)
         self._inherited: list[sqlite3.Connection] = []
+        self._holder = 0  # the process that prepared the store (a forked child prunes for it)
         self._remove = weakref.finalize(self, _remove_folder, path.parent, os.getpid()) if temporary else None
 
     @classmethod
@@ -90,24 +95,17 @@ class BodyStore:
         assert self._conn is not None
         return self._conn, self._lock
 
-    def prepare(self, salt: str) -> bool:
-        """Make sure the store holds rows made with `salt`; False when it had to start afresh (other
-        settings or sitegen, or a damaged file): then no parse cache entry may be trusted to find its body."""
+    def prepare(self) -> None:
+        """Open the store for a build or a dev server session: a damaged or foreign file is made again,
+        and this process is noted as using it (`keep_only` leaves the rows alone while another is)."""
         try:
             conn, lock = self._connection()
-            with lock:
-                row = conn.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()
-                if row is not None and row[0] == salt:
-                    return True
-                conn.execute("DELETE FROM bodies")
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (salt,))
-                return False
-        except sqlite3.Error:  # not a database, another schema, a locked-out file: make it again
+        except sqlite3.Error:  # not a database, another schema: make it again
             self.reset()
             conn, lock = self._connection()
-            with lock:
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('salt', ?)", (salt,))
-            return False
+        with lock:
+            conn.execute("INSERT OR REPLACE INTO holders VALUES (?)", (os.getpid(),))
+        self._holder = os.getpid()
 
     def reset(self) -> None:
         """Remove the file (and its WAL) and start with an empty store."""
@@ -170,6 +168,8 @@ class BodyStore:
         with every edit ever made. A failure only leaves the rows for the next time."""
         try:
             conn, lock = self._connection()
+            if self._other_holders(conn, lock):
+                return  # a dev server (or another build) may need them: pruned by a later build
             with lock:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -187,9 +187,29 @@ class BodyStore:
         except sqlite3.Error:
             pass
 
+    def _other_holders(self, conn: sqlite3.Connection, lock: threading.Lock) -> bool:
+        with lock:
+            pids = [p for (p,) in conn.execute("SELECT pid FROM holders") if p != self._holder]
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:  # ended without closing the store (killed)
+                with lock:
+                    conn.execute("DELETE FROM holders WHERE pid = ?", (pid,))
+                continue
+            except PermissionError:  # alive, another user's
+                pass
+            return True
+        return False
+
     def close(self) -> None:
         """Close this process's connection; a temporary store is removed with its folder."""
         if self._conn is not None and self._pid == os.getpid():
+            if self._holder == os.getpid():
+                try:
+                    self._conn.execute("DELETE FROM holders WHERE pid = ?", (self._holder,))
+                except sqlite3.Error:
+                    pass
             self._conn.close()
         self._conn, self._pid = None, -1
         if self._remove is not None:
@@ -206,6 +226,7 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=OFF")  # a cache: a crash costs a rebuild of what was lost
         conn.execute("PRAGMA cache_size=-4096")  # 4 MB a connection: rows are read once each
         conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("CREATE TABLE IF NOT EXISTS holders (pid INTEGER PRIMARY KEY)")
         conn.execute(
             "CREATE TABLE IF NOT EXISTS bodies"
             " (key BLOB PRIMARY KEY, html BLOB NOT NULL, words BLOB NOT NULL)"

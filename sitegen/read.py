@@ -91,7 +91,8 @@ def read_content(
     salt = cache.salt(job.languages, job.allow_html, job.search)
     if writes is not None:
         writes.wait()  # an earlier read's cache, still being written
-    cached = cache.load(where, salt) if bodies.prepare(salt) else {}
+    bodies.prepare()
+    cached = cache.load(where, salt)
     if cached:
         # an entry whose body is not in the store (removed by hand, or by another build's prune) is a miss
         stored = bodies.keys()
@@ -283,8 +284,10 @@ def read_file(
         return ReadResult(None, tuple(errors))
     if errors:
         return ReadResult(None, tuple(errors))
-    body = "\n".join(lines[close + 1 :])
-    body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html, direction(lang) == "rtl")
+    body_html, links, hotlinked = render_body_checked(
+        "\n".join(lines[close + 1 :]), close + 1, allow_html, direction(lang) == "rtl"
+    )
+    body = Body(body_html, body_words(body_html) if search else "")
     warnings = tuple(
         SiteError(
             path,
@@ -302,10 +305,10 @@ def read_file(
             lang=Lang(lang),
             meta={str(k): v for k, v in meta.items()},
             fm_start=2,
-            body_key=key_of(body_html),
+            body_key=key_of(body),
             links=links,
             fm_text=fm_text,
         ),
         warnings,
-        Body(body_html, body_words(body_html) if search else ""),
+        body,
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -110,6 +113,41 @@ def test_bodies_no_file_refers_to_are_pruned(site_copy, cache_dir: Path, tmp_pat
     assert _body_text(out).startswith("Edited since.")
 
 
+def test_a_store_another_process_uses_is_not_pruned(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    """A dev server (or a build with other settings) may still show the rows this build no longer needs."""
+    site = site_copy("bilingual")
+    out = tmp_path / "public"
+    assert build_site(site, out).ok
+    (store,) = cache_dir.glob("bodies-*.sqlite")
+    with sqlite3.connect(store) as conn:
+        conn.execute("INSERT INTO holders VALUES (?)", (os.getppid(),))  # alive: the process that ran pytest
+    article = site / "content" / "articles" / "old-report.en.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(BODY, "Edited since."), encoding="utf-8")
+    assert build_site(site, out).ok
+    assert any(BODY in text for text in _rows(cache_dir).values())
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE holders SET pid = ? WHERE pid = ?", (_ended_pid(), os.getppid()))
+    assert build_site(site, out).ok
+    assert not any(BODY in text for text in _rows(cache_dir).values())
+    assert _body_text(out).startswith("Edited since.")
+
+
+def _ended_pid() -> int:
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    return int(child.stdout)
+
+
+def test_builds_with_and_without_search_share_the_store(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    site = site_copy("search")
+    out = tmp_path / "public"
+    for search in (True, False, True):
+        result = build_site(site, out, search=search)
+        assert result.ok, result.text
+    assert len(list(cache_dir.glob("bodies-*.sqlite"))) == 1
+
+
 def test_a_front_matter_edit_keeps_the_body_key(tmp_path: Path) -> None:
     path = tmp_path / "a.en.md"
     path.write_text("---\ntitle: One\ndate: 2020-01-02\n---\nSame body.\n", encoding="utf-8")
@@ -120,7 +158,7 @@ def test_a_front_matter_edit_keeps_the_body_key(tmp_path: Path) -> None:
     third = read_file(path, ("en",))
     assert first.doc and second.doc and third.doc
     assert first.doc.body_key == second.doc.body_key != third.doc.body_key
-    assert first.body is not None and first.doc.body_key == key_of(first.body.html)
+    assert first.body is not None and first.doc.body_key == key_of(first.body)
 
 
 def _fetch(store: BodyStore, key: bytes) -> str:
@@ -130,7 +168,7 @@ def _fetch(store: BodyStore, key: bytes) -> str:
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
 def test_forked_workers_read_through_their_own_connection(tmp_path: Path) -> None:
     store = BodyStore(tmp_path / "bodies.sqlite")
-    keys = [key_of(f"<p>{i} نص</p>") for i in range(20)]
+    keys = [key_of(Body(f"<p>{i} نص</p>", f"words {i}")) for i in range(20)]
     store.put((k, Body(f"<p>{i} نص</p>", f"words {i}")) for i, k in enumerate(keys))
     assert store.html(keys[0]) == "<p>0 نص</p>"  # the parent's connection is open across the fork
     fetched = pmap(_fetch, store, keys, jobs=2, work=SERIAL_BELOW)  # the store reaches them by fork
