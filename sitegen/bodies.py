@@ -190,17 +190,9 @@ class BodyStore:
     def _other_holders(self, conn: sqlite3.Connection, lock: threading.Lock) -> bool:
         with lock:
             pids = [p for (p,) in conn.execute("SELECT pid FROM holders") if p != self._holder]
-        for pid in pids:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:  # ended without closing the store (killed)
-                with lock:
-                    conn.execute("DELETE FROM holders WHERE pid = ?", (pid,))
-                continue
-            except PermissionError:  # alive, another user's
-                pass
-            return True
-        return False
+            ended = [p for p in pids if not _alive(p)]  # killed before it closed the store
+            conn.executemany("DELETE FROM holders WHERE pid = ?", ((p,) for p in ended))
+        return len(ended) < len(pids)
 
     def close(self) -> None:
         """Close this process's connection; a temporary store is removed with its folder."""
@@ -240,6 +232,16 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def _remove_folder(folder: Path, owner: int) -> None:
