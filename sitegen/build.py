@@ -18,6 +18,7 @@ import jinja2
 
 from sitegen import cache
 from sitegen import progress as show
+from sitegen.bodies import BodyStore
 from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
@@ -34,7 +35,7 @@ from sitegen.render import (
     render_all,
     warm_partials,
 )
-from sitegen.search import SHARD_PAGES, index_search, search_region
+from sitegen.search import SHARD_PAGES, Regions, index_search
 from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
@@ -101,14 +102,16 @@ def load_model(
     read: Callable[[Path, Config], list[ReadResult]] | None = None,
     writes: cache.Writes | None = None,
     memo: ValidateMemo | None = None,
+    bodies: BodyStore | None = None,
 ) -> Model:
     """Config, content, validation, graph and page plan; raises SiteErrors with every problem found.
 
     `read` lets the dev server reuse the files it parsed before (only changed files are read again);
     with `writes`, the parse cache is written in the background: the caller waits for it; with `memo`,
-    documents validated before (the very same SourceDoc objects) are not validated again."""
+    documents validated before (the very same SourceDoc objects) are not validated again. `bodies`: where
+    the articles' bodies go (`read` puts them there); by default the site's store (bodies.py)."""
     timings = {} if timings is None else timings
-    return plan(load_site(site_dir, options, timings, read, writes, memo), timings)
+    return plan(load_site(site_dir, options, timings, read, writes, memo, bodies), timings)
 
 
 def new_memo() -> ValidateMemo:
@@ -123,17 +126,24 @@ def load_site(
     read: Callable[[Path, Config], list[ReadResult]] | None = None,
     writes: cache.Writes | None = None,
     memo: ValidateMemo | None = None,
+    bodies: BodyStore | None = None,
 ) -> Linked:
     """`load_model` up to the graph; the dev server renders an edited article's own page before the plan."""
     clock = _Clock({} if timings is None else timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
+    bodies = BodyStore.for_site(site_dir, options.cache) if bodies is None else bodies
     results = (
         read(site_dir, config)
         if read
         else read_content(
-            site_dir, config, use_cache=options.cache, search=search_wanted(config, options), writes=writes
+            site_dir,
+            config,
+            use_cache=options.cache,
+            search=search_wanted(config, options),
+            writes=writes,
+            bodies=bodies,
         )
     )
     for result in results:
@@ -141,7 +151,7 @@ def load_site(
     docs = [r.doc for r in results if r.doc is not None]
     clock("read")
     registries = load_registries(config, problems)
-    site = validate(docs, config, registries, problems, drafts=options.drafts, memo=memo)
+    site = validate(docs, config, registries, problems, drafts=options.drafts, memo=memo, bodies=bodies)
     if not docs and not problems.error_count:
         problems.warning(
             site_dir / "content" / "articles",
@@ -226,17 +236,16 @@ def index(
     return index_search(out, ARTICLE_GLOB, previous, shard_pages, regions)[0]
 
 
-def search_regions(model: Model) -> dict[Path, str]:
+def search_regions(model: Model) -> Regions:
     """The hidden region of normalized words of each article page that has any, by its file relative to
-    the output. The indexer reads them beside the page; readers never download them (~10 % of a page)."""
-    regions = {}
+    the output. The indexer reads them beside the page; readers never download them (~10 % of a page).
+    Each is made when the indexer asks for it, from the words in the body store: never all at once."""
+    articles = {}
     for page in model.pages:
         article = page.ctx.get("article") if page.template == "article.html" else None
         if isinstance(article, Article):
-            region = search_region(article.title, article.summary, article.search_words)
-            if region:
-                regions[output_file(Path(), page.url)] = region
-    return regions
+            articles[output_file(Path(), page.url)] = article
+    return Regions(articles, model.site.bodies.words)
 
 
 def page_file(out: Path, url: str) -> Path:
@@ -263,11 +272,13 @@ def build(
     """Build the site into `out` atomically; raises SiteErrors (all of them) on a user mistake."""
     report = BuildReport(out)
     writes = cache.Writes()
+    bodies = BodyStore.for_site(site_dir, options.cache)
     try:
         with long_lived_heap():
-            return _build(site_dir, out, options, progress, report, writes)
+            return _build(site_dir, out, options, progress, report, writes, bodies)
     finally:
         writes.wait()  # the parse cache, written in the background while the build went on
+        bodies.close()  # a temporary store (no cache) is removed
 
 
 def _build(
@@ -277,13 +288,14 @@ def _build(
     progress: Callable[[str], None] | None,
     report: BuildReport,
     writes: cache.Writes,
+    bodies: BodyStore,
 ) -> BuildReport:
     # Up to the page plan nearly every object made lives until the end: the collector would only rescan
     # them (measured at 10k articles: 0.8 s of the single-core stages). Frozen afterwards, they also stay
     # shared with the forked render workers (no copy-on-write by the collector).
     gc.disable()
     try:
-        model = load_model(site_dir, options, report.timings, writes=writes)
+        model = load_model(site_dir, options, report.timings, writes=writes, bodies=bodies)
         env = templates(site_dir, options.jinja_fast_code)
         errors = check(model, env)
     finally:

@@ -18,13 +18,26 @@ import pickle
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 2
+SCHEMA = 3  # 3: bodies in the body store (bodies.py), entries keep their keys
 # the modules whose code decides what a content file parses into
-_PARSER_MODULES = ("read.py", "markdown.py", "bidi.py", "model.py", "yamlio.py", "errors.py", "cache.py")
+# (and search words: arabic.py, search/__init__.py)
+_PARSER_MODULES = (
+    "read.py",
+    "markdown.py",
+    "bidi.py",
+    "model.py",
+    "yamlio.py",
+    "errors.py",
+    "cache.py",
+    "bodies.py",
+    "arabic.py",
+    "search/__init__.py",
+)
 _PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "PyYAML")
 
 
@@ -129,8 +142,10 @@ def save(
     the_salt: str,
     entries: dict[str, tuple[Stamp | None, bytes, Any]],
     writes: Writes | None = None,
+    then: Callable[[], None] | None = None,
 ) -> None:
     """Write the cache atomically; a failure (read-only home, full disk) only costs the next build time.
+    `then` runs once it is written (the body store drops the bodies no entry refers to any more).
 
     Where processes can fork and the caller keeps `writes`, a child writes it (~1 s for a 10k-article site)
     while the build goes on with its single-core stages; `writes.wait()` makes sure it is written."""
@@ -143,12 +158,16 @@ def save(
             code = 1
             try:
                 _write(path, the_salt, entries)
+                if then is not None:
+                    then()
                 code = 0
             finally:
                 os._exit(code)  # never run the parent's clean-up (atexit, temp folders) in the child
         writes.add(pid)
         return
     _write(path, the_salt, entries)
+    if then is not None:
+        then()
 
 
 BACKGROUND = hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork with threads running is unsafe

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NewType
 
+from sitegen.bodies import BodyStore
+
 Slug = NewType("Slug", str)  # an article's id: lowercase ASCII, digits, hyphens
 Lang = NewType("Lang", str)  # a language code from site.yaml: "ar", "en"
 URLPath = NewType("URLPath", str)  # a site-relative URL path without base: "/en/articles/x/"
@@ -69,10 +71,11 @@ class SourceDoc:
     lang: Lang
     meta: dict[str, object]
     fm_start: int  # 1-based line of the first front-matter line (after '---')
-    body_html: str
+    # the rendered body (with link markers) and its search words are in the body store, under this key
+    # (bodies.py): at 10k articles they were ~300 MB held until the end of the build
+    body_key: bytes
     links: tuple[LinkRef, ...]
     fm_text: str = ""  # the raw front matter, kept to find lines for error messages
-    search_words: str = ""  # the body's words as search normalizes them, when they differ (search.py)
 
 
 @dataclass(frozen=True, order=True)
@@ -136,7 +139,7 @@ class Article:
     events: tuple[Event, ...]
     summary: str
     draft: bool
-    body_html: str
+    body_key: bytes  # see SourceDoc; `Site.bodies.html(key)`
     links: tuple[LinkRef, ...]
     source_path: Path
     translated_from: str = ""
@@ -144,7 +147,6 @@ class Article:
     content_warning: str = ""
     fm_text: str = ""  # raw front matter and its first line, to point errors at a key
     fm_start: int = 2
-    search_words: str = ""  # see SourceDoc
     related_titles: tuple[str, ...] = ()  # `related: [{title: …}]`: linked by title in graph.py
 
     @property
@@ -190,6 +192,7 @@ class Site:
     tags: dict[TagId, Tag]
     authors: dict[str, Author]
     sources: dict[str, Publication]
+    bodies: BodyStore  # the articles' bodies and search words, by `Article.body_key`
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,9 @@ class Page:
     template: str
     lang: Lang
     ctx: dict[str, Any]
-    slugs: frozenset[Slug] = frozenset()
+    # the articles it reads, sorted: a tuple is a fifth of a set's memory (55k pages at 10k articles, each
+    # held by the main process and copied by every render worker); `set.isdisjoint(page.slugs)` tests them
+    slugs: tuple[Slug, ...] = ()
     alternates: tuple[tuple[Lang, URLPath], ...] = ()  # the same page in other languages
     kind: str = ""
 

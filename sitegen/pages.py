@@ -7,7 +7,7 @@ a change touches.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -47,6 +47,11 @@ class Pager:
         return out
 
 
+def read_set(slugs: Iterable[Slug]) -> tuple[Slug, ...]:
+    """What `Page.slugs` holds: each slug once, sorted."""
+    return tuple(sorted(set(slugs)))
+
+
 def _paginate(slugs: Sequence[Slug], per_page: int, url_of: Any) -> list[tuple[Pager, Sequence[Slug]]]:
     total = max(1, -(-len(slugs) // per_page))
     page_urls = tuple(url_of(n) for n in range(1, total + 1))
@@ -80,7 +85,7 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
                     "home.html",
                     lang,
                     {"slugs": chunk, "pager": pager},
-                    frozenset(chunk),
+                    read_set(chunk),
                     _alts(langs, lambda other, n=pager.number: urls.home_url(config, other, n)),
                     "home",
                 )
@@ -91,7 +96,7 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
                 "search.html",
                 lang,
                 {},
-                frozenset(),
+                (),
                 _alts(langs, lambda other: urls.section_url(config, other, "search")),
                 "search",
             )
@@ -102,7 +107,7 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
                 "404.html",
                 lang,
                 {},
-                frozenset(),
+                (),
                 (),
                 "404",
             )
@@ -138,7 +143,7 @@ def article_pages(site: Site, graph: Graph, slug: Slug) -> list[Page]:
                 "article.html",
                 lang,
                 {"article": article},
-                frozenset(reads),
+                read_set(reads),
                 alts,
                 "article",
             )
@@ -151,7 +156,7 @@ def research_pages(site: Site, graph: Graph, states: TranslationStates) -> list[
     docs/data.md documents them). An article's BibTeX and RIS are data: URLs in its page, not files."""
     config = site.config
     pages: list[Page] = []
-    everything = frozenset(graph.order)
+    everything = read_set(graph.order)
     for name in ("articles.json", "articles.csv"):
         pages.append(
             Page(
@@ -173,7 +178,7 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
                 "atom.xml",
                 lang,
                 {"slugs": latest},
-                frozenset(latest),
+                read_set(latest),
                 (),
                 "feed",
             )
@@ -185,14 +190,12 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
             "sitemap.xml",
             config.default_language,
             {"entries": listed},
-            frozenset(graph.order),
+            read_set(graph.order),
             (),
             "sitemap",
         )
     )
-    out.append(
-        Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, frozenset(), (), "robots")
-    )
+    out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, (), (), "robots"))
     return out
 
 
@@ -238,7 +241,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                     f"{section}.html",
                     lang,
                     {"keys": keys, "members": {k: len(members[k]) for k in keys}},
-                    frozenset(),
+                    (),
                     _alts(langs, lambda other, s=section: urls.section_url(config, other, s)),
                     section,
                 )
@@ -270,7 +273,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                             f"{section[:-1]}.html",
                             lang,
                             ctx,
-                            frozenset(reads),
+                            read_set(reads),
                             alts,
                             section[:-1],
                         )
@@ -311,13 +314,13 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 "timeline.html",
                 lang,
                 {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
-                frozenset(graph.order),
+                read_set(graph.order),
                 _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
                 "timeline",
             )
         )
         for y in years:
-            slugs = frozenset(e.slug for e in by_year[y])
+            slugs = read_set(e.slug for e in by_year[y])
             pages.append(
                 Page(
                     urls.section_url(config, lang, "timeline", str(y)),
@@ -338,7 +341,7 @@ def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 "timeline.json",
                 lang,
                 {"entries": entries},
-                frozenset(graph.order),
+                read_set(graph.order),
                 (),
                 "data",
             )
@@ -358,7 +361,7 @@ def status_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Pa
             "status.html",
             lang,
             {"status": status, "w": WORDS.get(lang, WORDS["en"])},
-            frozenset(graph.order),
+            read_set(graph.order),
             alts,
             "status",
         )

@@ -53,11 +53,13 @@ def pmap(
     jobs: int | None = None,
     work: int | None = None,
     on_result: Callable[[int], None] | None = None,
+    fresh_every: int | None = None,
 ) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
     `work` is the number of units the items stand for (pages in a range), when not one each.
-    `on_result(i)` is called in this process as each item's result arrives (a progress bar)."""
+    `on_result(i)` is called in this process as each item's result arrives (a progress bar).
+    `fresh_every`: a worker is replaced by a new fork after that many chunks (see render_all)."""
     jobs = jobs or workers()
     small = (work if work is not None else len(items)) < SERIAL_BELOW
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
@@ -69,7 +71,9 @@ def pmap(
             on_result(i)
         return serial
     # with fork, a worker's initializer arguments are inherited, never pickled
-    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_start_worker, initargs=(fn, shared))
+    pool = multiprocessing.get_context("fork").Pool(
+        jobs, initializer=_start_worker, initargs=(fn, shared), maxtasksperchild=fresh_every
+    )
     try:
         if on_result is None:
             results = pool.map(_call, items, chunksize=chunksize)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen import cache
+from sitegen.bodies import Body, BodyStore, key_of
 from sitegen.errors import SiteError
 from sitegen.markdown import render_body_checked
 from sitegen.model import Config, Lang, Slug, SourceDoc, direction
@@ -33,6 +34,7 @@ def closing_fence(lines: list[str]) -> int | None:
 class ReadResult:
     doc: SourceDoc | None
     errors: tuple[SiteError, ...] = ()
+    body: Body | None = None  # from read_file; read_content moves it to the body store (bodies.py)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class _ReadJob:
     languages: tuple[str, ...]
     allow_html: bool
     search: bool
+    bodies: BodyStore
+
+
+BATCH = 64  # files a worker reads, then stores their bodies in one transaction
 
 
 def content_files(site_dir: Path) -> list[Path]:
@@ -69,20 +75,28 @@ def read_content(
     use_cache: bool = False,
     search: bool = False,
     writes: cache.Writes | None = None,
+    *,
+    bodies: BodyStore,
 ) -> list[ReadResult]:
-    """Read and parse every content file (on all cores for large sites).
+    """Read and parse every content file (on all cores for large sites); the bodies go to `bodies`,
+    the results keep their keys.
 
     With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py); with
     `writes`, the updated cache is written in the background and the caller waits for it."""
     files = content_files(site_dir) if paths is None else paths
-    job = _ReadJob(tuple(config.languages), config.allow_html, search)
+    job = _ReadJob(tuple(config.languages), config.allow_html, search, bodies)
     if not use_cache:
-        return pmap(_read_one, job, files, chunksize=64)
+        return [r for _, r in _read_all(job, files)]
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
     if writes is not None:
         writes.wait()  # an earlier read's cache, still being written
+    bodies.prepare()
     cached = cache.load(where, salt)
+    if cached:
+        # an entry whose body is not in the store (removed by hand, or by another build's prune) is a miss
+        stored = bodies.keys()
+        cached = {k: e for k, e in cached.items() if e[2].doc is None or e[2].doc.body_key in stored}
     seen: dict[str, tuple[cache.Stamp, bytes]] = {}
     results: dict[str, ReadResult] = {}
     misses: list[Path] = []
@@ -110,20 +124,36 @@ def read_content(
         stamps[key] = stamp
         misses.append(path)
     # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
-    for path, (hashed, result) in zip(misses, pmap(_read_digest, job, misses, chunksize=64), strict=True):
+    for path, (hashed, result) in zip(misses, _read_all(job, misses), strict=True):
         key = str(path)
         results[key] = result
         if hashed is not None and key in stamps:
             seen[key] = (stamps[key], hashed)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        cache.save(
-            where, salt, {k: (cache.settled(st), dg, results[k]) for k, (st, dg) in seen.items()}, writes
-        )
+        entries = {k: (cache.settled(st), dg, results[k]) for k, (st, dg) in seen.items()}
+        keys = [r.doc.body_key for r in results.values() if r.doc is not None]
+        up_to = bodies.last_row()
+        cache.save(where, salt, entries, writes, then=lambda: bodies.keep_only(keys, up_to))
     return [results[str(p)] for p in files]
 
 
-def _read_one(job: _ReadJob, path: Path) -> ReadResult:
-    return read_file(path, job.languages, job.allow_html, job.search)
+def _read_all(job: _ReadJob, files: list[Path]) -> list[tuple[bytes | None, ReadResult]]:
+    """Every file read (its digest and result), on all cores; the bodies are in the store."""
+    batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+    done = pmap(_read_batch, job, batches, chunksize=1, work=len(files))
+    return [one for batch in done for one in batch]
+
+
+def _read_batch(job: _ReadJob, paths: list[Path]) -> list[tuple[bytes | None, ReadResult]]:
+    read = [_read_digest(job, path) for path in paths]
+    stored = store_body(job.bodies, [result for _, result in read])
+    return [(digest, result) for (digest, _), result in zip(read, stored, strict=True)]
+
+
+def store_body(bodies: BodyStore, results: list[ReadResult]) -> list[ReadResult]:
+    """The results without their bodies, which are put in `bodies` (one transaction)."""
+    bodies.put((r.doc.body_key, r.body) for r in results if r.doc is not None and r.body is not None)
+    return [replace(r, body=None) if r.body is not None else r for r in results]
 
 
 def _read_digest(job: _ReadJob, path: Path) -> tuple[bytes | None, ReadResult]:
@@ -254,8 +284,10 @@ def read_file(
         return ReadResult(None, tuple(errors))
     if errors:
         return ReadResult(None, tuple(errors))
-    body = "\n".join(lines[close + 1 :])
-    body_html, links, hotlinked = render_body_checked(body, close + 1, allow_html, direction(lang) == "rtl")
+    body_html, links, hotlinked = render_body_checked(
+        "\n".join(lines[close + 1 :]), close + 1, allow_html, direction(lang) == "rtl"
+    )
+    body = Body(body_html, body_words(body_html) if search else "")
     warnings = tuple(
         SiteError(
             path,
@@ -273,10 +305,10 @@ def read_file(
             lang=Lang(lang),
             meta={str(k): v for k, v in meta.items()},
             fm_start=2,
-            body_html=body_html,
+            body_key=key_of(body),
             links=links,
             fm_text=fm_text,
-            search_words=body_words(body_html) if search else "",
         ),
         warnings,
+        body,
     )

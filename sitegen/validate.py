@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.arabic import fold
+from sitegen.bodies import BodyStore
 from sitegen.data import Registries
 from sitegen.errors import Problems, SiteError, did_you_mean
 from sitegen.fields import Doc, read_date, read_events, read_list, read_related, read_source, read_text
@@ -78,6 +79,8 @@ def validate(
     problems: Problems,
     drafts: bool = False,
     memo: ValidateMemo | None = None,
+    *,
+    bodies: BodyStore,
 ) -> Site:
     """Check every document's front matter; errors go to `problems` (the caller raises once)."""
     articles: dict[tuple[Slug, Lang], Article] = {}
@@ -114,7 +117,7 @@ def validate(
         articles[article.key] = article
     if memo is not None:
         memo.settings, memo.done = settings, done
-    return Site(config, articles, tags, authors, sources)
+    return Site(config, articles, tags, authors, sources, bodies)
 
 
 def _apply(
@@ -211,7 +214,7 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         events=events,
         summary=summary,
         draft=draft,
-        body_html=doc.body_html,
+        body_key=doc.body_key,
         links=doc.links,
         source_path=doc.path,
         translated_from=extras["translated_from"],
@@ -219,6 +222,5 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         content_warning=extras["content_warning"],
         fm_text=doc.fm_text,
         fm_start=doc.fm_start,
-        search_words=doc.search_words,
         related_titles=tuple(titles),
     )

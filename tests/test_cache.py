@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.bodies import Body, BodyStore
 from tests.support import build_site, html
 
 
@@ -61,7 +63,10 @@ def test_cached_results_are_used_for_unchanged_files(
     key = str(site / "content" / "articles" / "old-report.en.md")
     stamp, digest, result = entries[key]
     assert (stamp is not None) == settled
-    planted = type(result)(result.doc.__class__(**{**result.doc.__dict__, "body_html": "<p>planted</p>"}))
+    store = BodyStore(next(cache_dir.glob("bodies-*.sqlite")))
+    store.put([(b"planted-key", Body("<p>planted</p>"))])
+    store.close()
+    planted = type(result)(dataclasses.replace(result.doc, body_key=b"planted-key"))
     entries[key] = (stamp, digest, planted)
     cache_file.write_bytes(pickle.dumps((salt, entries)))
 
@@ -123,9 +128,12 @@ def test_a_file_is_parsed_once_and_the_background_write_is_seen(
 
     monkeypatch.setattr(cache, "_write", late_write)
     writes = cache.Writes()
-    first = read.read_content(site, config, use_cache=True, writes=writes)
+    bodies = BodyStore.for_site(site, use_cache=True)
+    first = read.read_content(site, config, use_cache=True, writes=writes, bodies=bodies)
     assert sorted(parsed) == sorted(read.content_files(site)) and len(set(parsed)) == len(parsed)
     parsed.clear()
-    second = read.read_content(site, config, use_cache=True, writes=writes)
+    second = read.read_content(site, config, use_cache=True, writes=writes, bodies=bodies)
     assert parsed == []
-    assert [r.doc.body_html for r in second if r.doc] == [r.doc.body_html for r in first if r.doc]
+    assert [bodies.html(r.doc.body_key) for r in second if r.doc] == [
+        bodies.html(r.doc.body_key) for r in first if r.doc
+    ]

@@ -44,7 +44,7 @@ def cited_urls(site: Site, raw: dict[Path, RawFile | None] | None = None) -> dic
             )
         for i, ref in enumerate(article.external_related):
             add(ref.url, Use(article, _fm_line(article, ["related", i]), "related"))
-        hrefs = dict.fromkeys(html.unescape(h) for h in HREF.findall(article.body_html))
+        hrefs = dict.fromkeys(html.unescape(h) for h in HREF.findall(site.bodies.html(article.body_key)))
         if hrefs:
             if article.source_path not in cache:
                 cache[article.source_path] = read_raw(article.source_path)

@@ -24,6 +24,10 @@ from sitegen.render.lists import ENTRY, EVENT
 from sitegen.render.view import View
 from sitegen.write import write_file
 
+# A render worker touches (so copies, by reference counting) each shared object of the main process it
+# reads: over a whole render, nearly the whole model. Replaced by a new fork after this many ranges, it
+# holds only what its last ranges touched (a fork costs ~20 ms).
+FRESH_EVERY = 8
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
 # adds its live-reload script to the pages it serves)
@@ -141,10 +145,11 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
             job.views[lang].keep(kind, key, text)
 
 
-def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[str]:
+def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[bytes]:
     job, items = shared
+    # encoded here: the main process keeps them as UTF-8 (ListHelpers) and never holds them as str
     return [
-        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key))
+        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key)).encode()
         for kind, lang, key in items[bounds[0] : bounds[1]]
     ]
 
@@ -176,7 +181,13 @@ def render_all(
     bounds = heavy + ranges
     done = None if progress is None else (lambda i: progress(bounds[i][1] - bounds[i][0]))
     results = pmap(
-        _render_range, job, bounds, chunksize=1, work=len(job.pages) + chunk * len(heavy), on_result=done
+        _render_range,
+        job,
+        bounds,
+        chunksize=1,
+        work=len(job.pages) + chunk * len(heavy),
+        on_result=done,
+        fresh_every=FRESH_EVERY,
     )
     return [e for errs in results for e in errs]
 

@@ -86,7 +86,7 @@ class LinkHelpers(TextHelpers):
                 f'<span class="lang-marker">({esc(self.lang_name(version.lang, self.lang))})</span>'
             )
 
-        return Markup(resolve_markers(article.body_html, url_for, title_for))
+        return Markup(resolve_markers(self.site.bodies.html(article.body_key), url_for, title_for))
 
     def alternate_links(self, page: Page) -> Markup:
         """`<link rel="alternate" hreflang>` for every language version of the page, and x-default."""

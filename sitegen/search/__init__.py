@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Protocol
 
 from sitegen.arabic import normalize
 from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
@@ -21,6 +24,7 @@ from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
 __all__ = [
     "SENTINEL",
     "SHARD_PAGES",
+    "Regions",
     "body_words",
     "extra_words",
     "index_search",
@@ -58,3 +62,36 @@ def search_region(title: str, summary: str, body_extra: str) -> str:
     if not words.strip():
         return ""
     return f"<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>"
+
+
+class Titled(Protocol):
+    """What a region is made of: an article's title, summary and the key of its body's words."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def body_key(self) -> bytes: ...
+
+
+class Regions(Mapping[Path, str]):
+    """The search region of each article page (by its file relative to the output), made when asked from
+    the words in the body store: the indexer holds one shard's pages at a time, never every body's words.
+    A page whose words need no region maps to ''."""
+
+    def __init__(self, articles: Mapping[Path, Titled], words: Callable[[bytes], str]):
+        self._articles, self._words = articles, words
+
+    def __getitem__(self, page: Path) -> str:
+        article = self._articles[page]
+        return search_region(article.title, article.summary, self._words(article.body_key))
+
+    def __contains__(self, page: object) -> bool:
+        return page in self._articles
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)

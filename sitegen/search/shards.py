@@ -162,8 +162,9 @@ def _index_shard(
         if whole is None:
             for rel in shard.files:
                 (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-                if rel in extra:
-                    (scratch / rel).write_bytes(_with((site / rel).read_bytes(), extra[rel].encode()))
+                added = extra.get(rel, "")  # made when asked (build.search_regions): once
+                if added:
+                    (scratch / rel).write_bytes(_with((site / rel).read_bytes(), added.encode()))
                 else:
                     _link(site / rel, scratch / rel)
         errors = run_pagefind(site, target, whole) if whole else run_pagefind(scratch, target)

@@ -67,8 +67,8 @@ def patch_bodies(model: Model, index: BodyIndex, reads: ReadCache, changed: set[
     """Only Markdown bodies changed (front matter and link targets as before): patch the model; None when
     the edit is more than that. An edit that changed no body gives the very model back, and no pages.
 
-    Validation copies `body_html` and `links` from the file unchanged, so replacing those two
-    fields gives the very Article a full rebuild would make."""
+    Validation copies `body_key` and `links` from the file unchanged, so replacing those two
+    fields gives the very Article a full rebuild would make (the body itself is in the body store)."""
     replaced: dict[int, Article] = {}  # id(old article) -> new
     for path in changed:
         before = reads.cached(path)
@@ -86,12 +86,10 @@ def patch_bodies(model: Model, index: BodyIndex, reads: ReadCache, changed: set[
             return None
         key = index.by_path.get(path)
         article = model.site.articles.get(key) if key else None
-        if (doc.body_html, doc.links) == (old.body_html, old.links):
+        if (doc.body_key, doc.links) == (old.body_key, old.links):
             continue  # saved without a change (or only the file's time changed)
         if article is not None:  # a draft is not on the site: nothing to redo
-            replaced[id(article)] = dataclasses.replace(
-                article, body_html=doc.body_html, links=doc.links, search_words=doc.search_words
-            )
+            replaced[id(article)] = dataclasses.replace(article, body_key=doc.body_key, links=doc.links)
     if not replaced:
         return BodyEdit(model, index, [], [])
     articles, versions = dict(model.site.articles), dict(model.graph.versions)

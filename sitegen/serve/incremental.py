@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import build
+from sitegen.bodies import BodyStore
 from sitegen.build import BuildOptions, Model
 from sitegen.errors import SiteErrors
 from sitegen.model import Config, Page
@@ -65,7 +66,9 @@ class SiteState:
         self.model: Model | None = None
         self.env: jinja2.Environment | None = None
         self.deps: TemplateDeps | None = None
-        self.reads = ReadCache(options)
+        # the body store lives as long as the session (a temporary one, without the cache, is removed
+        # when the server exits)
+        self.reads = ReadCache(options, BodyStore.for_site(site_dir, options.cache))
         self.memo = build.new_memo()
         self.output = Output(out, options)
         self._index: BodyIndex | None = None
@@ -121,7 +124,9 @@ class SiteState:
         def read(site_dir: Path, config: Config) -> list[ReadResult]:
             return self.reads.read(site_dir, config, hint)
 
-        linked = build.load_site(self.site_dir, self.options, read=read, memo=self.memo)
+        linked = build.load_site(
+            self.site_dir, self.options, read=read, memo=self.memo, bodies=self.reads.bodies
+        )
         if (
             early is not None
             and self.model is not None

@@ -6,16 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from sitegen import cache
+from sitegen.bodies import BodyStore
 from sitegen.build import BuildOptions, search_wanted
 from sitegen.model import Config
-from sitegen.read import ReadResult, content_files, read_content, read_file
+from sitegen.read import ReadResult, content_files, read_content, read_file, store_body
 
 ReadKey = tuple[tuple[str, ...], bool, bool]  # languages, allow_html, search: what a parse depends on
 
 
 class ReadCache:
-    def __init__(self, options: BuildOptions):
+    def __init__(self, options: BuildOptions, bodies: BodyStore):
         self.options = options
+        self.bodies = bodies  # the session's body store: every body the reads below refer to
         self._reads: dict[Path, tuple[cache.Stamp, ReadResult]] = {}
         self.key: ReadKey | None = None
         self._files: list[Path] = []  # the content files, as content_files lists them
@@ -43,7 +45,13 @@ class ReadCache:
         for path, result in zip(
             stale,
             read_content(
-                site_dir, config, stale, use_cache=not self._reads, search=key[2], writes=self.writes
+                site_dir,
+                config,
+                stale,
+                use_cache=not self._reads,
+                search=key[2],
+                writes=self.writes,
+                bodies=self.bodies,
             ),
             strict=True,
         ):
@@ -81,7 +89,7 @@ class ReadCache:
     def reread(self, path: Path) -> ReadResult:
         """Parse one file again now, with the settings of the last read, and keep the result."""
         assert self.key is not None
-        result = read_file(path, *self.key)
+        result = store_body(self.bodies, [read_file(path, *self.key)])[0]
         self._reads[path] = (_stamp(path), result)
         return result
 
