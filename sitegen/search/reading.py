@@ -13,6 +13,7 @@ region, is copied whole (Pagefind then reads all of it).
 
 from __future__ import annotations
 
+import functools
 import re
 
 BODY = b"data-pagefind-body"
@@ -85,15 +86,20 @@ def _in_tag(page: bytes, opening: int, at: int) -> bool:
     return opening >= 0 and page.find(b">", opening, at) < 0 and page[at - 1 : at].isspace()
 
 
+@functools.cache
+def _tags(name: bytes) -> re.Pattern[bytes]:
+    """Start and end tags of elements called `name` (a handful of names: div, p, time, span…)."""
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>/]", re.IGNORECASE)
+
+
 def _element_end(page: bytes, opening: int) -> int:
     """Where the element whose start tag begins at `opening` ends (after its end tag), counting nested
     elements of the same name; the end of the page when it is not closed."""
     name = NAME.match(page, opening)
     if name is None:
         return len(page)
-    tags = re.compile(rb"<(/?)" + re.escape(name.group(1)) + rb"[\s>/]", re.IGNORECASE)
     depth = 0
-    for tag in tags.finditer(page, opening):
+    for tag in _tags(name.group(1).lower()).finditer(page, opening):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             close = page.find(b">", tag.end() - 1)
