@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
-from sitegen.search import run_pagefind
+from sitegen.search import run_pagefind, shards
 from sitegen.search.reading import indexer_page
 from sitegen.search.shards import index_search, plan_shards
 from tests.support import FIXTURES, build_site
@@ -156,7 +156,15 @@ def test_shards_each_hold_their_pages_once(site: Path, tmp_path: Path) -> None:
     assert all((out / "pagefind" / name / "pagefind.js").is_file() for name in names)
 
 
-def test_rebuild_indexes_only_the_shard_whose_article_changed(site: Path, tmp_path: Path) -> None:
+def test_rebuild_indexes_only_the_shard_whose_article_changed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = tmp_path / "shm"  # stands for /dev/shm: the copies go there, and nothing is left behind
+    memory.mkdir()
+    monkeypatch.setattr(shards, "SCRATCH_IN_MEMORY", (memory,))
+    laid_out: list[Path] = []
+    lay_out = shards._lay_out
+    monkeypatch.setattr(shards, "_lay_out", lambda *args: laid_out.append(lay_out(*args)) or laid_out[-1])
     out = tmp_path / "public"
     assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
     first = inodes(out)
@@ -169,6 +177,8 @@ def test_rebuild_indexes_only_the_shard_whose_article_changed(site: Path, tmp_pa
     assert second.keys() == first.keys()
     assert [name for name in first if second[name] != first[name]] == ["ar-1-of-2"]  # the shelling page's
     assert not list(tmp_path.glob(".pagefind-*")) and not list(tmp_path.glob(".search-shard-*"))
+    assert laid_out and all(folder.is_relative_to(memory) for folder in laid_out)
+    assert not list(memory.iterdir())
 
 
 def test_index_in_place_reuses_its_own_shards(site: Path, tmp_path: Path) -> None:
