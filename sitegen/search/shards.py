@@ -7,11 +7,21 @@ Why shards: Pagefind holds a whole index in memory, and its memory grows faster 
 shard, one after the other, bounds the build's memory by the shard size instead of the archive's.
 
 Why a hash, not years: Pagefind ranks a page with its own index's word statistics (BM25: a word's idf
-from how many of the index's pages hold it, a page's length against the index's average). Shards of
-consecutive years had very different statistics (a word frequent in one year is rare in another), so
-merged scores were not comparable: at 10k the merged top result matched one index's for 12 of 32
-queries. A hash makes every shard a uniform sample of its language's pages, whose statistics are the
-whole archive's up to sampling noise; what remains is near ties (bench/search.py, docs/performance.md).
+from how many of the index's pages hold it, a page's length against the index's average), and the
+browser merges the shards' results by those scores. Shards of consecutive years had very different
+statistics (a word frequent in one year is rare in another). A hash makes every shard a uniform sample
+of its language's pages: the average page length is the archive's, and a word's share of pages is the
+archive's up to sampling noise. That noise is what remains, and for words on nearly every page it is
+large: the idf of a word missing from 3 % of pages rests on the ~80 pages of a 2,500-page shard that
+lack it, ±10 %, more than the score gaps between the top pages. Measured at 10k on bench/search.py's
+query set (mostly such words in the generated corpus), against one index over the same pages: same top
+result 12/32 with years, 13/32 with the hash (English 3/11 → 7/11: two shards, not slices of five;
+Arabic 9/21 → 6/21, two of them the year-filtered queries, exact with years since one shard held the
+year); mean top-5 overlap 2.09 → 1.81, top-10 4.31 → 3.97; result counts equal; the merged top result
+scores ≥ 0.964 of the best in the one index. So on this query set it is no closer: the hash was kept for
+what it does to the build (a new article changes one shard, never the boundaries of all; per-language
+shards of even size). Exact equality needs the archive's statistics in every shard, which Pagefind's
+index format has no place for.
 Why per language: Pagefind keeps one index per language anyway, and the browser merges only the
 shards of the page's language; a language with few pages then has one shard (exactly one index's
 ranking) instead of a thin slice of every shard.
