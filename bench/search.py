@@ -7,11 +7,14 @@ Usage: flock /tmp/sitegen-bench.lock python bench/search.py [--articles 10000] [
 1. `sitegen build` of the corpus with search (sharded): wall, CPU (user+sys of the whole process tree),
    peak memory of the whole process tree (sum of RSS, sampled every 0.2 s) and of its largest process.
 2. On those very pages, `rounds` times interleaved: Pagefind alone (one index, the CLI as sitegen ran it
-   before shards) and sitegen's sharded indexing from scratch.
+   before shards), Pagefind alone over the same pages with sitegen's normalized words (one folder laid
+   out for it, as the shards are), and sitegen's sharded indexing from scratch. Every run starts without
+   its output folder (removing the last run's ~16k files is not part of any of them).
 3. One article edited, the site built again into the same folder (the parse cache and the shards of the
    unchanged years are reused).
-4. The query set (QUERIES) in Chromium through Pagefind's JS API: the top 10 of the one index against the
-   merged shards, each query normalized by search.js as the search page does.
+4. The query set (QUERIES) in Chromium through Pagefind's JS API: the top 10 of one index (one Pagefind
+   run over every page with its normalized words) against the merged shards, each query normalized by
+   search.js as the search page does.
 Prints one table; the load average is printed at the start and the end (the machine is shared).
 """
 
@@ -37,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions  # noqa: E402
 from sitegen.search import run_pagefind  # noqa: E402
-from sitegen.search.shards import SHARD_PAGES, index_search  # noqa: E402
+from sitegen.search.shards import SHARD_PAGES, Shard, _lay_out, index_search  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CORPORA = Path("/work/corpora")
@@ -129,10 +132,13 @@ def measured(label: str, run: Callable[[], object]) -> dict[str, object]:
     cpu = sum(
         getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system")
     )
+    children = sum(getattr(after, f) - getattr(before, f) for f in ("children_user", "children_system"))
     row = {
         "step": label,
         "wall_s": round(time.perf_counter() - started, 1),
         "cpu_s": round(cpu, 1),
+        # this process's own share includes the memory sampler's walks over /proc (every 0.2 s)
+        "cpu_children_s": round(children, 1),
         "tree_peak_MiB": round(memory["peak"]),
         "value": value,
     }
@@ -189,6 +195,17 @@ QUERY_JS = """async ([bundles, query, filters]) => {
 }"""
 
 
+def one_index(out: Path, files: list[Path], regions: dict[Path, str]) -> list[object]:
+    """One Pagefind run over every article page with its normalized words, into out/pagefind-one."""
+    folder = out.parent / "one-index-pages"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        _lay_out(out, Shard("one", tuple(files), ""), folder, regions)
+        return list(run_pagefind(folder, out / "pagefind-one"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def closeness(one: dict[str, list[object]], many: dict[str, list[object]]) -> dict[str, object]:
     """Where the merged shards' top 5 stand in the one index's ranking, and the one index's own score of
     the merged top result relative to its best (1.0: an equally good page; generated text has many near
@@ -207,7 +224,6 @@ def compare_queries(out: Path) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     listed = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    [one_shard] = json.loads((out / "pagefind-one" / "shards.json").read_text(encoding="utf-8"))["shards"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -221,7 +237,7 @@ def compare_queries(out: Path) -> list[dict[str, object]]:
                 page.goto(f"{base}/{'en/' if lang == 'en' else ''}search/")
                 page.wait_for_function("() => window.sitegenSearch")
                 sharded = [f"/pagefind/{s['name']}/" for s in listed if lang in s["languages"]]
-                one = page.evaluate(QUERY_JS, [[f"/pagefind-one/{one_shard['name']}/"], query, filters])
+                one = page.evaluate(QUERY_JS, [["/pagefind-one/"], query, filters])
                 many = page.evaluate(QUERY_JS, [sharded, query, filters])
                 page.close()
                 rows.append(
@@ -273,12 +289,16 @@ def main() -> None:
     empty.mkdir(parents=True, exist_ok=True)
     os.environ["SITEGEN_CACHE_DIR"] = str(cache)  # the normalized words, as the build read them
     regions = search_regions(load_model(site, BuildOptions(search=True)))
+    files = sorted(p.relative_to(out) for p in out.glob(ARTICLE_GLOB))
     for _ in range(args.rounds):  # interleaved: the machine's speed drifts
         shutil.rmtree(out / "pagefind-one", ignore_errors=True)
         measured(
             "Pagefind alone, one index (published pages)",
             lambda: run_pagefind(out, out / "pagefind-one", ARTICLE_GLOB),
         )
+        shutil.rmtree(out / "pagefind-one", ignore_errors=True)
+        measured("Pagefind alone, one index (with normalized words)", lambda: one_index(out, files, regions))
+        shutil.rmtree(out / "pagefind", ignore_errors=True)
         measured(
             "sitegen shards from scratch (with normalized words)",
             lambda: index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)[1],
@@ -302,8 +322,7 @@ def main() -> None:
         article.write_text(original, encoding="utf-8")
     # the comparison: one index against the shards, both over the same pages and normalized words
     shutil.rmtree(out / "pagefind-one", ignore_errors=True)
-    index_search(out, ARTICLE_GLOB, previous=empty, limit=10**9, extra=regions)
-    os.replace(out / "pagefind", out / "pagefind-one")
+    one_index(out, files, regions)
     index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)
     rows = [r for r in compare_queries(out) if r["count_one"] or r["count_sharded"]]
     same = sum(1 for r in rows if r["same_top1"])

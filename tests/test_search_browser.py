@@ -1,7 +1,7 @@
 """Search in a real browser (Playwright driving Debian's Chromium): the Arabic and English search
 pages of the `search` fixture site, served over HTTP on 127.0.0.1, with and without a sub-path.
-The index is built in shards of two pages (three shards: 2018-2019, 2020, 2021), so every query here
-goes through Pagefind's merged indexes, as on a large archive."""
+The index is built in shards of two pages (three shards: the four Arabic pages in two, the two English
+ones in one), so every Arabic query here goes through Pagefind's merged indexes, as on a large archive."""
 
 from __future__ import annotations
 
@@ -197,9 +197,14 @@ def test_query_side_normalization_is_needed(site: str, page: object) -> None:
     """کفرزیتا (Persian keheh and yeh) against a page that says كفرزيتا: found only with processTerm."""
     page.goto(f"{site}/search/")  # type: ignore[attr-defined]
     raw = page.evaluate("""async () => {
-        const pf = await import('/pagefind/2018-2019/pagefind.js');   // the shard that holds hama
-        const r = await pf.search('کفرزیتا');
-        return Promise.all(r.results.map(x => x.data().then(d => d.url)));
+        const listed = await (await fetch('/pagefind/shards.json')).json();
+        const found = [];
+        for (const shard of listed.shards.filter(s => s.languages.includes('ar'))) {   // hama's among them
+            const pf = await import(`/pagefind/${shard.name}/pagefind.js`);
+            const r = await pf.search('کفرزیتا');
+            found.push(...await Promise.all(r.results.map(x => x.data().then(d => d.url))));
+        }
+        return found;
     }""")
     assert "/articles/hama/" not in raw
     assert "/articles/hama/" in search(page, f"{site}/search/", "کفرزیتا")
@@ -263,12 +268,13 @@ def test_english_filters_are_named_in_english(site: str, page: object) -> None:
 
 def test_results_under_a_sub_path(sub_site: str, page: object) -> None:
     links = search(page, f"{sub_site}/archive/search/", "الاسد")
-    # one ranked list from two shards (2020, 2021), every link under the sub-path
+    # one ranked list from the two Arabic shards, every link under the sub-path
     assert {"/archive/articles/ain-issa/", "/archive/articles/shelling/"} <= set(links), links
     assert all(link.startswith("/archive/articles/") for link in links), links
-    for shard in ("2018-2019", "2020", "2021"):  # every shard merged, loaded from under the sub-path
+    for shard in ("ar-1-of-2", "ar-2-of-2"):  # every Arabic shard merged, loaded from under the sub-path
         entry = f"{sub_site}/archive/pagefind/{shard}/pagefind-entry.json"
         assert any(r.startswith(entry) for r in page.requests), page.requests  # type: ignore[attr-defined]
+    assert not any("/pagefind/en-" in r for r in page.requests)  # type: ignore[attr-defined]
     page.click(".pagefind-ui__result-link[href='/archive/articles/ain-issa/']")  # type: ignore[attr-defined]
     page.wait_for_url(f"{sub_site}/archive/articles/ain-issa/")  # type: ignore[attr-defined]
     assert page.text_content("h1") == TITLES["ain-issa"]  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 (sitegen/search/shards.py) that the browser merges at query time.
 
 Arabic needs the same normalization on both sides (sitegen/arabic.py here, search.js in the browser).
-The text readers see stays as written; the indexer's copy of each article page (search/shards.py)
+The text readers see stays as written; the indexer's copy of each article page (search/reading.py)
 carries one more, hidden, indexed region holding the normalized spellings of the words normalization
 changes (`الأسد` → `الاسد`, `القـ.ـصف` → `القصف`), made by `search_region` from the words read.py
 cached; the published page does not carry it (it was ~10 % of an article page). The original words

@@ -1,16 +1,41 @@
-"""The search index in shards: consecutive years of article pages, at most SHARD_PAGES pages each, every
-shard a separate Pagefind index that the browser merges at query time (search.js, Pagefind's `mergeIndex`).
+"""The search index in shards: every article page goes, by a stable hash of its path, to one of a
+power-of-two number of shards of its language, each shard a separate Pagefind index that the browser
+merges at query time (search.js, Pagefind's `mergeIndex`).
 
 Why shards: Pagefind holds a whole index in memory, and its memory grows faster than the page count
 (1.6k pages: ~240 MiB, 16k: 2.4 GiB; out of memory past ~30k, upstream issue #842). One Pagefind run per
 shard, one after the other, bounds the build's memory by the shard size instead of the archive's.
-Why years: an archive grows at its newest end, so the shards of older years keep their pages, their key
-(a hash of those pages' bytes) and their index; the next build copies them from the previous output
-instead of indexing them again.
 
-Layout of `SITE/pagefind/`: one folder per shard (a complete Pagefind bundle), `shards.json` listing them
-with their languages (of the shards that have the page's language, the first is the primary index and the
-others are merged into it), and the Default UI's files once.
+Why a hash, not years: Pagefind ranks a page with its own index's word statistics (BM25: a word's idf
+from how many of the index's pages hold it, a page's length against the index's average), and the
+browser merges the shards' results by those scores. Shards of consecutive years had very different
+statistics (a word frequent in one year is rare in another). A hash makes every shard a uniform sample
+of its language's pages: the average page length is the archive's, and a word's share of pages is the
+archive's up to sampling noise. That noise is what remains, and for words on nearly every page it is
+large: the idf of a word missing from 3 % of pages rests on the ~80 pages of a 2,500-page shard that
+lack it, ±10 %, more than the score gaps between the top pages. Measured at 10k on bench/search.py's
+query set (mostly such words in the generated corpus), against one index over the same pages: same top
+result 12/32 with years, 13/32 with the hash (English 3/11 → 7/11: two shards, not slices of five;
+Arabic 9/21 → 6/21, two of them the year-filtered queries, exact with years since one shard held the
+year); mean top-5 overlap 2.09 → 1.81, top-10 4.31 → 3.97; result counts equal; the merged top result
+scores ≥ 0.964 of the best in the one index. So on this query set it is no closer: the hash was kept for
+what it does to the build (a new article changes one shard, never the boundaries of all; per-language
+shards of even size). Exact equality needs the archive's statistics in every shard, which Pagefind's
+index format has no place for.
+Why per language: Pagefind keeps one index per language anyway, and the browser merges only the
+shards of the page's language; a language with few pages then has one shard (exactly one index's
+ranking) instead of a thin slice of every shard.
+Why powers of two: a page's shard is its hash modulo the shard count, the smallest power of two whose
+largest shard holds at most SHARD_PAGES pages. Adding or editing an article changes one shard's key;
+only when the count doubles is every shard of that language indexed again (each splits in two).
+Pagefind reads the indexer's copy of each page (search/reading.py: what Pagefind reads of it, the
+`data-pagefind-body` regions and `data-pagefind-*` attributes, with the normalized words added for the
+indexer), and a shard's key hashes those copies, not whole pages: a new backlink title or a changed
+menu does not index a shard again.
+
+Layout of `SITE/pagefind/`: one folder per shard (a complete Pagefind bundle) named `LANG-I-of-N`,
+`shards.json` listing them with their languages (of the shards that have the page's language, the
+first is the primary index and the others are merged into it), and the Default UI's files once.
 """
 
 from __future__ import annotations
@@ -18,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -30,15 +54,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sitegen.errors import SiteError
+from sitegen.search.reading import indexer_page, page_language
 
 # Measured on the 10k benchmark corpus (bench/search.py): Pagefind peaks at ~240 MiB for 1.6k pages and
-# ~2.4 GiB for 16k; 4000 pages keeps one run well under 1 GiB while a 100k archive still needs only ~40
-# shards (each merged index costs the browser a few small requests per query).
+# ~2.4 GiB for 16k; 4000 pages keeps one run well under 1 GiB, and a 100k-article archive (~160k pages)
+# has 32 Arabic and 16 or 32 English shards, of which a search page merges only its language's (each
+# merged index costs the browser a few small requests per query).
 SHARD_PAGES = 4000
-# Pagefind runs at a time. Measured at 10k (5 shards, 2 cores, interleaved with Pagefind alone over the
-# whole site: 21–36 s, 2.1–2.3 GiB): one at a time 46 s and ~550 MiB; two at a time 37–55 s and ~1.1 GiB.
-# One: the build's peak is its render stage then, not the index, and memory is the point of shards.
-SHARD_JOBS = 1
 BUNDLE = "pagefind"
 MANIFEST = "shards.json"
 KEY_FILE = "sitegen-shard-key"
@@ -51,59 +73,71 @@ UNUSED = (
     "pagefind-modular-ui.css",
     "pagefind-highlight.js",
 )
-# the article template's date meta (theme/templates/article.html): the year that places a page in a shard
-DATE = re.compile(rb'data-pagefind-meta="date:(\d{4})([0-9-]*)"')
-UNDATED = "undated"
-KEY_VERSION = "1"  # bump when the shard layout or the way pages are fed to Pagefind changes
+SCRATCH_IN_MEMORY = (Path("/dev/shm"),)  # Linux's memory file system (GitHub's runners have it)
+KEY_VERSION = "2"  # bump when the shard layout or the way pages are fed to Pagefind changes
 
 
 @dataclass(frozen=True)
 class Shard:
-    name: str  # the shard's folder under pagefind/: "2011-2013", "2020", "2020-2"…
+    name: str  # the shard's folder under pagefind/: "ar-1-of-4", "en-1-of-1"…
     files: tuple[Path, ...]  # relative to the site
-    key: str  # hash of the pages' paths and bytes (and of the indexer's version)
+    key: str  # hash of the indexer's copies of the pages (and of the indexer's version)
+
+
+@dataclass(frozen=True)
+class _Page:
+    rel: Path
+    lang: str
+    place: int  # the stable hash of the page's path: its shard is place % count
+    digest: bytes  # of what Pagefind reads of it, with what the indexer adds
 
 
 def plan_shards(
     site: Path, files: Sequence[Path], limit: int = SHARD_PAGES, extra: Mapping[Path, str] | None = None
 ) -> list[Shard]:
-    """Group `files` (relative to `site`) by year, consecutive years together up to `limit` pages; a year
-    with more pages is split, in date order. Pages without a date meta go last, in shards of their own.
-    A shard's key covers its pages and what `extra` adds to them for the indexer."""
+    """Group `files` (relative to `site`) by language, then by a stable hash of their path into the
+    smallest power-of-two number of shards whose largest holds at most `limit` pages (empty ones are
+    left out). A shard's key covers the indexer's copies of its pages, with what `extra` adds."""
     extra = extra or {}
-    # per page: its date (for the order), path and digest; never the pages themselves (100k × 17 KB)
-    dated: dict[str, list[tuple[bytes, Path, bytes]]] = {}
-    for rel in files:
-        data = (site / rel).read_bytes()
-        found = DATE.search(data)
-        year = found.group(1).decode() if found else UNDATED
-        added = extra.get(rel, "").encode()
-        digest = hashlib.sha256(str(rel).encode() + b"\0" + data + b"\0" + added).digest()
-        dated.setdefault(year, []).append((found.group(0) if found else b"", rel, digest))
-    groups: list[tuple[list[str], list[tuple[bytes, Path, bytes]]]] = []
-    for year in sorted(dated, key=lambda y: (y == UNDATED, y)):
-        pages = sorted(dated[year], key=lambda p: (p[0], str(p[1])))
-        last = groups[-1] if groups else None
-        if (
-            last is not None
-            and year != UNDATED
-            and UNDATED not in last[0]
-            and len(last[1]) + len(pages) <= limit
-        ):
-            last[0].append(year)
-            last[1].extend(pages)
-            continue
-        for start in range(0, len(pages), limit):
-            groups.append(
-                ([year if start == 0 else f"{year}-{start // limit + 1}"], pages[start : start + limit])
-            )
+    by_lang: dict[str, list[_Page]] = {}
+    for rel in files:  # one page in memory at a time (100k × 30 KB)
+        page = _read(site, rel, extra.get(rel, ""))
+        by_lang.setdefault(page.lang, []).append(page)
     indexer = _indexer_version()
     shards = []
-    for years, pages in groups:
-        key = hashlib.sha256(f"{KEY_VERSION} {indexer}\n".encode() + b"".join(d for _, _, d in pages))
-        name = years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
-        shards.append(Shard(name, tuple(rel for _, rel, _ in pages), key.hexdigest()))
+    for lang in sorted(by_lang):
+        pages = sorted(by_lang[lang], key=lambda p: p.rel.as_posix())
+        count = _shard_count([p.place for p in pages], limit)
+        groups: dict[int, list[_Page]] = {}
+        for p in pages:
+            groups.setdefault(p.place % count, []).append(p)
+        for number, members in sorted(groups.items()):
+            key = hashlib.sha256(f"{KEY_VERSION} {indexer} {lang} {number} {count}\n".encode())
+            for p in members:
+                key.update(p.digest)
+            name = f"{lang}-{number + 1}-of-{count}"
+            shards.append(Shard(name, tuple(p.rel for p in members), key.hexdigest()))
     return shards
+
+
+def _shard_count(places: Sequence[int], limit: int) -> int:
+    """The smallest power of two that splits `places` into groups of at most `limit` (by place % count)."""
+    count = 1
+    while count < 1 << 24:  # 64-bit places: far beyond, every page has a shard of its own
+        sizes: dict[int, int] = {}
+        for place in places:
+            sizes[place % count] = sizes.get(place % count, 0) + 1
+        if max(sizes.values(), default=0) <= max(limit, 1):
+            break
+        count *= 2
+    return count
+
+
+def _read(site: Path, rel: Path, added: str) -> _Page:
+    data = (site / rel).read_bytes()
+    place = int.from_bytes(hashlib.blake2b(rel.as_posix().encode(), digest_size=8).digest(), "big")
+    digest = hashlib.sha256(rel.as_posix().encode() + b"\0" + indexer_page(data, added.encode()))
+    return _Page(rel, page_language(data), place, digest.digest())
 
 
 def index_search(
@@ -122,11 +156,9 @@ def index_search(
         return run_pagefind(site, site / BUNDLE, glob), []
     extra = extra or {}
     shards = plan_shards(site, files, limit, extra)
-    # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
-    whole = glob if len(shards) == 1 and not extra else None
     old_bundle = (previous if previous is not None else site) / BUNDLE
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
-    indexed: list[str] = []
+    scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=_scratch_parent(site)))
     try:
         stale = []
         for shard in shards:
@@ -134,13 +166,11 @@ def index_search(
                 shutil.copytree(old_bundle / shard.name, bundle / shard.name, copy_function=_link)
             else:
                 stale.append(shard)
-        # memory is bounded by SHARD_JOBS shards, whatever the size of the archive
-        with ThreadPoolExecutor(max_workers=SHARD_JOBS) as pool:
-            results = list(pool.map(lambda s: _index_shard(site, s, bundle / s.name, whole, extra), stale))
-        errors = [e for result in results for e in result]
+        # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
+        whole = glob if len(shards) == 1 and not extra else None
+        errors = _index_shards(site, stale, bundle, scratch, whole, extra)
         if errors:
-            return list(dict.fromkeys(errors)), indexed  # Pagefind missing fails every shard alike: once
-        indexed = [s.name for s in stale]
+            return errors, []
         _move_ui(bundle, shards[0].name, old_bundle)
         listed = [{"name": s.name, "languages": _languages(bundle / s.name)} for s in shards]
         (bundle / MANIFEST).write_text(json.dumps({"shards": listed}, ensure_ascii=False), encoding="utf-8")
@@ -148,39 +178,66 @@ def index_search(
         _replace(bundle, site / BUNDLE)
     finally:
         shutil.rmtree(bundle, ignore_errors=True)
-    return [], indexed
+        shutil.rmtree(scratch, ignore_errors=True)
+    return [], [s.name for s in stale]
 
 
-def _index_shard(
-    site: Path, shard: Shard, target: Path, whole: str | None, extra: Mapping[Path, str]
+def _index_shards(
+    site: Path,
+    stale: Sequence[Shard],
+    bundle: Path,
+    scratch: Path,
+    whole: str | None,
+    extra: Mapping[Path, str],
 ) -> list[SiteError]:
-    """Pagefind over the shard's pages only, in a scratch folder (the CLI takes one folder): hard links,
-    or copies with their `extra` HTML before `</body>`; or, when the shard is every page `whole`
-    matches, the site itself."""
-    scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=site.parent))
-    try:
-        if whole is None:
-            for rel in shard.files:
-                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
-                added = extra.get(rel, "")  # made when asked (build.search_regions): once
-                if added:
-                    (scratch / rel).write_bytes(_with((site / rel).read_bytes(), added.encode()))
-                else:
-                    _link(site / rel, scratch / rel)
-        errors = run_pagefind(site, target, whole) if whole else run_pagefind(scratch, target)
-        if not errors:
+    """Pagefind over each shard in `stale`, one run at a time (memory), each into `bundle/NAME`.
+
+    The CLI takes one folder: the indexer's copies of a shard's pages are laid out in a folder of their
+    own under `scratch`, or, when `whole` is set, Pagefind reads the site with that glob. A helper thread makes the next shard's folder and removes the last one's while
+    Pagefind runs: at 10k that file system work (32k files and folders made, as many removed) was
+    seconds of wall time in which the indexer waited."""
+    if not stale:
+        return []
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        ahead = helper.submit(_lay_out, site, stale[0], scratch / "0", extra) if whole is None else None
+        for number, shard in enumerate(stale):
+            folder = ahead.result() if ahead is not None else None
+            if whole is None and number + 1 < len(stale):
+                ahead = helper.submit(_lay_out, site, stale[number + 1], scratch / str(number + 1), extra)
+            target = bundle / shard.name
+            errors = run_pagefind(site, target, whole) if folder is None else run_pagefind(folder, target)
+            if folder is not None:
+                helper.submit(shutil.rmtree, folder, ignore_errors=True)
+            if errors:
+                return errors  # Pagefind missing or failing fails every shard alike: once
             for name in UNUSED:
                 (target / name).unlink(missing_ok=True)
             (target / KEY_FILE).write_text(shard.key, encoding="utf-8")
-        return errors
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    return []
 
 
-def _with(page: bytes, added: bytes) -> bytes:
-    """`page` with `added` just before its last `</body>` (at the end if it has none)."""
-    end = page.rfind(b"</body>")
-    return page + added if end < 0 else page[:end] + added + page[end:]
+def _scratch_parent(site: Path) -> Path:
+    """Where the indexer's copies are laid out: a memory file system when there is one with room, else
+    beside the site. Measured on this VM's ext4, 4,000 copies written and removed: 1.8–9 s of wall time
+    and 0.6–1.7 s of system CPU (per file: a folder, a file, two removals); in /dev/shm 0.25 s. The
+    copies are small (~8 KB a page: reading.py), so two shards' folders (the one being indexed, the
+    next) hold ~70 MiB at 4,000 pages a shard."""
+    for memory in SCRATCH_IN_MEMORY:
+        try:
+            if memory.is_dir() and os.access(memory, os.W_OK) and shutil.disk_usage(memory).free > 1 << 30:
+                return memory
+        except OSError:
+            continue
+    return site.parent
+
+
+def _lay_out(site: Path, shard: Shard, folder: Path, extra: Mapping[Path, str]) -> Path:
+    """`folder` holding the indexer's copy of each of the shard's pages at its path (reading.py), with
+    its `extra` HTML."""
+    for rel in shard.files:
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(indexer_page((site / rel).read_bytes(), extra.get(rel, "").encode()))
+    return folder
 
 
 def _move_ui(bundle: Path, first: str, old_bundle: Path) -> None:

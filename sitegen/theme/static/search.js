@@ -73,10 +73,11 @@
     return out.join(" ");
   }
 
-  /* The index comes in shards (sitegen/search/shards.py), listed in shards.json: of those with an index in
-   * the page's language, the first is the primary index and the others are merged into it, so one query
-   * returns one ranked list with every filter. (A shard without that language is left out: Pagefind would
-   * search its index in another language instead.) */
+  /* The index comes in shards (sitegen/search/shards.py: each language's pages split by a hash, so every
+   * shard ranks with about the whole archive's word statistics), listed in shards.json: of those with an
+   * index in the page's language, the first is the primary index and the others are merged into it, so
+   * one query returns one ranked list with every filter. (A shard without that language is left out:
+   * Pagefind would search its index in another language instead.) */
   function bundles(bundle, baseUrl, manifest, lang) {
     var all = (manifest && manifest.shards) || [];
     var shards = all.filter(function (s) { return s.languages.indexOf(lang) >= 0; });
