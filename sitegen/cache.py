@@ -24,8 +24,11 @@ from typing import Any
 
 SCHEMA = 2
 # the modules whose code decides what a content file parses into
-_PARSER_MODULES = ("read.py", "markdown.py", "bidi.py", "model.py", "yamlio.py", "errors.py", "cache.py")
-_PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "PyYAML")
+_PARSER_MODULES = (
+    "read.py", "markdown.py", "markdown_syntax.py", "markdown_fast.py", "bidi.py", "model.py", "yamlio.py",
+    "errors.py", "cache.py",
+)  # fmt: skip
+_PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "markdown-it-pyrs", "PyYAML")
 
 
 def cache_dir() -> Path | None:
