@@ -157,8 +157,11 @@ class _Rewrite:
 
     def run(self, html: str) -> Rendered:
         if OPEN in html:
-            if re.search(f"<[^>]*{OPEN}", html):
-                raise _Fallback  # in an attribute (a link's destination, an image's alt): not a link
+            at = html.find(OPEN)
+            while at >= 0:
+                if html.rfind("<", 0, at) > html.rfind(">", 0, at):
+                    raise _Fallback  # in an attribute (a link's destination, an image's alt): not a link
+                at = html.find(OPEN, at + 1)
             # in code it is text, to markdown-it-py too: the code span or block began before it
             html = CODE_RE.sub(self.code_with_wikilinks, html)
         if html.count('<sup class="footnote-ref">') != html.count('class="footnote-item"'):
@@ -232,7 +235,9 @@ class _Rewrite:
 
     def heading(self, m: re.Match[str]) -> str:
         """The anchors plugin's id: from the heading's text and code, not its footnote marks or images."""
-        title = TAG_RE.sub("", FOOTNOTE_REF_RE.sub("", m.group(2)))
+        title = m.group(2)
+        if "<" in title:
+            title = TAG_RE.sub("", FOOTNOTE_REF_RE.sub("", title) if "<sup" in title else title)
         slug = _unique(slugify(_unescape(title).replace("\n", "")), self.slugs)
         return f'<h{m.group(1)} id="{escapeHtml(slug)}">{m.group(2)}</h{m.group(1)}>'
 
