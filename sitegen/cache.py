@@ -25,8 +25,8 @@ from typing import Any
 SCHEMA = 2
 # the modules whose code decides what a content file parses into
 _PARSER_MODULES = (
-    "read.py", "markdown.py", "markdown_syntax.py", "markdown_fast.py", "bidi.py", "model.py", "yamlio.py",
-    "errors.py", "cache.py",
+    "read.py", "markdown.py", "markdown_syntax.py", "markdown_fast.py", "markdown_fast_guard.py", "bidi.py",
+    "model.py", "yamlio.py", "errors.py", "cache.py",
 )  # fmt: skip
 _PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "markdown-it-pyrs", "PyYAML")
 

@@ -2,12 +2,11 @@
 parses and renders, and sitegen's rules are applied to its HTML, with lines from its node tree.
 
 markdown.py stays the reference. A body this module cannot be sure to render byte for byte as markdown.py
-does is left to it (`render_fast` returns None): raw HTML when allowed, inline footnotes (numbered in
-another order), a newline written as an entity, a wikilink where markdown-it-py's inline rules might not
-reach it (in code, after a backslash, on a line with an autolink, a `|` in it in a body with a table...),
-or anything the HTML and the node tree do not agree on. Without markdown-it-pyrs installed, or with
-SITEGEN_MARKDOWN=reference, every body goes to markdown.py. tests/test_markdown_fast.py and
-scripts/compare_markdown.py compare the two paths.
+does is left to it (`render_fast` returns None): raw HTML when allowed, the constructs the two parsers
+disagree on (markdown_fast_guard.py), a wikilink where markdown-it-py's inline rules might not reach it
+(after a backslash, on a line with an autolink, in a link's text...), or anything the HTML and the node
+tree do not agree on. Without markdown-it-pyrs installed, or with SITEGEN_MARKDOWN=reference, every body
+goes to markdown.py. tests/test_markdown_fast.py and scripts/compare_markdown.py compare the two paths.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from typing import Any
 from markdown_it.common.utils import escapeHtml
 
 from sitegen.bidi import HAS_LTR, LTR, isolate_ltr
+from sitegen.markdown_fast_guard import TABLE_DELIMITER_RE, leave_to_reference
 from sitegen.markdown_syntax import (
     BASE_MARKER,
     MARKER_RE,
@@ -48,8 +48,6 @@ _PLUGINS: list[Any] = [
 # punctuation at both ends as `[[` and `]]` are, so the emphasis around it is delimited the same
 OPEN, CLOSE = "\u2045", "\u2046"
 PLACEHOLDER_RE = re.compile(f"{OPEN}(\\d+){CLOSE}")
-NEWLINE_ENTITY_RE = re.compile(r"&(?:#0*10|#[xX]0*[aA]|NewLine);")
-TABLE_DELIMITER_RE = re.compile(r"^[ \t|:-]*\|[ \t|:-]*$", re.MULTILINE)
 LINKISH_RE = re.compile(f'<a href="([^"]*)"([^>]*)>|{OPEN}(\\d+){CLOSE}')
 IMAGE_RE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"([^>]*) />')
 HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
@@ -90,16 +88,19 @@ def render_fast(text: str, allow_html: bool = False, rtl: bool = False) -> Rende
         return None
     # markdown-it-py's own normalization, done here so that pyrs' byte offsets are offsets in `src`
     src = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    if (
-        (allow_html and "<" in src)
-        or "^[" in src
-        or OPEN in src
-        or ("&" in src and NEWLINE_ENTITY_RE.search(src))
-    ):
+    if (allow_html and "<" in src) or OPEN in src or leave_to_reference(src):
         return None
     try:
         src, wikilinks = _stand_in_wikilinks(src) if "[[" in src else (src, [])
-        return _Rewrite(parser, src, wikilinks, rtl).run(parser.render(src))
+        html = parser.render(src)
+    except _Fallback:
+        return None
+    except BaseException as error:  # a panic in pyrs: PanicException derives from BaseException
+        if type(error).__name__ != "PanicException":
+            raise
+        return None
+    try:
+        return _Rewrite(parser, src, wikilinks, rtl).run(html)
     except _Fallback:
         return None
 
@@ -112,7 +113,7 @@ def _stand_in_wikilinks(src: str) -> tuple[str, list[tuple[str, str, str]]]:
         start, whole = m.start(), m.group(0)
         line = src[src.rfind("\n", 0, start) + 1 : src.find("\n", start) % (len(src) + 1)]
         if (
-            (start and src[start - 1] in "\\^[!")  # escaped, a footnote, a link label, an image
+            (start and src[start - 1] in "\\^[]!")  # escaped, a footnote, a link label or reference, an image
             or "`" in whole  # a code span may end inside it
             or "\\" in whole
             or "<" in line  # an autolink may hold it
@@ -164,10 +165,13 @@ class _Rewrite:
                 at = html.find(OPEN, at + 1)
             # in code it is text, to markdown-it-py too: the code span or block began before it
             html = CODE_RE.sub(self.code_with_wikilinks, html)
-        if html.count('<sup class="footnote-ref">') != html.count('class="footnote-item"'):
+        refs = html.count('<sup class="footnote-ref">')
+        if refs != html.count('class="footnote-item"') or refs != html.count('class="footnote-backref"'):
             raise _Fallback  # a footnote referred to twice: pyrs numbers the second reference otherwise
         # pyrs starts a footnote's content on a new line, markdown-it-py right after its <li>
         html = html.replace('class="footnote-item">\n', 'class="footnote-item">')
+        # and an empty quote on two lines where markdown-it-py writes <blockquote></blockquote>
+        html = html.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
         if "<a " in html or OPEN in html:
             html = LINKISH_RE.sub(self.link, html)
         if "<h" in html:

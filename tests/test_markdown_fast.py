@@ -109,11 +109,15 @@ TRICKY: dict[str, tuple[str, str]] = {
     "footnotes": (
         (
             "One[^a] two[^b] again[^c].\n\n[^a]: First [x](x.en.md)\n    continued [[y]]\n\n"
-            "[^b]: Second\n\n    with a second paragraph\n\n[^c]: Third\n\n[^unused]: Not referred to\n"
+            "[^b]: Second\n\n    with a second paragraph\n\n[^c]: Third\n"
         ),
         "fast",
     ),
-    "footnote with code": ("x[^1]\n\n[^1]:\n    ```\n    code\n    ```\n", "fast"),
+    "footnote with code": ("x[^1]\n\n[^1]:\n    ```\n    code\n    ```\n", "fallback"),
+    "footnotes out of order": ("x[^b] y[^a]\n\n[^a]: A\n\n[^b]: B\n", "fallback"),
+    "footnote never referred to": ("x[^a]\n\n[^b]: B\n\n[^a]: A\n", "fallback"),
+    "footnotes one under the other": ("x[^a] y[^b]\n\n[^a]: A [[w]]\n[^b]: B\n", "fast"),
+    "footnote under a line of text": ("x[^a]\ntext\n[^a]: A\n", "fallback"),
     "inline footnote": ("x^[inline [a](a.en.md)] y[^1]\n\n[^1]: z\n", "fallback"),
     "tables": (
         "| a | b | c |\n|:--|:-:|--:|\n| *x* | `y` | [z](z.en.md) |\n| [[w]] | ![i](/i.png) | |\n",
@@ -147,7 +151,7 @@ TRICKY: dict[str, tuple[str, str]] = {
         "fast",
     ),
     "lists": (
-        "- a [x](x.en.md)\n-\n  b [[y]]\n- c\n\n  d [z](z.en.md)\n\n1. one\n2. [[two]]\n\n> quote [q](q.en.md)\n> more [[r]]\n",
+        "-\n  b [[y]]\n- a [x](x.en.md)\n- c\n\n  d [z](z.en.md)\n\n1. one\n2. [[two]]\n\n> quote [q](q.en.md)\n> more [[r]]\n",
         "fast",
     ),
     "multi-line paragraph": (
