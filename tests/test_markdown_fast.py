@@ -3,6 +3,7 @@ to markdown.py: on every Markdown fixture, the demo site, the seed and documents
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +173,30 @@ def test_tricky_documents(name: str, rtl: bool) -> None:
     text, path = TRICKY[name]
     allow_html = name in {"html when allowed", "no html, allowed"}
     assert same_or_fallback(text, allow_html, rtl) == path
+
+
+# pieces of Markdown that random documents are built from: the constructs where the two parsers could part
+# ways (brackets, code, quotes, lists, tables, footnotes, tabs, entities, wikilinks...), in any order
+PIECES = [
+    "[[a]]", "[[b|B c]]", "[[x#y]]", "[l](a.en.md)", "[m](/p)", "![i](https://h/i.png)", "![j](/j.png)", "`c`",
+    "`[[a]]`", "*", "**", "_", "__", "~~", "~", "[", "]", "(", ")", "!", "\\", "<", ">", "&amp;", "&", "|", "#",
+    "## ", "\n", "\n\n", "- ", "+ ", "1. ", "2) ", "> ", "> > ", "    ", "    - ", "```\n", "~~~\n", "[^1]",
+    "[^1]: ", "[^a]", "[^a]: x\n", "word", "كلمة", " ", "Latin run", "٣", '"', "'", ":", "---", "***", "===",
+    "| a | b |\n|---|---|\n", "|---|\n", "<http://x.org>", "<mailto:a@b.c>", "\t", "  \n", "[r]", "[r]: /x\n",
+    '[x]: <y> "t"\n', "x.en.md", "a.ar.md)", "^", "\r\n", "&#10;", "&#91;", "[a [[b]]](c)", "[[", "]]", "![", "](",
+    "#frag", "https://x.org", "\n    code\n",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_documents_render_the_same_or_fall_back(seed: int) -> None:
+    """Random sequences of the pieces above: each rendered as markdown.py does, or left to it."""
+    rng = random.Random(seed)
+    taken = []
+    for _ in range(1500):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 25)))
+        taken.append(same_or_fallback(text, False, rng.random() < 0.5))
+    assert taken.count("fast") > 50  # the fast path is not simply declining everything
 
 
 def test_lines_are_file_lines() -> None:
