@@ -60,9 +60,13 @@ def test_the_demo_site_takes_the_fast_path() -> None:
 
 
 @pytest.mark.skipif(not SEED.is_dir(), reason="no ../shared/seed")
-def test_the_seed_renders_the_same() -> None:
+def test_the_seed_and_the_samples_render_the_same() -> None:
+    """Real articles' text (the seed, and the importer's samples when they are there)."""
+    samples = SEED.parent / "samples"
     paths = sorted(p for p in SEED.iterdir() if p.is_file())
-    taken = [same_or_fallback(body_of(p), False, True) for p in paths]
+    if samples.is_dir():
+        paths += sorted(p for p in samples.rglob("*") if p.suffix in (".txt", ".md"))
+    taken = [same_or_fallback(body_of(p), False, rtl) for p in paths for rtl in (True, False)]
     assert taken.count("fast") > len(taken) // 2
 
 
