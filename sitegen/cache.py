@@ -29,6 +29,9 @@ SCHEMA = 3  # 3: bodies in the body store (bodies.py), entries keep their keys
 _PARSER_MODULES = (
     "read.py",
     "markdown.py",
+    "markdown_syntax.py",
+    "markdown_fast.py",
+    "markdown_fast_guard.py",
     "bidi.py",
     "model.py",
     "yamlio.py",
@@ -38,7 +41,7 @@ _PARSER_MODULES = (
     "arabic.py",
     "search/__init__.py",
 )
-_PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "PyYAML")
+_PARSER_PACKAGES = ("markdown-it-py", "mdit-py-plugins", "markdown-it-pyrs", "PyYAML")
 
 
 def cache_dir() -> Path | None:
