@@ -206,7 +206,7 @@ def versus_hugo(sizes: list[int], repeat: int, root: Path) -> None:
                 f"{n:>6} articles {tool:8} wall {m['wall']:6.1f} s  cpu {m['cpu']:6.1f} s  "
                 f"cpu/wall {m['cpu'] / m['wall']:.2f}  peak tree PSS {m['pss_mib']:6.0f} MiB  (median of {repeat})"
             )
-        stages = [k for k in runs["sitegen"][0] if k not in ("wall", "cpu", "pss_mib")]
+        stages = [k for k in runs["sitegen"][0] if k not in NOT_STAGES]
         print(
             "        sitegen stages (median, wall): "
             + "  ".join(
