@@ -203,6 +203,41 @@ def test_failed_build_leaves_previous_output_untouched(site_copy) -> None:
     assert not list(site.glob(".public.*")), "no staging folder is left behind"
 
 
+def test_a_second_build_replaces_the_output_and_the_old_one_goes(site_copy) -> None:
+    """The previous output is removed by a detached process (the CLI does not wait for 40k deletions): it is
+    gone soon after, and the command's output pipe is not held open by it (run_sitegen would hang)."""
+    import time
+
+    site = site_copy("bilingual")
+    out = site / "public"
+    assert build_site(site, out).ok
+    (out / "marker.txt").write_text("from the first build", encoding="utf-8")
+    result = build(site, out)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "marker.txt").exists()
+    assert (out / "index.html").is_file()
+    deadline = time.monotonic() + 20
+    while list(site.glob(".public.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(site.glob(".public.*")), "the old output was never removed"
+
+
+def test_remove_later_removes_the_folder(tmp_path: Path) -> None:
+    import time
+
+    from sitegen.write import remove_later
+
+    folder = tmp_path / "old"
+    (folder / "a" / "b").mkdir(parents=True)
+    (folder / "a" / "b" / "page.html").write_text("x", encoding="utf-8")
+    remove_later(folder)
+    deadline = time.monotonic() + 20
+    while folder.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not folder.exists()
+    assert (tmp_path).is_dir()  # only the folder it was given
+
+
 def test_template_syntax_error_names_file_and_line(site_copy) -> None:
     site = site_copy("bilingual")
     (site / "templates").mkdir()
