@@ -23,6 +23,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sitegen.parallel import FORK_SAFE
+
 SCHEMA = 3  # 3: bodies in the body store (bodies.py), entries keep their keys
 # the modules whose code decides what a content file parses into
 # (and search words: arabic.py, search/__init__.py)
@@ -173,7 +175,7 @@ def save(
         then()
 
 
-BACKGROUND = hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork with threads running is unsafe
+BACKGROUND = FORK_SAFE  # a name of its own: tests turn it on and off
 
 
 def _write(path: Path, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]]) -> None:

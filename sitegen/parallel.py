@@ -5,12 +5,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
+# where a process may fork a child to work on in the background (the parse cache's writer, the removal of
+# the previous output); macOS: not with threads running
+FORK_SAFE = hasattr(os, "fork") and sys.platform != "darwin"
 SERIAL_BELOW = 300  # under this many items a pool costs more than it saves
 
 # A worker's function and shared, read-only input. Set only in the forked workers (by _start_worker), which

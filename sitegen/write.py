@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen.images import copy_without_metadata, is_image
+from sitegen.parallel import FORK_SAFE
 
 THEME_STATIC = Path(__file__).parent / "theme" / "static"
 
@@ -45,15 +45,11 @@ def swap_into_place(stage: Path, out: Path) -> None:
         remove_later(old)
 
 
-# where processes fork safely (macOS: not with threads running, see cache.BACKGROUND)
-DETACH = hasattr(os, "fork") and sys.platform != "darwin"
-
-
 def remove_later(folder: Path) -> None:
     """Remove `folder` without waiting: the previous site's 40k files took 5.7-6.7 s at 10k articles on
     this project's VM, a quarter of a rebuild. A detached process removes it (fork twice: nobody waits for
     it, no zombie is left); a removal killed halfway is finished by the next build (clean_stale_stages)."""
-    if not DETACH:
+    if not FORK_SAFE:
         shutil.rmtree(folder, ignore_errors=True)
         return
     try:
