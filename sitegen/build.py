@@ -35,7 +35,7 @@ from sitegen.render import (
     render_all,
     warm_partials,
 )
-from sitegen.search import SHARD_PAGES, Regions, index_search
+from sitegen.search import SHARD_PAGES, Regions, filters_html, index_search
 from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
@@ -236,16 +236,18 @@ def index(
     return index_search(out, ARTICLE_GLOB, previous, shard_pages, regions)[0]
 
 
-def search_regions(model: Model) -> Regions:
-    """The hidden region of normalized words of each article page that has any, by its file relative to
-    the output. The indexer reads them beside the page; readers never download them (~10 % of a page).
+def search_regions(model: Model) -> Regions[Article]:
+    """What the indexer adds to each article page, by its file relative to the output: its search filters
+    and its hidden region of normalized words, if it has any. The indexer reads them beside the page;
+    readers never download them (~10 % of a page and ~480 B).
     Each is made when the indexer asks for it, from the words in the body store: never all at once."""
-    articles = {}
+    articles: dict[Path, Article] = {}
     for page in model.pages:
         article = page.ctx.get("article") if page.template == "article.html" else None
         if isinstance(article, Article):
             articles[output_file(Path(), page.url)] = article
-    return Regions(articles, model.site.bodies.words)
+    site = model.site
+    return Regions(articles, site.bodies.words, lambda article: filters_html(site, article))
 
 
 def page_file(out: Path, url: str) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
 from sitegen.search import run_pagefind, shards
-from sitegen.search.reading import indexer_page
+from sitegen.search.reading import FILTERS, indexer_page
 from sitegen.search.shards import index_search, plan_shards
 from tests.support import FIXTURES, build_site
 
@@ -127,6 +127,47 @@ def test_pagefind_indexes_the_indexers_copy_as_the_page(tmp_path: Path) -> None:
     assert sum(name.startswith("fragment/") for name in whole) == 6  # the six article pages
     assert sum(name.startswith("index/") for name in whole) >= 2  # the words, one chunk or more a language
     assert whole == files(tmp_path / "copied")
+
+
+def test_filters_in_the_copy_index_as_filters_in_the_page(tmp_path: Path) -> None:
+    """The search filters moved from the published page to the indexer's copy: Pagefind's fragments and
+    word index are the same bytes as when each page carried them itself (where the theme wrote them
+    before, first in the body's second region), and a page whose template writes filters of its own
+    keeps exactly those (the ones sitegen adds are left out, not counted twice)."""
+    out = tmp_path / "public"
+    assert build_site(FIXTURES / "search", out).ok
+    added = search_regions(load_model(FIXTURES / "search", BuildOptions(search=True)))
+    moved, inline = tmp_path / "moved", tmp_path / "inline"
+    for page_file in out.glob(ARTICLE_GLOB):
+        rel = page_file.relative_to(out)
+        html, extra = page_file.read_bytes(), added[rel].encode()
+        assert b"data-pagefind-filter" not in html and extra.startswith(FILTERS)
+        filters, region = extra.split(b"</div>", 1)
+        before = html.replace(
+            b'  <div class="article-body">', b"  " + filters + b'</div>\n  <div class="article-body">', 1
+        )
+        assert before != html
+        for folder, page_bytes in (
+            (moved, indexer_page(html, extra)),
+            (inline, indexer_page(before, region)),
+        ):
+            (folder / rel).parent.mkdir(parents=True)
+            (folder / rel).write_bytes(page_bytes)
+        # a template with filters of its own: only those reach the indexer
+        assert indexer_page(before, extra) == indexer_page(before, region)
+    assert run_pagefind(moved, tmp_path / "moved-index") == []
+    assert run_pagefind(inline, tmp_path / "inline-index") == []
+
+    def files(bundle: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(bundle)): gzip.decompress(p.read_bytes())
+            for p in bundle.rglob("*")
+            if p.parent.name in ("fragment", "index")
+        }
+
+    inline_files = files(tmp_path / "inline-index")
+    assert sum(b'"filters":{"' in data for data in inline_files.values()) == 6  # every page has filters
+    assert files(tmp_path / "moved-index") == inline_files
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from markupsafe import Markup
 
 from sitegen import charts, cite, export
 from sitegen.check.translations import TranslationState, translation_states
-from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.model import Article, Lang, Page, Site, Slug
 from sitegen.render.environment import THEME_DIR
@@ -92,20 +91,9 @@ class View(ListHelpers):
         return Markup("")
 
     def search_filters(self, article: Article) -> Markup:
-        """Pagefind filter values (tags, authors, source, year), named in this language; hidden."""
-        t = self.t
-        spans = [
-            f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(self.tag_label(tid))}</span>'
-            for tid in article.tags
-        ]
-        spans += [
-            f'<span data-pagefind-filter="{esc(t["author"])}">{esc(self.author_name(aid))}</span>'
-            for aid in article.authors
-        ]
-        if article.source.name:
-            spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
-        spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
-        return Markup("<div hidden data-pagefind-ignore>" + "".join(spans) + "</div>")
+        """Nothing: the filters go to the search indexer's copy of the page only (search.filters_html);
+        kept so that a site's own article template written for an earlier sitegen still renders."""
+        return Markup("")
 
 
 def make_views(site: Site, graph: Graph, env: jinja2.Environment, search: bool = True) -> dict[str, View]:

@@ -16,9 +16,13 @@ import html
 import re
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
+from sitegen import i18n
 from sitegen.arabic import normalize
+from sitegen.escape import esc
+from sitegen.model import Article, Site
+from sitegen.search.reading import FILTERS
 from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
 
 __all__ = [
@@ -27,6 +31,7 @@ __all__ = [
     "Regions",
     "body_words",
     "extra_words",
+    "filters_html",
     "index_search",
     "run_pagefind",
     "search_region",
@@ -64,6 +69,25 @@ def search_region(title: str, summary: str, body_extra: str) -> str:
     return f"<div data-pagefind-body hidden>{SENTINEL} {html.escape(words.strip())}</div>"
 
 
+def filters_html(site: Site, article: Article) -> str:
+    """Pagefind filter values of an article (tags, authors, source, year), named in its language: added to
+    the indexer's copy of its page only (build.search_regions). They were a hidden element in every
+    published page (~480 B of it); Pagefind reads them alike from the copy (tests/test_search_shards.py)."""
+    t = i18n.strings(article.lang)
+    spans = [
+        f'<span data-pagefind-filter="{esc(t["tag"])}">{esc(site.tags[tid].label(article.lang))}</span>'
+        for tid in article.tags
+    ]
+    spans += [
+        f'<span data-pagefind-filter="{esc(t["author"])}">{esc(site.authors[aid].name(article.lang))}</span>'
+        for aid in article.authors
+    ]
+    if article.source.name:
+        spans.append(f'<span data-pagefind-filter="{esc(t["source"])}">{esc(article.source.name)}</span>')
+    spans.append(f'<span data-pagefind-filter="{esc(t["year"])}">{article.date.year}</span>')
+    return FILTERS.decode() + "".join(spans) + "</div>"
+
+
 class Titled(Protocol):
     """What a region is made of: an article's title, summary and the key of its body's words."""
 
@@ -75,17 +99,26 @@ class Titled(Protocol):
     def body_key(self) -> bytes: ...
 
 
-class Regions(Mapping[Path, str]):
-    """The search region of each article page (by its file relative to the output), made when asked from
-    the words in the body store: the indexer holds one shard's pages at a time, never every body's words.
-    A page whose words need no region maps to ''."""
+T = TypeVar("T", bound=Titled)
 
-    def __init__(self, articles: Mapping[Path, Titled], words: Callable[[bytes], str]):
-        self._articles, self._words = articles, words
+
+class Regions(Mapping[Path, str], Generic[T]):
+    """What the indexer adds to each article page (by its file relative to the output): its filters
+    (`filters`, when given) and its search region, made when asked from the words in the body store: the
+    indexer holds one shard's pages at a time, never every body's words."""
+
+    def __init__(
+        self,
+        articles: Mapping[Path, T],
+        words: Callable[[bytes], str],
+        filters: Callable[[T], str] | None = None,
+    ):
+        self._articles, self._words, self._filters = articles, words, filters
 
     def __getitem__(self, page: Path) -> str:
         article = self._articles[page]
-        return search_region(article.title, article.summary, self._words(article.body_key))
+        region = search_region(article.title, article.summary, self._words(article.body_key))
+        return (self._filters(article) if self._filters else "") + region
 
     def __contains__(self, page: object) -> bool:
         return page in self._articles

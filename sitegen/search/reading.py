@@ -24,6 +24,10 @@ TITLE = re.compile(rb"<title\b[^>]*>.*?</title\s*>", re.IGNORECASE | re.DOTALL)
 NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
 VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())  # no end tag
 UNKNOWN_LANG = "und"
+# how the filters sitegen adds to a copy start (search.filters_html): left out for a page whose template
+# writes filters of its own, which Pagefind would otherwise count twice
+FILTERS = b"<div hidden data-pagefind-ignore>"
+OWN_FILTER = re.compile(rb"<[A-Za-z][^<>]*\sdata-pagefind-filter[\s=>]", re.IGNORECASE)
 
 
 def page_language(page: bytes) -> str:
@@ -33,7 +37,10 @@ def page_language(page: bytes) -> str:
 
 
 def indexer_page(page: bytes, added: bytes = b"") -> bytes:
-    """The page as the indexer needs it, with `added` (HTML) at the end of its body."""
+    """The page as the indexer needs it, with `added` (HTML) at the end of its body; `added`'s leading
+    filters element (FILTERS…</div>) is dropped when the page has filters of its own."""
+    if added.startswith(FILTERS) and OWN_FILTER.search(page):
+        added = added[added.index(b"</div>") + len(b"</div>") :]
     spans = _read_spans(page) if BODY in page else None
     opening = HTML.search(page)
     if spans is None or opening is None:
