@@ -284,15 +284,15 @@ def data_url(text: str, media_type: str) -> str:
 
 
 def json_ld(c: Citation) -> dict[str, Any]:
-    # each fact once: `name` would repeat `headline` and `mainEntityOfPage` would repeat `url` (schema.org
-    # readers take either; on a 10k-article site the copies cost ~3 MB); `@id` stays, translations cite it.
+    # each fact once: `name` would repeat `headline`, and `url` and `mainEntityOfPage` the `@id` (the page's
+    # address, which translations cite; search engines read it from <link rel="canonical">, og:url and the
+    # page itself); on a 10k-article site each copy cost ~1-3 MB.
     # No `description` or `keywords`: the page's <meta name="description"> and citation_keywords say them
     # (Google reads the former, neither reads JSON-LD keywords), and summaries are long (~5 MB at 10k)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "@id": c.url,
-        "url": c.url,
         "headline": c.title,
         "datePublished": c.date.isoformat(),
         "inLanguage": c.lang,
@@ -356,8 +356,10 @@ def head_html(config: Config, c: Citation, alternates: tuple[tuple[str, str], ..
         f'<meta name="citation_publisher" content="{e(c.site)}">',
         f'<meta name="citation_language" content="{e(c.lang)}">',
         f'<meta name="citation_public_url" content="{e(c.url)}">',
-        f'<meta name="citation_abstract_html_url" content="{e(c.url)}">',
     ]
+    # no citation_abstract_html_url: it was the same address again (the page is the article, not an
+    # abstract page); Zotero and Google Scholar need title, author and publication date, and take the
+    # address from citation_public_url or the page itself
     if c.keywords:
         lines.append(f'<meta name="citation_keywords" content="{e("; ".join(c.keywords))}">')
     lines += [
