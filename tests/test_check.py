@@ -357,7 +357,8 @@ def test_the_built_site_shows_its_status_per_language_and_exports_translation_st
     assert "/status/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
 
     table = json.loads((out / "articles.json").read_text(encoding="utf-8"))
-    states = {(a["slug"], a["language"]): a["translation_state"] for a in table["articles"]}
+    rows = [dict(zip(table["columns"], row, strict=True)) for row in table["articles"]]
+    states = {(a["slug"], a["language"]): a["translation_state"] for a in rows}
     assert states == {
         ("report", "ar"): "original",
         ("report", "en"): "outdated",

@@ -188,7 +188,8 @@ def test_export_matches_pages(built: tuple[Path, str]) -> None:
     out, _ = built
     data = json.loads((out / "articles.json").read_text(encoding="utf-8"))
     assert data["columns"] == list(export.COLUMNS)
-    rows = data["articles"]
+    assert all(isinstance(row, list) and len(row) == len(data["columns"]) for row in data["articles"])
+    rows = [dict(zip(data["columns"], row, strict=True)) for row in data["articles"]]
     assert {(r["slug"], r["language"]) for r in rows} == {
         ("raqqa-detention", "ar"),
         ("raqqa-detention", "en"),
