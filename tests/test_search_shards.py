@@ -144,7 +144,7 @@ def test_filters_in_the_copy_index_as_filters_in_the_page(tmp_path: Path) -> Non
         assert b"data-pagefind-filter" not in html and extra.startswith(FILTERS)
         filters, region = extra.split(b"</div>", 1)
         before = html.replace(
-            b'  <div class="article-body">', b"  " + filters + b'</div>\n  <div class="article-body">', 1
+            b'<div class="article-body">', filters + b'</div>\n<div class="article-body">', 1
         )
         assert before != html
         for folder, page_bytes in (
