@@ -101,3 +101,8 @@ def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     if not close:
         return ""
     return "did you mean " + ", ".join(f"'{c}'" for c in close) + "?"
+
+
+class TemplateMisuse(Exception):
+    """A site's template asked for something sitegen no longer offers: reported as an error of that
+    template (file and line), not as sitegen's own bug, and never rendered as empty text."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NewType
 
 from sitegen.bodies import BodyStore
+from sitegen.errors import TemplateMisuse
 
 Slug = NewType("Slug", str)  # an article's id: lowercase ASCII, digits, hyphens
 Lang = NewType("Lang", str)  # a language code from site.yaml: "ar", "en"
@@ -152,6 +153,14 @@ class Article:
     @property
     def key(self) -> tuple[Slug, Lang]:
         return (self.slug, self.lang)
+
+    @property
+    def body_html(self) -> str:
+        """Gone since the bodies moved out of memory (bodies.py); a template copied from an older theme
+        would otherwise show every article empty, silently (Jinja renders a missing attribute as "")."""
+        raise TemplateMisuse(
+            "`article.body_html` is no longer available: write `{{ h.body(article) }}` to show the article's text"
+        )
 
 
 @dataclass(frozen=True)

@@ -271,6 +271,27 @@ def test_template_error_while_rendering_names_file_and_line(site_copy, partial: 
     ), result.text
 
 
+def test_template_copied_from_an_older_theme_is_told_how_to_show_the_body(site_copy) -> None:
+    """Older themes wrote `{{ article.body_html }}`; since the bodies left memory that attribute is gone,
+    and a copied template must not publish every article empty without a word."""
+    site = site_copy("bilingual")
+    (site / "templates").mkdir()
+    theme = Path(__file__).parents[1] / "sitegen/theme/templates/article.html"
+    old = theme.read_text(encoding="utf-8").replace("{{ h.body(article) }}", "{{ article.body_html }}")
+    assert "article.body_html" in old
+    (site / "templates/article.html").write_text(old, encoding="utf-8")
+    line = old[: old.index("article.body_html")].count("\n") + 1
+    result = build_site(site, site / "public")
+    assert not result.ok
+    assert re.search(
+        rf"templates/article\.html:{line}: error: template error while rendering /\S*: .*"
+        r"`article\.body_html` is no longer available: write `\{\{ h\.body\(article\) \}\}`",
+        result.text,
+    ), result.text
+    assert "Traceback" not in result.text
+    assert not (site / "public").exists()
+
+
 def test_site_template_overrides_theme(site_copy) -> None:
     site = site_copy("bilingual")
     (site / "templates").mkdir()

@@ -15,7 +15,7 @@ import markupsafe
 from markupsafe import Markup
 
 from sitegen import urls
-from sitegen.errors import InternalError, SiteError
+from sitegen.errors import InternalError, SiteError, TemplateMisuse
 from sitegen.graph import Graph
 from sitegen.model import Page, Site
 from sitegen.parallel import pmap
@@ -94,7 +94,7 @@ def _raised_by_sitegen(exc: Exception) -> bool:
     A template's mistake surfaces as a Jinja error, or is raised in the template's own frame or in Jinja's
     filters and tests it called; raised anywhere else (a helper of ours, or what it called) it is a bug of
     ours, whatever template was being rendered."""
-    if isinstance(exc, jinja2.TemplateError):
+    if isinstance(exc, (jinja2.TemplateError, TemplateMisuse)):
         return False
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
