@@ -276,7 +276,13 @@ _DATA_URL_ESCAPES = re.compile("[%#\x00-\x1f\x7f]")
 
 def data_url(text: str, media_type: str) -> str:
     """`text` as a `data:` URL, for an <a download> link (docs/data.md says why not a file)."""
-    body = _DATA_URL_ESCAPES.sub(lambda m: f"%{ord(m.group(0)):02X}", text)
+    # the four a citation holds, with str.replace (C speed); any other control character by the pattern:
+    # a call per character escaped was ~40 us of every article page (two downloads, ~25 newlines each)
+    body = text.replace("%", "%25").replace("#", "%23").replace("\n", "%0A").replace("\r", "%0D")
+    if _DATA_URL_ESCAPES.search(body.replace("%", "")):
+        body = _DATA_URL_ESCAPES.sub(
+            lambda m: m.group(0) if m.group(0) == "%" else f"%{ord(m.group(0)):02X}", body
+        )
     return f"data:{media_type};charset=utf-8,{body}"
 
 
