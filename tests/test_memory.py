@@ -104,3 +104,11 @@ def test_a_front_matter_error_found_after_validation_points_at_its_line(tmp_path
     linked = load_site(site, BuildOptions(cache=False))
     (article,) = linked.site.articles.values()
     assert not [v for v in vars(article).values() if isinstance(v, str) and "related:" in v]
+
+
+def test_exports_are_written_from_rows_made_one_at_a_time() -> None:
+    """The main process renders the exports (whole-site pages): their rows are never all held at once."""
+    from sitegen.export import json_lines
+
+    assert json_lines({"lang": "ar"}, "events", iter([])) == '{\n"lang": "ar",\n"events": []\n}\n'
+    assert json_lines({}, "events", (n for n in (1, 2))) == '{\n"events": [\n 1,\n 2\n]\n}\n'
