@@ -24,6 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sitegen.parallel import release_freed_memory
+
 SCHEMA = 4  # 3: bodies in the body store (bodies.py), entries keep their keys; 4: results kept pickled
 # the modules whose code decides what a content file parses into
 # (and search words: arabic.py, search/__init__.py)
@@ -164,11 +166,13 @@ def save(
     went on validating (at 100k articles ~1 GB more for the tree)."""
     if path is None:
         return
+    held = [entries]
 
     def write() -> None:
-        _write(path, the_salt, entries)
+        _write(path, the_salt, held.pop())  # the entries go as soon as they are written, before `then`
         if then is not None:
             then()
+        release_freed_memory()
 
     if writes is not None and BACKGROUND:
         writes.wait()
