@@ -279,7 +279,7 @@ def build(
         with long_lived_heap():
             return _build(site_dir, out, options, progress, report, writes, bodies)
     finally:
-        writes.wait()  # the parse cache, written in the background while the build went on
+        writes.wait()  # the parse cache, written by a thread while the build went on
         bodies.close()  # a temporary store (no cache) is removed
 
 
@@ -305,6 +305,7 @@ def _build(
         gc.enable()
     if errors:
         raise SiteErrors(errors + model.warnings)
+    writes.wait()  # the parse cache's thread (long done at any size): none runs when workers are forked
     clean_stale_stages(out)
     with staged_output(out) as stage:
         if progress:

@@ -17,15 +17,16 @@ import os
 import pickle
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from sitegen.parallel import FORK_SAFE
+from sitegen.parallel import release_freed_memory
 
-SCHEMA = 3  # 3: bodies in the body store (bodies.py), entries keep their keys
+SCHEMA = 4  # 3: bodies in the body store (bodies.py), entries keep their keys; 4: results kept pickled
 # the modules whose code decides what a content file parses into
 # (and search words: arabic.py, search/__init__.py)
 _PARSER_MODULES = (
@@ -84,6 +85,9 @@ def salt(*settings: Any) -> str:
 
 
 Stamp = tuple[int, int, int]
+# a file's stamp, the digest of its bytes, and its parsed result as a pickle: made by the worker that parsed
+# it (it pickles the result for the pool anyway), so writing the cache only copies bytes
+Entry = tuple[Stamp | None, bytes, bytes]
 RACY_SECONDS = 2.0
 
 
@@ -104,12 +108,12 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def load(path: Path | None, expected_salt: str) -> dict[str, tuple[Stamp | None, bytes, Any]]:
-    """The cached entries {path: (stamp, digest, result)}; empty when missing, stale or unreadable."""
+def load(path: Path | None, expected_salt: str) -> dict[str, Entry]:
+    """The cached entries {path: (stamp, digest, pickled result)}; empty when missing, stale or unreadable."""
     if path is None:
         return {}
     collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new objects, none of them garbage: 20 % of the load otherwise
+    gc.disable()  # tens of thousands of new objects, none of them garbage
     try:
         with path.open("rb") as f:
             stored_salt, entries = pickle.load(f)
@@ -123,62 +127,66 @@ def load(path: Path | None, expected_salt: str) -> dict[str, tuple[Stamp | None,
     return entries if stored_salt == expected_salt and isinstance(entries, dict) else {}
 
 
+def result(entry: Entry) -> Any:
+    """The parsed result an entry keeps; None when it cannot be read (a miss: the file is parsed again)."""
+    try:
+        return pickle.loads(entry[2])
+    except Exception:  # noqa: BLE001 - as in `load`: never worth failing a build over
+        return None
+
+
 class Writes:
-    """Cache files still being written by child processes. A build owns one: it waits for them at its end,
-    and a read of the cache waits for them first (the dev server reads again in the same process)."""
+    """Cache files still being written by background threads. A build owns one: it waits for them at its
+    end, and a read of the cache waits for them first (the dev server reads again in the same process)."""
 
     def __init__(self) -> None:
-        self._pids: list[int] = []
+        self._threads: list[threading.Thread] = []
 
-    def add(self, pid: int) -> None:
-        self._pids.append(pid)
+    def add(self, thread: threading.Thread) -> None:
+        self._threads.append(thread)
 
     def wait(self) -> None:
-        while self._pids:
-            pid = self._pids.pop()
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:  # already reaped (e.g. by a SIGCHLD handler)
-                pass
+        while self._threads:
+            self._threads.pop().join()
 
 
 def save(
     path: Path | None,
     the_salt: str,
-    entries: dict[str, tuple[Stamp | None, bytes, Any]],
+    entries: dict[str, Entry],
     writes: Writes | None = None,
     then: Callable[[], None] | None = None,
 ) -> None:
     """Write the cache atomically; a failure (read-only home, full disk) only costs the next build time.
     `then` runs once it is written (the body store drops the bodies no entry refers to any more).
 
-    Where processes can fork and the caller keeps `writes`, a child writes it (~1 s for a 10k-article site)
-    while the build goes on with its single-core stages; `writes.wait()` makes sure it is written."""
+    When the caller keeps `writes`, a thread writes it while the build goes on; `writes.wait()` makes sure
+    it is written. A thread, not a forked child: the entries are bytes, so writing them holds the GIL
+    little, and a child walking the parent's objects copied them, by reference counting, while the parent
+    went on validating (at 100k articles ~1 GB more for the tree)."""
     if path is None:
         return
+    held = [entries]
+
+    def write() -> None:
+        _write(path, the_salt, held.pop())  # the entries go as soon as they are written, before `then`
+        if then is not None:
+            then()
+        release_freed_memory()
+
     if writes is not None and BACKGROUND:
         writes.wait()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child's work is checked by the cache tests
-            code = 1
-            try:
-                _write(path, the_salt, entries)
-                if then is not None:
-                    then()
-                code = 0
-            finally:
-                os._exit(code)  # never run the parent's clean-up (atexit, temp folders) in the child
-        writes.add(pid)
+        thread = threading.Thread(target=write, name="sitegen-cache-writer")
+        thread.start()
+        writes.add(thread)
         return
-    _write(path, the_salt, entries)
-    if then is not None:
-        then()
+    write()
 
 
-BACKGROUND = FORK_SAFE  # a name of its own: tests turn it on and off
+BACKGROUND = True  # a name of its own: tests turn it on and off
 
 
-def _write(path: Path, the_salt: str, entries: dict[str, tuple[Stamp | None, bytes, Any]]) -> None:
+def _write(path: Path, the_salt: str, entries: dict[str, Entry]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".read-", suffix=".tmp")

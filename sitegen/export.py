@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from sitegen import urls
@@ -47,17 +47,18 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def rows(
     site: Site, graph: Graph, states: Mapping[tuple[Slug, Lang], TranslationState]
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """Newest article first, then the site's language order; lists stay lists (JSON keeps them).
 
-    `states`: each version's translation state ("original", "current", "outdated", "unknown")."""
+    `states`: each version's translation state ("original", "current", "outdated", "unknown"). One row at
+    a time: all of them at once were ~400 MB at 100k articles, in the main process that renders the exports
+    (render/job.py reads_whole_site)."""
     config = site.config
-    out: list[dict[str, Any]] = []
     for slug in graph.order:
         versions = graph.versions[slug]
         for lang in [x for x in config.languages if x in versions]:
             a = versions[lang]
-            out.append(
+            yield (
                 {
                     "slug": slug,
                     "language": lang,
@@ -79,10 +80,9 @@ def rows(
                     "url": urls.absolute(config, urls.article_url(config, lang, slug)),
                 }
             )
-    return out
 
 
-def to_json(table: list[dict[str, Any]]) -> str:
+def to_json(table: Iterable[dict[str, Any]]) -> str:
     """One article a line: readable and diff-friendly, and each line made by json's C encoder (with
     `indent`, json falls back to its pure-Python encoder: 1.4 s for a 10k-article site). A row is the
     list of its values in the order of `columns` (docs/data.md): the keys on every row were a third of
@@ -90,7 +90,7 @@ def to_json(table: list[dict[str, Any]]) -> str:
     return json_lines({"columns": list(COLUMNS)}, "articles", [[row[c] for c in COLUMNS] for row in table])
 
 
-def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
+def json_lines(head: dict[str, Any], key: str, items: Iterable[Any]) -> str:
     """`{...head, key: [items]}` as JSON with one item a line."""
 
     def dump(value: Any) -> str:
@@ -102,9 +102,10 @@ def json_lines(head: dict[str, Any], key: str, items: list[Any]) -> str:
     for k, v in head.items():
         parts += [dump(k), ": ", dump(v), ",\n"]
     parts += [dump(key), ": ["]
-    for i, item in enumerate(items):
-        parts += [",\n " if i else "\n ", dump(item)]
-    parts.append("\n]\n}\n" if items else "]\n}\n")
+    empty = len(parts)
+    for item in items:
+        parts += [",\n " if len(parts) > empty else "\n ", dump(item)]
+    parts.append("\n]\n}\n" if len(parts) > empty else "]\n}\n")
     return "".join(parts)
 
 
@@ -113,7 +114,7 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def to_csv(table: list[dict[str, Any]]) -> str:
+def to_csv(table: Iterable[dict[str, Any]]) -> str:
     """UTF-8 with a byte-order mark: without it Excel shows Arabic as mojibake."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -12,6 +12,17 @@ from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Event, ExternalRef, PartialDate, Slug, Source, SourceDoc
 from sitegen.yamlio import file_line
 
+HASH_FIELD = "translated_from_hash"
+# read from the raw text, not from the YAML value: YAML takes an all-digit hash for a number
+HASH_RE = re.compile(rf"^{HASH_FIELD}:[ \t]*['\"]?([0-9a-fA-F]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def recorded_hash(fm_text: str) -> str | None:
+    """The hash a translation's front matter records of its original's body; None when there is none."""
+    m = HASH_RE.search(fm_text)
+    return m.group(1).lower() if m and m.group(1) else None
+
+
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 

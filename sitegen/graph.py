@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sitegen.arabic import title_key
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
+from sitegen.read import front_matter
 from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 
@@ -158,6 +159,6 @@ def _missing(
     line: int | None = None,
 ) -> None:
     if fm_path is not None:
-        line = file_line(article.fm_text, article.fm_start, fm_path)
+        line = file_line(front_matter(article.source_path), article.fm_start, fm_path)
     hint = did_you_mean(target, versions) or "check the slug: it is the file name without .<lang>.md"
     problems.error(article.source_path, line, f"link to an article that does not exist: '{target}'", hint)

@@ -146,8 +146,10 @@ class Article:
     translated_from: str = ""
     translator: str = ""
     content_warning: str = ""
-    fm_text: str = ""  # raw front matter and its first line, to point errors at a key
+    # the raw front matter is not kept (~160 MB at 100k articles): errors read it again from
+    # `source_path` (read.front_matter) to point at a key's line, which starts at `fm_start`
     fm_start: int = 2
+    translated_from_hash: str | None = None  # as the front matter writes it (fields.recorded_hash)
     related_titles: tuple[str, ...] = ()  # `related: [{title: …}]`: linked by title in graph.py
 
     @property

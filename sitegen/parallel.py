@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -28,6 +29,19 @@ def workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def release_freed_memory() -> None:
+    """Give the free pages of the C heap back to the system (glibc's malloc_trim; elsewhere nothing).
+
+    Objects over 512 bytes (pickled cache entries, a page's text) live in the C heap, between long-lived
+    ones: freed, their pages stayed resident in the main process until it ended (at 10k articles 12 MB after
+    the parse cache was written, 28 MB after the whole-site pages; ten times that at 100k)."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def _start_worker(fn: Callable[..., Any], shared: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -86,18 +87,15 @@ def read_content(
     files = content_files(site_dir) if paths is None else paths
     job = _ReadJob(tuple(config.languages), config.allow_html, search, bodies)
     if not use_cache:
-        return [r for _, r in _read_all(job, files)]
+        return [pickle.loads(made) for _, made in _read_all(job, files)]
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
     if writes is not None:
         writes.wait()  # an earlier read's cache, still being written
     bodies.prepare()
     cached = cache.load(where, salt)
-    if cached:
-        # an entry whose body is not in the store (removed by hand, or by another build's prune) is a miss
-        stored = bodies.keys()
-        cached = {k: e for k, e in cached.items() if e[2].doc is None or e[2].doc.body_key in stored}
-    seen: dict[str, tuple[cache.Stamp, bytes]] = {}
+    stored = bodies.keys() if cached else set()
+    seen: dict[str, tuple[cache.Stamp, bytes, bytes]] = {}
     results: dict[str, ReadResult] = {}
     misses: list[Path] = []
     stamps: dict[str, cache.Stamp] = {}
@@ -109,45 +107,52 @@ def read_content(
         except OSError:
             misses.append(path)  # read_file reports it
             continue
-        if hit is not None and hit[0] == stamp:  # size, time and inode as cached: not even read
-            seen[key], results[key] = (stamp, hit[1]), hit[2]
-            continue
-        if hit is not None:
+        if hit is not None and hit[0] != stamp:  # size, time and inode as cached: not even read
             try:
                 digest = cache.digest(path.read_bytes())
             except OSError:
                 misses.append(path)
                 continue
-            if hit[1] == digest:  # touched or copied, not changed
-                seen[key], results[key] = (stamp, digest), hit[2]
+            hit = hit if hit[1] == digest else None  # touched or copied, not changed: still a hit
+        if hit is not None:
+            result = cache.result(hit)
+            # an entry whose body is not in the store (removed by hand, or by another build's prune) is a miss
+            if isinstance(result, ReadResult) and (result.doc is None or result.doc.body_key in stored):
+                seen[key], results[key] = (stamp, hit[1], hit[2]), result
                 continue
         stamps[key] = stamp
         misses.append(path)
     # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
-    for path, (hashed, result) in zip(misses, _read_all(job, misses), strict=True):
+    for path, (hashed, made) in zip(misses, _read_all(job, misses), strict=True):
         key = str(path)
-        results[key] = result
+        results[key] = pickle.loads(made)
         if hashed is not None and key in stamps:
-            seen[key] = (stamps[key], hashed)
+            seen[key] = (stamps[key], hashed, made)
     if misses or len(cached) != len(files) or any(seen[k][0] != cached[k][0] for k in seen):
-        entries = {k: (cache.settled(st), dg, results[k]) for k, (st, dg) in seen.items()}
+        entries = {k: (cache.settled(st), dg, made) for k, (st, dg, made) in seen.items()}
         keys = [r.doc.body_key for r in results.values() if r.doc is not None]
         up_to = bodies.last_row()
         cache.save(where, salt, entries, writes, then=lambda: bodies.keep_only(keys, up_to))
     return [results[str(p)] for p in files]
 
 
-def _read_all(job: _ReadJob, files: list[Path]) -> list[tuple[bytes | None, ReadResult]]:
-    """Every file read (its digest and result), on all cores; the bodies are in the store."""
+def _read_all(job: _ReadJob, files: list[Path]) -> list[tuple[bytes | None, bytes]]:
+    """Every file read (its digest and result, pickled), on all cores; the bodies are in the store.
+
+    The result comes pickled, as the pool would send it anyway: the parse cache keeps those bytes as they
+    are, and writing it costs the main process no pickling of objects."""
     batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
     done = pmap(_read_batch, job, batches, chunksize=1, work=len(files))
     return [one for batch in done for one in batch]
 
 
-def _read_batch(job: _ReadJob, paths: list[Path]) -> list[tuple[bytes | None, ReadResult]]:
+def _read_batch(job: _ReadJob, paths: list[Path]) -> list[tuple[bytes | None, bytes]]:
     read = [_read_digest(job, path) for path in paths]
     stored = store_body(job.bodies, [result for _, result in read])
-    return [(digest, result) for (digest, _), result in zip(read, stored, strict=True)]
+    return [
+        (digest, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        for (digest, _), result in zip(read, stored, strict=True)
+    ]
 
 
 def store_body(bodies: BodyStore, results: list[ReadResult]) -> list[ReadResult]:
@@ -162,6 +167,19 @@ def _read_digest(job: _ReadJob, path: Path) -> tuple[bytes | None, ReadResult]:
     except OSError:
         return None, read_file(path, job.languages, job.allow_html, job.search)  # says why
     return cache.digest(data), read_file(path, job.languages, job.allow_html, job.search, data)
+
+
+def front_matter(path: Path) -> str:
+    """A content file's raw front matter, read again and split as `read_file` splits it; '' when it cannot
+    be read. Only an error needs it, to point at a key's line: articles do not keep it (at 100k articles it
+    was ~160 MB held by the build until its end)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    close = closing_fence(lines) if lines and opens_front_matter(lines[0]) else None
+    return "" if close is None else "\n".join(lines[1:close])
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:

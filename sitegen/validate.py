@@ -10,7 +10,16 @@ from sitegen.arabic import fold
 from sitegen.bodies import BodyStore
 from sitegen.data import Registries
 from sitegen.errors import Problems, SiteError, did_you_mean
-from sitegen.fields import Doc, read_date, read_events, read_list, read_related, read_source, read_text
+from sitegen.fields import (
+    Doc,
+    read_date,
+    read_events,
+    read_list,
+    read_related,
+    read_source,
+    read_text,
+    recorded_hash,
+)
 from sitegen.model import (
     SLUG_RE,
     Article,
@@ -220,7 +229,7 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         translated_from=extras["translated_from"],
         translator=extras["translator"],
         content_warning=extras["content_warning"],
-        fm_text=doc.fm_text,
         fm_start=doc.fm_start,
+        translated_from_hash=recorded_hash(doc.fm_text),
         related_titles=tuple(titles),
     )

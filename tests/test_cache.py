@@ -61,13 +61,14 @@ def test_cached_results_are_used_for_unchanged_files(
     cache_file = next(cache_dir.glob("read-*.pickle"))
     salt, entries = pickle.loads(cache_file.read_bytes())
     key = str(site / "content" / "articles" / "old-report.en.md")
-    stamp, digest, result = entries[key]
+    stamp, digest, pickled = entries[key]
     assert (stamp is not None) == settled
+    result = pickle.loads(pickled)  # kept as the worker that parsed it pickled it
     store = BodyStore(next(cache_dir.glob("bodies-*.sqlite")))
     store.put([(b"planted-key", Body("<p>planted</p>"))])
     store.close()
     planted = type(result)(dataclasses.replace(result.doc, body_key=b"planted-key"))
-    entries[key] = (stamp, digest, planted)
+    entries[key] = (stamp, digest, pickle.dumps(planted))
     cache_file.write_bytes(pickle.dumps((salt, entries)))
 
     assert build_site(site, out).ok
@@ -82,6 +83,22 @@ def test_a_damaged_cache_is_ignored(site_copy, cache_dir: Path, tmp_path: Path) 
     assert build_site(site, out).ok
     for cache_file in cache_dir.glob("read-*.pickle"):
         cache_file.write_bytes(b"not a pickle")
+    result = build_site(site, out)
+    assert result.ok, result.text
+    assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
+
+
+def test_a_damaged_entry_is_parsed_again(site_copy, cache_dir: Path, tmp_path: Path) -> None:
+    """One entry's pickle cut short (the rest of the cache is fine): that file is read again."""
+    site = site_copy("bilingual")
+    out = tmp_path / "public"
+    assert build_site(site, out).ok
+    cache_file = next(cache_dir.glob("read-*.pickle"))
+    salt, entries = pickle.loads(cache_file.read_bytes())
+    key = str(site / "content" / "articles" / "old-report.en.md")
+    stamp, digest, pickled = entries[key]
+    entries[key] = (stamp, digest, pickled[:20])
+    cache_file.write_bytes(pickle.dumps((salt, entries)))
     result = build_site(site, out)
     assert result.ok, result.text
     assert _body_text(out, "en/articles/old-report").startswith("Only in English.")
@@ -105,7 +122,7 @@ def test_no_cache_writes_none(site_copy, cache_dir: Path, tmp_path: Path) -> Non
 def test_a_file_is_parsed_once_and_the_background_write_is_seen(
     site_copy, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The cache is written by a child process; a read right after must still find it complete."""
+    """The cache is written by a thread; a read right after must still find it complete."""
     from sitegen import cache, read
     from sitegen.config import load_config
 
@@ -123,7 +140,7 @@ def test_a_file_is_parsed_once_and_the_background_write_is_seen(
     slow_write = cache._write
 
     def late_write(*args):  # type: ignore[no-untyped-def]
-        time.sleep(0.5)  # in the child: the next read starts before the cache is written, unless it waits
+        time.sleep(0.5)  # in the thread: the next read starts before the cache is written, unless it waits
         slow_write(*args)
 
     monkeypatch.setattr(cache, "_write", late_write)

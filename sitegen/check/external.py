@@ -13,6 +13,7 @@ from sitegen.check.links import PERMANENT_REDIRECTS, LinkResult
 from sitegen.check.texts import RawFile, line_of, read_raw
 from sitegen.errors import Severity, SiteError
 from sitegen.model import Article, Site
+from sitegen.read import front_matter
 from sitegen.yamlio import file_line
 
 HREF = re.compile(r"""<a\s[^>]*?href="(https?://[^"]+)\"""", re.IGNORECASE)
@@ -55,7 +56,7 @@ def cited_urls(site: Site, raw: dict[Path, RawFile | None] | None = None) -> dic
 
 
 def _fm_line(article: Article, path: list[str | int]) -> int | None:
-    return file_line(article.fm_text, article.fm_start, path)
+    return file_line(front_matter(article.source_path), article.fm_start, path)
 
 
 def link_findings(uses: dict[str, list[Use]], results: dict[str, LinkResult]) -> list[Finding]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from sitegen.check.findings import Finding
 from sitegen.errors import SiteError
 from sitegen.model import Article, Site
+from sitegen.read import front_matter
 from sitegen.yamlio import file_line
 
 SOURCES = "sources"
@@ -53,7 +54,9 @@ def check_integrity(site: Site) -> list[Finding]:
         if path is None:
             continue
         line = file_line(
-            article.fm_text, article.fm_start, ["source", "copy" if article.source.copy else "sha256"]
+            front_matter(article.source_path),
+            article.fm_start,
+            ["source", "copy" if article.source.copy else "sha256"],
         )
         resolved = path.resolve()
         if site_dir not in resolved.parents:

@@ -20,11 +20,12 @@ from sitegen.arabic import normalize
 from sitegen.check.findings import Finding
 from sitegen.check.texts import RawFile, read_raw
 from sitegen.errors import SiteError
+from sitegen.fields import HASH_FIELD
 from sitegen.graph import Graph
 from sitegen.model import Article, Lang, Site, Slug
+from sitegen.read import front_matter
 
-FIELD = "translated_from_hash"
-HASH_RE = re.compile(rf"^{FIELD}:[ \t]*['\"]?([0-9a-fA-F]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+FIELD = HASH_FIELD
 
 
 def body_hash(body: str) -> str:
@@ -41,8 +42,7 @@ def original_hash(path: Path) -> str:
 
 def stored_hash(article: Article) -> str | None:
     """The hash recorded in the translation's front matter; None when there is none."""
-    m = HASH_RE.search(article.fm_text)
-    return m.group(1).lower() if m and m.group(1) else None
+    return article.translated_from_hash
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,11 @@ def check_translations(
 
 def _field_line(article: Article) -> int:
     """The line of `translated_from_hash` (or `translated_from`) in the file."""
+    fm_text = front_matter(article.source_path)
     for key in (FIELD, "translated_from"):
-        m = re.search(rf"^{key}:", article.fm_text, re.MULTILINE)
+        m = re.search(rf"^{key}:", fm_text, re.MULTILINE)
         if m:
-            return article.fm_start + article.fm_text.count("\n", 0, m.start())
+            return article.fm_start + fm_text.count("\n", 0, m.start())
     return 1
 
 

@@ -18,7 +18,7 @@ from sitegen import urls
 from sitegen.errors import InternalError, SiteError, TemplateMisuse
 from sitegen.graph import Graph
 from sitegen.model import Page, Site
-from sitegen.parallel import pmap
+from sitegen.parallel import pmap, release_freed_memory
 from sitegen.render.environment import TEMPLATE_SUFFIXES, render_template
 from sitegen.render.lists import ENTRY, EVENT
 from sitegen.render.view import View
@@ -29,6 +29,7 @@ from sitegen.write import write_file
 # holds only what its last ranges touched (a fork costs ~20 ms).
 FRESH_EVERY = 8
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
+WHOLE_SITE = 2  # a page that reads 1/WHOLE_SITE of the articles or more is rendered by the main process
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
 # adds its live-reload script to the pages it serves)
 NO_EXTRA_HEAD = Markup("")
@@ -137,7 +138,9 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
             ]
     ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     try:
-        made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items))
+        # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
+        # them over a whole warm-up: 3.7 GB for the tree at 100k articles)
+        made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items), fresh_every=FRESH_EVERY)
     except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
         return
     for (lo, _), texts in zip(ranges, made, strict=True):
@@ -160,17 +163,28 @@ def render_all(
     """Render and write every page; returns template errors (file, line) instead of raising.
 
     `progress(n)` is told of each range of n pages written (progress.py's bar)."""
+    own = [i for i, page in enumerate(job.pages) if reads_whole_site(job, page)]
+    # before any worker is forked: the main process owns the model, so reading all of it copies nothing
+    errors: list[SiteError] = []
+    for i in own:
+        errors += _render_range(job, (i, i + 1))
+        if progress is not None:
+            progress(1)
+    if own:
+        release_freed_memory()  # what their text took (exports: ~40 MB at 10k articles) before the fork
     heavy: list[tuple[int, int]] = []
     ranges: list[tuple[int, int]] = []
     start = 0
+    skip = set(own)
     for i, page in enumerate(job.pages):
-        if len(page.slugs) > HEAVY:
-            # a page that lists much of the site (sitemap, exports, timelines) gets a range of its own, handed
-            # out first: one of them last would leave the other cores idle at the end, and a dev-server
-            # rebuild of a few pages with two of them spreads over the cores
+        if i in skip or len(page.slugs) > HEAVY:
+            # a page that lists much of the site (tags, authors, timeline years) gets a range of its own,
+            # handed out first: one of them last would leave the other cores idle at the end, and a
+            # dev-server rebuild of a few pages with two of them spreads over the cores
             if start < i:
                 ranges.append((start, i))
-            heavy.append((i, i + 1))
+            if i not in skip:
+                heavy.append((i, i + 1))
             start = i + 1
         elif i + 1 - start >= chunk:
             ranges.append((start, i + 1))
@@ -185,11 +199,19 @@ def render_all(
         job,
         bounds,
         chunksize=1,
-        work=len(job.pages) + chunk * len(heavy),
+        work=len(job.pages) - len(own) + chunk * len(heavy),
         on_result=done,
         fresh_every=FRESH_EVERY,
     )
-    return [e for errs in results for e in errs]
+    return errors + [e for errs in results for e in errs]
+
+
+def reads_whole_site(job: RenderJob, page: Page) -> bool:
+    """A page that reads at least half of the articles (sitemap, exports, site timeline, status).
+
+    Rendered by a forked worker it would copy most of the model, by reference counting, while the other
+    workers do the same (at 100k articles 4.3 GB for the tree); the main process renders it instead."""
+    return len(page.slugs) > HEAVY and len(page.slugs) * WHOLE_SITE >= len(job.graph.order)
 
 
 def check_unique_urls(pages: Sequence[Page]) -> list[SiteError]:

@@ -115,7 +115,8 @@ class ListHelpers(LinkHelpers):
 
     def timeline_json(self, entries: Sequence[TimelineEntry]) -> Markup:
         """The timeline as data for other tools: ISO dates, titles, absolute article URLs."""
-        rows = [
+        # one row at a time (the site's timeline.json is rendered by the main process: render/job.py)
+        rows = (
             {
                 "date": e.date.iso(),
                 "end": e.end.iso() if e.end else None,
@@ -127,5 +128,5 @@ class ListHelpers(LinkHelpers):
                 "url": self.absolute(urls.article_url(self.config, e.lang, e.slug)),
             }
             for e in entries
-        ]
+        )
         return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -29,7 +28,6 @@ class View(ListHelpers):
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
         self._citations: dict[int, tuple[Article, cite.Citation]] = {}
-        self._export_rows: tuple[object, list[dict[str, Any]]] | None = None
         self._own_cite_templates: dict[str, bool] = {}  # name -> the site overrides the theme's template
 
     def citation(self, article: Article) -> cite.Citation:
@@ -79,10 +77,8 @@ class View(ListHelpers):
         template that does not pass them."""
         if states is None:
             states = translation_states(self.site, self.graph)
-        if self._export_rows is None or self._export_rows[0] is not states:
-            # the JSON and CSV pages share them (one worker renders both)
-            self._export_rows = (states, export.rows(self.site, self.graph, states))
-        rows = self._export_rows[1]
+        # made again for each of the two pages, never kept: the main process renders them (job.py)
+        rows = export.rows(self.site, self.graph, states)
         return Markup(export.to_json(rows) if fmt == "json" else export.to_csv(rows))
 
     def search_words(self, article: Article) -> Markup:

@@ -1,0 +1,114 @@
+"""Which process does what in a large build: what bounds its memory (docs/performance.md, "Memory").
+
+A forked worker copies, by reference counting, every object of the main process it reads; these tests pin
+down who reads what, since the memory itself is only measured at 100k articles (bench/build.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import sitegen.parallel
+import sitegen.render.job
+from sitegen.model import Page
+from tests.support import build_site
+from tests.test_parallel import _big_site
+
+pytestmark = pytest.mark.skipif(not sitegen.parallel.FORK_SAFE, reason="workers are forked only here")
+
+
+def _log_calls(monkeypatch: pytest.MonkeyPatch, name: str, log: Path, what: Any) -> None:
+    """Wrap a function of render/job.py so that every call appends `<pid> <what(args)>` to `log` (forked
+    workers inherit the wrapper; appends of one short line do not interleave)."""
+    real = getattr(sitegen.render.job, name)
+
+    def logged(*args: Any) -> Any:
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {what(*args)}\n")
+        return real(*args)
+
+    monkeypatch.setattr(sitegen.render.job, name, logged)
+
+
+def _lines(log: Path) -> list[tuple[int, str]]:
+    return [(int(pid), rest) for pid, rest in (line.split(" ", 1) for line in log.read_text().splitlines())]
+
+
+@pytest.fixture
+def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sitegen.parallel, "workers", lambda: 2)
+
+
+@pytest.mark.usefixtures("two_workers")
+def test_pages_that_read_the_whole_site_are_rendered_by_the_main_process_before_any_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "rendered.log"
+
+    def url(job: Any, page: Page) -> str:
+        return f"{page.url} {len(page.slugs)}"
+
+    _log_calls(monkeypatch, "render_page", log, url)
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
+    assert built.ok, built.problems
+    rendered = _lines(log)
+    main = os.getpid()
+    by_main = [rest.split()[0] for pid, rest in rendered if pid == main]
+    # the sitemap and the site's timeline list all 500 articles
+    assert "/sitemap.xml" in by_main
+    assert any("timeline" in u for u in by_main), by_main
+    assert not any("/articles/" in u for u in by_main), "the main process renders only whole-site pages"
+    first_worker = next(i for i, (pid, _) in enumerate(rendered) if pid != main)
+    assert all(pid != main for pid, _ in rendered[first_worker:]), "rendered while workers were alive"
+    # every page that reads half the site or more was the main process's
+    workers_read = [int(rest.split()[1]) for pid, rest in rendered if pid != main]
+    assert max(workers_read) * 2 < 500
+
+
+@pytest.mark.usefixtures("two_workers")
+def test_list_entry_workers_are_replaced_by_fresh_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each one then copies only the articles of its last ranges, not half of the site's over the warm-up."""
+    monkeypatch.setattr(sitegen.render.job, "FRESH_EVERY", 1)
+    log = tmp_path / "warmed.log"
+    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: f"{bounds[0]}-{bounds[1]}")
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
+    assert built.ok, built.problems
+    ranges = _lines(log)
+    assert len(ranges) >= 3  # 500 articles in two languages, 400 entries a range
+    assert len({pid for pid, _ in ranges}) == len(ranges), "a worker rendered two ranges"
+
+
+def test_a_front_matter_error_found_after_validation_points_at_its_line(tmp_path: Path) -> None:
+    """The articles do not keep their raw front matter (~160 MB at 100k articles): the graph's errors read
+    it again from the file, split as the reader splits it (a BOM, Windows line endings)."""
+    from sitegen.build import BuildOptions, load_site
+
+    site = tmp_path / "site"
+    articles = site / "content" / "articles"
+    articles.mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Archive\nlanguages: [en]\n", encoding="utf-8")
+    text = "---\ntitle: Report\n# a comment line\ndate: 2020-01-03\nrelated: [no-such-slug]\n---\n\nText.\n"
+    (articles / "report.en.md").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    built = build_site(site, tmp_path / "public", cache=False)
+    assert not built.ok
+    assert re.search(
+        r"report\.en\.md:5: error: link to an article that does not exist: 'no-such-slug'", built.text
+    )
+    (articles / "report.en.md").write_text(text.replace("no-such-slug", "report"), encoding="utf-8")
+    linked = load_site(site, BuildOptions(cache=False))
+    (article,) = linked.site.articles.values()
+    assert not [v for v in vars(article).values() if isinstance(v, str) and "related:" in v]
+
+
+def test_exports_are_written_from_rows_made_one_at_a_time() -> None:
+    """The main process renders the exports (whole-site pages): their rows are never all held at once."""
+    from sitegen.export import json_lines
+
+    assert json_lines({"lang": "ar"}, "events", iter([])) == '{\n"lang": "ar",\n"events": []\n}\n'
+    assert json_lines({}, "events", (n for n in (1, 2))) == '{\n"events": [\n 1,\n 2\n]\n}\n'
