@@ -38,7 +38,7 @@ _SELECT = {c: f"SELECT {c} FROM bodies WHERE key = ?" for c in ("html", "words")
 BUSY_MS = 60_000  # the read workers write at once; sqlite serializes them
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Body:
     """A rendered body (link markers unresolved) and its normalized search words ('' without search)."""
 

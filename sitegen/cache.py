@@ -26,7 +26,7 @@ from typing import Any
 
 from sitegen.parallel import release_freed_memory
 
-SCHEMA = 4  # 3: bodies in the body store (bodies.py), entries keep their keys; 4: results kept pickled
+SCHEMA = 5  # 5: the model's many-instance classes have __slots__ (pickled differently); 3: bodies in the body store (bodies.py), entries keep their keys; 4: results kept pickled
 # the modules whose code decides what a content file parses into
 # (and search words: arabic.py, search/__init__.py)
 _PARSER_MODULES = (

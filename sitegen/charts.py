@@ -18,7 +18,7 @@ from sitegen.escape import esc
 from sitegen.graph import TimelineEntry
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """Counts per month from the first month with anything to the last, empty months included."""
 

@@ -17,7 +17,7 @@ from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     date: PartialDate
     end: PartialDate | None

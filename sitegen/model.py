@@ -53,7 +53,7 @@ class Config:
         return self.title.get(lang) or next(iter(self.title.values()), "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """An internal link found in a body: where it is and what it points to."""
 
@@ -63,7 +63,7 @@ class LinkRef:
     lang: Lang | None = None  # language named by a `.en.md` link; None for wikilinks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceDoc:
     """One content file after reading: front matter as data, body rendered with link markers."""
 
@@ -79,7 +79,7 @@ class SourceDoc:
     fm_text: str = ""  # the raw front matter, kept to find lines for error messages
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A day, a month or a year; `circa` marks approximate dates."""
 
@@ -103,14 +103,14 @@ class PartialDate:
         return (self.year, self.month, self.day)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     date: PartialDate
     title: str
     end: PartialDate | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     name: str = ""
     url: str = ""
@@ -120,13 +120,13 @@ class Source:
     copy: str = ""  # a saved copy of the original, relative to the site folder (check verifies it)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExternalRef:
     title: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     slug: Slug
     lang: Lang
@@ -165,7 +165,7 @@ class Article:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tag:
     id: TagId
     labels: dict[str, str]  # lang -> label
@@ -176,7 +176,7 @@ class Tag:
         return self.labels.get(lang) or next(iter(self.labels.values()), self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     id: str
     names: dict[str, str]  # lang -> name; free-text authors have one name under "*"
@@ -188,7 +188,7 @@ class Author:
         return self.names.get(lang) or self.names.get("*") or next(iter(self.names.values()), self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Publication:
     id: str
     name: str
@@ -206,7 +206,7 @@ class Site:
     bodies: BodyStore  # the articles' bodies and search words, by `Article.body_key`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """One file to write: its URL, the template and context that render it, the articles it reads."""
 

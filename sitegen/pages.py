@@ -20,7 +20,7 @@ from sitegen.model import Lang, Page, Site, Slug, URLPath
 TranslationStates = Mapping[tuple[Slug, Lang], TranslationState]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pager:
     number: int
     total: int

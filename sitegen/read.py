@@ -31,7 +31,7 @@ def closing_fence(lines: list[str]) -> int | None:
     return next((i for i in range(1, len(lines)) if FENCE_RE.match(lines[i])), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReadResult:
     doc: SourceDoc | None
     errors: tuple[SiteError, ...] = ()
