@@ -5,6 +5,7 @@ down who reads what, since the memory itself is only measured at 100k articles (
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -103,7 +104,8 @@ def test_a_front_matter_error_found_after_validation_points_at_its_line(tmp_path
     (articles / "report.en.md").write_text(text.replace("no-such-slug", "report"), encoding="utf-8")
     linked = load_site(site, BuildOptions(cache=False))
     (article,) = linked.site.articles.values()
-    assert not [v for v in vars(article).values() if isinstance(v, str) and "related:" in v]
+    values = [getattr(article, f.name) for f in dataclasses.fields(article)]
+    assert not [v for v in values if isinstance(v, str) and "related:" in v]
 
 
 def test_exports_are_written_from_rows_made_one_at_a_time() -> None:
@@ -112,3 +114,39 @@ def test_exports_are_written_from_rows_made_one_at_a_time() -> None:
 
     assert json_lines({"lang": "ar"}, "events", iter([])) == '{\n"lang": "ar",\n"events": []\n}\n'
     assert json_lines({}, "events", (n for n in (1, 2))) == '{\n"events": [\n 1,\n 2\n]\n}\n'
+
+
+@pytest.mark.usefixtures("two_workers")
+def test_each_list_entry_is_rendered_once_and_kept_packed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm-up renders every entry once; the render workers read the main process's packed copies
+    (a few blobs and an index of integers: reading them copies no page of the text) and render none again."""
+    import sitegen.render.lists
+
+    log = tmp_path / "entries.log"
+    real = sitegen.render.lists.render_template
+
+    def logged(template: Any, ctx: dict[str, Any]) -> Any:
+        if template.name == "_entry.html":
+            with log.open("a", encoding="utf-8") as f:
+                f.write(f"{ctx['lang']} {ctx['slug']}\n")
+        return real(template, ctx)
+
+    monkeypatch.setattr(sitegen.render.lists, "render_template", logged)
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
+    assert built.ok, built.problems
+    rendered = log.read_text(encoding="utf-8").splitlines()
+    assert len(rendered) == len(set(rendered)) == 2 * 500  # each article once per language
+
+
+def test_packed_list_items_come_back_whole() -> None:
+    from sitegen.render.lists import ENTRY, EVENT, _Packed
+
+    packed = _Packed()
+    first = ["نص عربي", "<li>b</li>", ""]
+    packed.add(ENTRY, ["a", "b", "c"], "".join(first).encode(), [13, 23, 23])
+    packed.add(EVENT, ["a"], b"<li>event</li>", [14])
+    assert [packed.get(ENTRY, k) for k in "abc"] == [t.encode() for t in first]
+    assert packed.get(EVENT, "a") == b"<li>event</li>"
+    assert packed.get(ENTRY, "z") is None and packed.get(EVENT, "b") is None

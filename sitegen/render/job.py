@@ -136,25 +136,45 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
                 for _, entries in months
                 for e in entries
             ]
-    ranges = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+    ranges = _ranges(items, chunk)
     try:
         # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
         # them over a whole warm-up: 3.7 GB for the tree at 100k articles)
         made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items), fresh_every=FRESH_EVERY)
     except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
         return
-    for (lo, _), texts in zip(ranges, made, strict=True):
-        for (kind, lang, key), text in zip(items[lo:], texts, strict=False):
-            job.views[lang].keep(kind, key, text)
+    for (lo, hi), (blob, ends) in zip(ranges, made, strict=True):
+        kind, lang = items[lo][0], items[lo][1]
+        job.views[lang].keep(kind, [key for _, _, key in items[lo:hi]], blob, ends)
 
 
-def _warm_range(shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]) -> list[bytes]:
+def _ranges(items: Sequence[tuple[str, str, Any]], chunk: int) -> list[tuple[int, int]]:
+    """Ranges of at most `chunk` items, each of one kind and language (a range is kept as one blob)."""
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(items) + 1):
+        if i == len(items) or items[i][:2] != items[start][:2] or i - start == chunk:
+            if i > start:
+                ranges.append((start, i))
+            start = i
+    return ranges
+
+
+def _warm_range(
+    shared: tuple[RenderJob, list[tuple[str, str, Any]]], bounds: tuple[int, int]
+) -> tuple[bytes, list[int]]:
+    """A range of list items of one kind and language as one UTF-8 blob, and where each item ends in it
+    (the main process keeps them so: ListHelpers.keep)."""
     job, items = shared
-    # encoded here: the main process keeps them as UTF-8 (ListHelpers) and never holds them as str
-    return [
-        str(job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key)).encode()
-        for kind, lang, key in items[bounds[0] : bounds[1]]
-    ]
+    parts, ends, end = [], [], 0
+    for kind, lang, key in items[bounds[0] : bounds[1]]:
+        part = str(
+            job.views[lang].entry(key) if kind == ENTRY else job.views[lang].timeline_entry(key)
+        ).encode()
+        parts.append(part)
+        end += len(part)
+        ends.append(end)
+    return b"".join(parts), ends
 
 
 def render_all(

@@ -3,6 +3,7 @@ template rendered once per key and language, then reused by every page that show
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,10 +33,12 @@ class ListHelpers(LinkHelpers):
         self._entries: dict[Slug, Markup | bytes] = {}
         self._events: dict[TimelineEntry, Markup | bytes] = {}
         self._nav: dict[str, Markup | bytes] = {}
+        self._kept = _Packed()
 
-    def keep(self, partial: str, key: Any, html: bytes) -> None:
-        """A list item rendered elsewhere (warm_partials, on another core), kept for the pages made here."""
-        (self._entries if partial == ENTRY else self._events)[key] = html
+    def keep(self, partial: str, keys: Sequence[Any], blob: bytes, ends: Sequence[int]) -> None:
+        """List items rendered elsewhere (warm_partials, on another core), kept for the pages made here:
+        `blob` holds their UTF-8 one after the other, `ends` where each one ends."""
+        self._kept.add(partial, keys, blob, ends)
 
     def _partial(
         self,
@@ -47,6 +50,10 @@ class ListHelpers(LinkHelpers):
         """A small template rendered once per key and language, then reused by every page that shows it;
         its variables are made only when it is rendered."""
         cached = cache.get(key)
+        if cached is None and template != NAV:
+            kept = self._kept.get(template, key)
+            if kept is not None:
+                return Markup(kept.decode())
         if isinstance(cached, bytes):
             return Markup(cached.decode())
         if cached is None:
@@ -130,3 +137,34 @@ class ListHelpers(LinkHelpers):
             for e in entries
         )
         return Markup(export.json_lines({"lang": self.lang}, "events", rows).rstrip("\n"))
+
+
+class _Packed:
+    """List items kept as UTF-8 in a few large blobs, found through an index of plain integers.
+
+    A forked render worker copies every page of memory whose objects it touches, and reading a Python
+    object writes its reference count: a million small bytes objects (the entries and events of 100k
+    articles, ~300 MB) were copied by each worker as it rendered the tag pages. Here a worker touches an
+    index integer (32 bytes), one blob's header and the arrays' headers; the text itself is only read,
+    so it stays shared."""
+
+    def __init__(self) -> None:
+        self._index: dict[tuple[str, Any], int] = {}
+        self._blobs: list[bytes] = []
+        self._blob_of = array("I")  # per item: its blob
+        self._bounds = array("Q")  # per item: start and end in its blob
+
+    def add(self, partial: str, keys: Sequence[Any], blob: bytes, ends: Sequence[int]) -> None:
+        number, start = len(self._blobs), 0
+        self._blobs.append(blob)
+        for key, end in zip(keys, ends, strict=True):
+            self._index[(partial, key)] = len(self._blob_of)
+            self._blob_of.append(number)
+            self._bounds.extend((start, end))
+            start = end
+
+    def get(self, partial: str, key: Any) -> bytes | None:
+        item = self._index.get((partial, key))
+        if item is None:
+            return None
+        return self._blobs[self._blob_of[item]][self._bounds[2 * item] : self._bounds[2 * item + 1]]
