@@ -72,34 +72,46 @@ def pmap(
     work: int | None = None,
     on_result: Callable[[int], None] | None = None,
     fresh_every: int | None = None,
+    consume: Callable[[int, R], None] | None = None,
 ) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
     `work` is the number of units the items stand for (pages in a range), when not one each.
     `on_result(i)` is called in this process as each item's result arrives (a progress bar).
-    `fresh_every`: a worker is replaced by a new fork after that many chunks (see render_all)."""
+    `fresh_every`: a worker is replaced by a new fork after that many chunks (see render_all).
+    `consume(i, result)` takes each result as it arrives, in any order, and none is kept (the list
+    returned is empty): for results that together are large."""
     jobs = jobs or workers()
     small = (work if work is not None else len(items)) < SERIAL_BELOW
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
-        if on_result is None:
+        if on_result is None and consume is None:
             return [fn(shared, x) for x in items]
         serial: list[R] = []
         for i, x in enumerate(items):
-            serial.append(fn(shared, x))
-            on_result(i)
+            result = fn(shared, x)
+            if consume is None:
+                serial.append(result)
+            else:
+                consume(i, result)
+            if on_result is not None:
+                on_result(i)
         return serial
     # with fork, a worker's initializer arguments are inherited, never pickled
     pool = multiprocessing.get_context("fork").Pool(
         jobs, initializer=_start_worker, initargs=(fn, shared), maxtasksperchild=fresh_every
     )
     try:
-        if on_result is None:
+        if on_result is None and consume is None:
             results = pool.map(_call, items, chunksize=chunksize)
         else:
-            slots: list[Any] = [None] * len(items)
+            slots: list[Any] = [] if consume is not None else [None] * len(items)
             for i, result in pool.imap_unordered(_call_indexed, enumerate(items), chunksize=chunksize):
-                slots[i] = result
-                on_result(i)
+                if consume is None:
+                    slots[i] = result
+                else:
+                    consume(i, result)
+                if on_result is not None:
+                    on_result(i)
             results = slots
         # close + join: the workers take their stop sentinel and exit. Not terminate (what `with Pool`
         # does), which ends them with SIGTERM: under `sitegen serve`, whose SIGTERM handler raises

@@ -105,3 +105,16 @@ def test_ctrl_c_stops_a_build_and_its_workers_quietly(tmp_path: Path) -> None:
     assert (out / "index.html").read_text(encoding="utf-8") == "the previous build"
     time.sleep(0.5)
     assert _processes_mentioning(str(site)) == [], "workers were left running"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_consumed_results_are_each_handed_over_once_and_not_kept(jobs: int) -> None:
+    got: dict[int, int] = {}
+
+    def take(i: int, result: int) -> None:
+        assert i not in got
+        got[i] = result
+
+    kept = pmap(_double, 3, list(range(300)), chunksize=7, jobs=jobs, work=SERIAL_BELOW * 3, consume=take)
+    assert kept == []
+    assert got == {i: 3 * i for i in range(300)}

@@ -137,15 +137,26 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
                 for e in entries
             ]
     ranges = _ranges(items, chunk)
+
+    def keep(i: int, made: tuple[bytes, list[int]]) -> None:
+        lo, hi = ranges[i]
+        kind, lang = items[lo][0], items[lo][1]
+        job.views[lang].keep(kind, [key for _, _, key in items[lo:hi]], *made)
+
     try:
         # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
-        # them over a whole warm-up: 3.7 GB for the tree at 100k articles)
-        made = pmap(_warm_range, (job, items), ranges, chunksize=1, work=len(items), fresh_every=FRESH_EVERY)
+        # them over a whole warm-up: 3.7 GB for the tree at 100k articles); each range is kept as it comes
+        pmap(
+            _warm_range,
+            (job, items),
+            ranges,
+            chunksize=1,
+            work=len(items),
+            fresh_every=FRESH_EVERY,
+            consume=keep,
+        )
     except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
         return
-    for (lo, hi), (blob, ends) in zip(ranges, made, strict=True):
-        kind, lang = items[lo][0], items[lo][1]
-        job.views[lang].keep(kind, [key for _, _, key in items[lo:hi]], blob, ends)
 
 
 def _ranges(items: Sequence[tuple[str, str, Any]], chunk: int) -> list[tuple[int, int]]:

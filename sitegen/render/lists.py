@@ -149,7 +149,7 @@ class _Packed:
     so it stays shared."""
 
     def __init__(self) -> None:
-        self._index: dict[tuple[str, Any], int] = {}
+        self._index: dict[str, dict[Any, int]] = {}  # partial -> key -> item (no tuple per item)
         self._blobs: list[bytes] = []
         self._blob_of = array("I")  # per item: its blob
         self._bounds = array("Q")  # per item: start and end in its blob
@@ -157,14 +157,15 @@ class _Packed:
     def add(self, partial: str, keys: Sequence[Any], blob: bytes, ends: Sequence[int]) -> None:
         number, start = len(self._blobs), 0
         self._blobs.append(blob)
+        index = self._index.setdefault(partial, {})
         for key, end in zip(keys, ends, strict=True):
-            self._index[(partial, key)] = len(self._blob_of)
+            index[key] = len(self._blob_of)
             self._blob_of.append(number)
             self._bounds.extend((start, end))
             start = end
 
     def get(self, partial: str, key: Any) -> bytes | None:
-        item = self._index.get((partial, key))
+        item = self._index.get(partial, {}).get(key)
         if item is None:
             return None
         return self._blobs[self._blob_of[item]][self._bounds[2 * item] : self._bounds[2 * item + 1]]
