@@ -27,12 +27,12 @@ class ListHelpers(LinkHelpers):
 
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
-        # values: Markup, or UTF-8 for the items warm_partials made: the largest holder of the main process
-        # once the bodies are out (at 1k articles 8.5 of 22 MB), touched, so copied, by every render worker;
-        # as UTF-8 the HTML around an Arabic title takes 1 byte a character, not 2
-        self._entries: dict[Slug, Markup | bytes] = {}
-        self._events: dict[TimelineEntry, Markup | bytes] = {}
-        self._nav: dict[str, Markup | bytes] = {}
+        # the items this process rendered itself; those warm_partials made are in `_kept`, as UTF-8 (the
+        # HTML around an Arabic title takes 1 byte a character, not 2): the largest holder of the main
+        # process once the bodies are out, read by every render worker
+        self._entries: dict[Slug, Markup] = {}
+        self._events: dict[TimelineEntry, Markup] = {}
+        self._nav: dict[str, Markup] = {}
         self._kept = _Packed()
 
     def keep(self, partial: str, keys: Sequence[Any], blob: bytes, ends: Sequence[int]) -> None:
@@ -42,7 +42,7 @@ class ListHelpers(LinkHelpers):
 
     def _partial(
         self,
-        cache: dict[Any, Markup | bytes],
+        cache: dict[Any, Markup],
         key: Any,
         template: str,
         make_ctx: Callable[[], dict[str, Any]],
@@ -50,13 +50,10 @@ class ListHelpers(LinkHelpers):
         """A small template rendered once per key and language, then reused by every page that shows it;
         its variables are made only when it is rendered."""
         cached = cache.get(key)
-        if cached is None and template != NAV:
+        if cached is None:
             kept = self._kept.get(template, key)
             if kept is not None:
                 return Markup(kept.decode())
-        if isinstance(cached, bytes):
-            return Markup(cached.decode())
-        if cached is None:
             cached = cache[key] = Markup(
                 render_template(
                     self.env.get_template(template),
