@@ -214,7 +214,10 @@ def _open(path: Path) -> sqlite3.Connection:
     # connection sits in a read transaction that would keep the WAL from being checkpointed
     conn = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        # WAL is kept in the file; asking for it again takes a lock for which sqlite does not wait (no busy
+        # handler): a read worker opening the store while another wrote failed with "database is locked"
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")  # a cache: a crash costs a rebuild of what was lost
         conn.execute("PRAGMA cache_size=-4096")  # 4 MB a connection: rows are read once each
         conn.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")

@@ -87,6 +87,7 @@ def read_content(
     files = content_files(site_dir) if paths is None else paths
     job = _ReadJob(tuple(config.languages), config.allow_html, search, bodies)
     if not use_cache:
+        bodies.prepare()  # opened before the workers fork (as below): they find its tables and WAL mode set
         return [pickle.loads(made) for _, made in _read_all(job, files)]
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)

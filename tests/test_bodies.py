@@ -184,3 +184,26 @@ def test_a_temporary_store_is_removed_when_closed() -> None:
     assert folder.is_dir()
     store.close()
     assert not folder.exists()
+
+
+def test_the_store_is_opened_before_the_read_workers_fork(tmp_path: Path, monkeypatch) -> None:
+    """Without the cache too, the main process opens the store (its tables made, WAL set) before the read
+    workers fork: opened first by two workers at once, one of them failed, now and then, with "database
+    is locked" (switching a new file to WAL takes a lock sqlite does not wait for)."""
+    import sitegen.bodies
+    import sitegen.parallel
+    from tests.test_parallel import _big_site
+
+    monkeypatch.setattr(sitegen.parallel, "workers", lambda: 2)
+    log = tmp_path / "opened.log"
+    real = sitegen.bodies._open
+
+    def logged(path: Path) -> sqlite3.Connection:
+        with log.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(path)
+
+    monkeypatch.setattr(sitegen.bodies, "_open", logged)
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
+    assert built.ok, built.problems
+    assert log.read_text(encoding="utf-8").split()[0] == str(os.getpid())
