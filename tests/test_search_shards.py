@@ -100,6 +100,15 @@ def test_the_indexers_copy_keeps_what_pagefind_reads() -> None:
     assert indexer_page(held) == held
 
 
+def _bundle_files(bundle: Path) -> dict[str, bytes]:
+    """A Pagefind bundle's fragments and word index, decompressed, by path."""
+    return {
+        str(p.relative_to(bundle)): gzip.decompress(p.read_bytes())
+        for p in bundle.rglob("*")
+        if p.parent.name in ("fragment", "index")
+    }
+
+
 def test_pagefind_indexes_the_indexers_copy_as_the_page(tmp_path: Path) -> None:
     """The same fragments (text, word count, meta, filters) and the same word index files (named by their
     content's hash) from the fixture's article pages as published and from the indexer's copies. (The
@@ -116,17 +125,10 @@ def test_pagefind_indexes_the_indexers_copy_as_the_page(tmp_path: Path) -> None:
     assert run_pagefind(out, tmp_path / "whole", ARTICLE_GLOB) == []
     assert run_pagefind(copies, tmp_path / "copied") == []
 
-    def files(bundle: Path) -> dict[str, bytes]:
-        return {
-            str(p.relative_to(bundle)): gzip.decompress(p.read_bytes())
-            for p in bundle.rglob("*")
-            if p.parent.name in ("fragment", "index")
-        }
-
-    whole = files(tmp_path / "whole")
+    whole = _bundle_files(tmp_path / "whole")
     assert sum(name.startswith("fragment/") for name in whole) == 6  # the six article pages
     assert sum(name.startswith("index/") for name in whole) >= 2  # the words, one chunk or more a language
-    assert whole == files(tmp_path / "copied")
+    assert whole == _bundle_files(tmp_path / "copied")
 
 
 def test_filters_in_the_copy_index_as_filters_in_the_page(tmp_path: Path) -> None:
@@ -158,16 +160,9 @@ def test_filters_in_the_copy_index_as_filters_in_the_page(tmp_path: Path) -> Non
     assert run_pagefind(moved, tmp_path / "moved-index") == []
     assert run_pagefind(inline, tmp_path / "inline-index") == []
 
-    def files(bundle: Path) -> dict[str, bytes]:
-        return {
-            str(p.relative_to(bundle)): gzip.decompress(p.read_bytes())
-            for p in bundle.rglob("*")
-            if p.parent.name in ("fragment", "index")
-        }
-
-    inline_files = files(tmp_path / "inline-index")
+    inline_files = _bundle_files(tmp_path / "inline-index")
     assert sum(b'"filters":{"' in data for data in inline_files.values()) == 6  # every page has filters
-    assert files(tmp_path / "moved-index") == inline_files
+    assert _bundle_files(tmp_path / "moved-index") == inline_files
 
 
 @pytest.fixture
