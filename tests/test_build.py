@@ -265,10 +265,32 @@ def test_template_error_while_rendering_names_file_and_line(site_copy, partial: 
     result = build_site(site, site / "public")
     assert not result.ok
     assert re.search(
-        rf"templates/{re.escape(name)}:3: error: template error while rendering /\S*: UndefinedError: "
+        rf"templates/{re.escape(name)}:3: error: template error while rendering /\S*"
+        r"(?: \(and \d+ other pages?\))?: UndefinedError: "
         r"'no_such_thing' is undefined",
         result.text,
     ), result.text
+
+
+def test_a_template_mistake_on_every_article_page_is_reported_once(site_copy) -> None:
+    """A mistake in the article template breaks every article: one error naming the first page and how many
+    others, not one line per page burying everything else."""
+    site = site_copy("bilingual")
+    (site / "templates").mkdir()
+    theme = Path(__file__).parents[1] / "sitegen/theme/templates/article.html"
+    text = theme.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ oops.x }}", 1)
+    assert "oops" in text
+    (site / "templates/article.html").write_text(text, encoding="utf-8")
+    articles = len(list((site / "content").rglob("*.md")))
+    result = build_site(site, site / "public")
+    assert not result.ok
+    found = re.findall(r"templates/article\.html:\d+: error: (.*)", result.text)
+    assert len(found) == 1, result.text
+    assert re.fullmatch(
+        rf"template error while rendering /\S* \(and {articles - 1} other pages\): UndefinedError: "
+        r"'oops' is undefined",
+        found[0],
+    ), found
 
 
 def test_template_copied_from_an_older_theme_is_told_how_to_show_the_body(site_copy) -> None:
@@ -284,7 +306,7 @@ def test_template_copied_from_an_older_theme_is_told_how_to_show_the_body(site_c
     result = build_site(site, site / "public")
     assert not result.ok
     assert re.search(
-        rf"templates/article\.html:{line}: error: template error while rendering /\S*: .*"
+        rf"templates/article\.html:{line}: error: template error while rendering /\S* \(and \d+ other pages\): .*"
         r"`article\.body_html` is no longer available: write `\{\{ h\.body\(article\) \}\}`",
         result.text,
     ), result.text

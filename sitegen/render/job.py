@@ -66,8 +66,12 @@ def render_page(job: RenderJob, page: Page) -> str:
     )
 
 
-def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
-    errors: list[SiteError] = []
+# a template mistake found on a page: the error (its message without the page) and the page's address
+Failure = tuple[SiteError, str]
+
+
+def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[Failure]:
+    errors: list[Failure] = []
     made: set[Path] = set()
     for page in job.pages[bounds[0] : bounds[1]]:
         try:
@@ -77,7 +81,7 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[SiteError]:
                 raise InternalError(
                     f"{type(exc).__name__}: {exc} (while rendering {page.url})", traceback.format_exc()
                 ) from None
-            errors.append(_template_error(exc, page))  # the site's template: report where, render the rest
+            errors.append((_template_error(exc, page), page.url))  # the site's template: render the rest
             continue
         target = urls.output_file(job.out, page.url)
         if target.parent not in made:
@@ -113,9 +117,26 @@ def _template_error(exc: Exception, page: Page) -> SiteError:
     return SiteError(
         Path(where.filename) if where else Path(page.template),
         where.lineno if where else None,
-        f"template error while rendering {page.url}: {type(exc).__name__}: {message}",
+        f"{type(exc).__name__}: {message}",
         "check the variable names used on this line of the template",
     )
+
+
+def _one_per_mistake(failures: Sequence[Failure]) -> list[SiteError]:
+    """One error per mistake in a template, naming the first page it broke and how many others.
+
+    A mistake in the article template breaks every article page: reported once per page it would bury the
+    one line that matters under thousands (10k articles: 16k lines)."""
+    pages: dict[SiteError, list[str]] = {}
+    for error, url in failures:
+        pages.setdefault(error, []).append(url)
+    out = []
+    for error, where in pages.items():
+        n = len(where) - 1
+        others = f" (and {n:,} other page{'s' if n > 1 else ''})" if n else ""
+        message = f"template error while rendering {min(where)}{others}: {error.message}"
+        out.append(SiteError(error.path, error.line, message, error.hint, error.severity))
+    return out
 
 
 def warm_partials(job: RenderJob, chunk: int = 400) -> None:
@@ -196,7 +217,7 @@ def render_all(
     `progress(n)` is told of each range of n pages written (progress.py's bar)."""
     own = [i for i, page in enumerate(job.pages) if reads_whole_site(job, page)]
     # before any worker is forked: the main process owns the model, so reading all of it copies nothing
-    errors: list[SiteError] = []
+    errors: list[Failure] = []
     for i in own:
         errors += _render_range(job, (i, i + 1))
         if progress is not None:
@@ -234,7 +255,7 @@ def render_all(
         on_result=done,
         fresh_every=FRESH_EVERY,
     )
-    return errors + [e for errs in results for e in errs]
+    return _one_per_mistake(errors + [e for errs in results for e in errs])
 
 
 def reads_whole_site(job: RenderJob, page: Page) -> bool:
