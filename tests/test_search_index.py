@@ -59,7 +59,10 @@ def test_only_articles_are_indexed_with_body_title_and_summary(out: Path) -> Non
     }
     ain = pages["/articles/ain-issa/"]
     assert ain["meta"]["title"] == "نظام الأسد يسحب قواته من عين عيسى"  # as written
-    assert ain["meta"]["summary"] == "انسحاب قوات النظام من مواقع في المنطقة."
+    # the summary is searched and shown as part of the content, after the title; not stored again as a
+    # meta the results drop
+    assert "عيسى. انسحاب قوات النظام من مواقع في المنطقة. واصل" in ain["content"]
+    assert "summary" not in ain["meta"]
     assert ain["meta"]["date"] == "2020-12-21"
     # search results show the date as the article page does (CLDR, Arabic month), not the ISO one
     assert ain["meta"]["date_text"] == "21 كانون الأول 2020"
