@@ -9,25 +9,16 @@ from urllib.parse import urlsplit
 
 from sitegen import progress as show
 from sitegen.build import BuildOptions, build
+from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
 from sitegen.errors import SiteErrors
 from sitegen.report import count, error_console, print_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "site_dir",
-        nargs="?",
-        default=".",
-        metavar="SITE_DIR",
-        help="the site folder (default: the current folder)",
-    )
+    add_site_dir(parser)
     parser.add_argument("-o", "--out", metavar="OUT", help="output folder (default: SITE_DIR/public)")
-    parser.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="where the site will be published, e.g. https://user.github.io/archive/",
-    )
-    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    add_base_url(parser, "where the site will be published, e.g. https://user.github.io/archive/")
+    add_drafts(parser)
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster)")
     parser.add_argument(
         "--no-cache",

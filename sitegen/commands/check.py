@@ -21,18 +21,13 @@ from sitegen.check.report import apply_strict, print_table, print_text, to_json,
 from sitegen.check.run import CheckOptions, run_checks
 from sitegen.check.texts import RawFile
 from sitegen.check.translations import fix_hashes, translation_states
+from sitegen.commands.shared import add_drafts, add_site_dir
 from sitegen.errors import did_you_mean
 from sitegen.report import count, error_console, print_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "site_dir",
-        nargs="?",
-        default=".",
-        metavar="SITE_DIR",
-        help="the site folder (default: the current folder)",
-    )
+    add_site_dir(parser)
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     parser.add_argument(
         "--format",
@@ -45,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="list every note (e.g. each untranslated article), not only the first few",
     )
-    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    add_drafts(parser)
     parser.add_argument("--no-cache", action="store_true", help="parse every article again (see `build`)")
     links = parser.add_argument_group("external links")
     links.add_argument(

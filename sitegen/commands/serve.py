@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_regions, search_wanted
+from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
 from sitegen.errors import SiteError
 from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
 from sitegen.serve.incremental import SiteState
@@ -28,13 +29,7 @@ from sitegen.serve.watch import Batcher, start_watching
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "site_dir",
-        nargs="?",
-        default=".",
-        metavar="SITE_DIR",
-        help="the site folder (default: the current folder)",
-    )
+    add_site_dir(parser)
     parser.add_argument(
         "--watch", action="store_true", help="rebuild when a file is saved and reload the open pages"
     )
@@ -42,12 +37,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer only)"
     )
-    parser.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="where the site will be published; its path (e.g. /archive/) is used locally too",
-    )
-    parser.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    add_base_url(parser, "where the site will be published; its path (e.g. /archive/) is used locally too")
+    add_drafts(parser)
     parser.add_argument("--no-search", action="store_true", help="skip the search index (faster start)")
 
 
