@@ -293,6 +293,26 @@ def test_a_template_mistake_on_every_article_page_is_reported_once(site_copy) ->
     ), found
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}", 'x\n{% include "404.html" %}'],
+    ids=["macro", "include"],
+)
+def test_a_template_that_calls_itself_is_the_sites_mistake_not_a_bug(site_copy, text: str) -> None:
+    """Endless recursion in a site's template is reported at the template, not as a bug of sitegen."""
+    site = site_copy("bilingual")
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text(text, encoding="utf-8")
+    result = build_site(site, site / "public")
+    assert not result.ok
+    assert re.search(
+        r"templates/404\.html:\d+: error: template error while rendering /\S*.*: RecursionError: "
+        r"this template calls itself without end\n    hint: a macro, include or extends",
+        result.text,
+    ), result.text
+    assert "internal error" not in result.text and "Traceback" not in result.text
+
+
 def test_template_copied_from_an_older_theme_is_told_how_to_show_the_body(site_copy) -> None:
     """Older themes wrote `{{ article.body_html }}`; since the bodies left memory that attribute is gone,
     and a copied template must not publish every article empty without a word."""

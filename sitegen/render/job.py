@@ -104,6 +104,8 @@ def _raised_by_sitegen(exc: Exception) -> bool:
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames:
         return False
+    if isinstance(exc, RecursionError) and any(f.filename.endswith(TEMPLATE_SUFFIXES) for f in frames):
+        return False  # a macro or include that calls itself without end: deep in our helpers, not ours
     innermost = Path(frames[-1].filename)
     return innermost.suffix == ".py" and not any(
         innermost.resolve().is_relative_to(d) for d in TEMPLATE_LIBRARIES
@@ -114,11 +116,15 @@ def _template_error(exc: Exception, page: Page) -> SiteError:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
     where = frames[-1] if frames else None
     message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    hint = "check the variable names used on this line of the template"
+    if isinstance(exc, RecursionError):
+        message = "this template calls itself without end"
+        hint = "a macro, include or extends on this line leads back to itself: give it a way to stop"
     return SiteError(
         Path(where.filename) if where else Path(page.template),
         where.lineno if where else None,
         f"{type(exc).__name__}: {message}",
-        "check the variable names used on this line of the template",
+        hint,
     )
 
 
