@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+
 from sitegen.errors import Problems, SiteError, did_you_mean
 from sitegen.model import Config, Lang
 from sitegen.yamlio import load_data_file, locate
@@ -88,6 +90,16 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
         **{lang: DEFAULT_DATE_LOCALE.get(lang, lang) for lang in languages},
         **_per_language(raw.get("date_locale"), languages, {}, "date_locale", err),
     }
+    for lang, locale in date_locale.items():
+        if not _known_locale(locale):
+            shown = "" if locale == lang else f" (date_locale '{locale}')"
+            instead = lang if _known_locale(lang) else "en"
+            err(
+                "languages" if locale == lang else "date_locale",
+                f"dates cannot be written in '{lang}'{shown}: it is not a locale of the CLDR data sitegen uses",
+                f"use a CLDR code (ar, ar_SY, en_GB, fr, ku, ckb…), or name one for its dates: "
+                f"date_locale: {{{lang}: {instead}}}",
+            )
     numerals = dict.fromkeys(languages, "latn")
     numerals.update(_per_language(raw.get("numerals"), languages, {}, "numerals", err))
     for lang, style in numerals.items():
@@ -148,3 +160,12 @@ def _per_language(
         return {str(k): v for k, v in value.items()}
     err(key, f"{key} must be text or a mapping per language", f"write: {key}: {{ar: ..., en: ...}}")
     return {}
+
+
+def _known_locale(code: str) -> bool:
+    """Whether Babel has CLDR data for `code` (dates are written with it: i18n.py)."""
+    try:
+        Locale.parse(code)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    return True
