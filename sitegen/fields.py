@@ -171,7 +171,9 @@ def read_events(d: Doc, value: Any) -> tuple[Event, ...]:
         if start is None:
             d.error(
                 ["events", i, "date"],
-                f"event {i + 1} has no valid date: {item.get('date')!r}",
+                f"event {i + 1} has no date"
+                if item.get("date") is None
+                else f"event {i + 1} has no valid date: {item.get('date')!r}",
                 "write the date as YYYY-MM-DD, YYYY-MM or YYYY",
             )
             continue

@@ -16,7 +16,8 @@ Lang = NewType("Lang", str)  # a language code from site.yaml: "ar", "en"
 URLPath = NewType("URLPath", str)  # a site-relative URL path without base: "/en/articles/x/"
 TagId = NewType("TagId", str)
 # what a Slug may be: the name of a folder in every URL of the article (read, validate and the importer)
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+MAX_SLUG = 100  # characters: a folder name in the site's address, well under every file system's limit
+SLUG_RE = re.compile(rf"^[a-z0-9](?:[a-z0-9-]{{0,{MAX_SLUG - 2}}}[a-z0-9])?$")
 
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ku", "ps", "sd", "ug", "yi", "dv"})
 

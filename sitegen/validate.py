@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from sitegen.fields import (
     recorded_hash,
 )
 from sitegen.model import (
+    MAX_SLUG,
     SLUG_RE,
     Article,
     Author,
@@ -162,11 +164,8 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         slug = read_text(d, "slug", meta.get("slug"))
     if slug and not SLUG_RE.match(slug):
         where = ["slug"] if "slug" in meta else []
-        d.error(
-            where,
-            f"'{slug}' is not a valid slug: use lowercase a-z, digits and hyphens",
-            f"for example '{safe_segment(slug).encode('ascii', 'ignore').decode() or 'my-article'}'",
-        )
+        example = safe_segment(slug).encode("ascii", "ignore").decode()[:MAX_SLUG].strip("-")
+        d.error(where, _slug_problem(slug), f"for example '{example or 'my-article'}'")
     date = read_date(d, meta)
 
     author_ids = []
@@ -183,6 +182,9 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         if tid is None:
             tid = TagId(safe_segment(label))
             hint = did_you_mean(label, [lab for t in reg.tags.values() for lab in t.labels.values()])
+            if any(comma in label for comma in ",،"):
+                parts = ", ".join(p.strip() for p in re.split("[,،]", label) if p.strip())
+                hint = f"if these are several tags, write them as a list: tags: [{parts}]"
             d.warning(
                 ["tags", i],
                 f"tag '{label}' is not in data/tags.yaml",
@@ -233,3 +235,13 @@ def _validate_one(d: Doc, config: Config, reg: Registries, effects: _Effects) ->
         translated_from_hash=recorded_hash(doc.fm_text),
         related_titles=tuple(titles),
     )
+
+
+def _slug_problem(slug: str) -> str:
+    """Why `slug` (not matching SLUG_RE) is refused, in plain words."""
+    shown = slug if len(slug) <= 60 else slug[:60] + "…"
+    if len(slug) > MAX_SLUG:
+        return f"'{shown}' is too long for a slug ({len(slug)} characters, at most {MAX_SLUG})"
+    if slug.startswith("-") or slug.endswith("-"):
+        return f"'{shown}' is not a valid slug: it may not start or end with a hyphen"
+    return f"'{shown}' is not a valid slug: use lowercase a-z, digits and hyphens"
