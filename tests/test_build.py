@@ -249,6 +249,19 @@ def test_template_syntax_error_names_file_and_line(site_copy) -> None:
     assert re.search(r"templates/home\.html:4: error: template syntax error", result.text), result.text
 
 
+def test_a_template_that_is_not_utf8_names_file_and_line(site_copy) -> None:
+    """A template saved in another encoding (Windows-1256 Arabic) is the site's mistake, with its line."""
+    site = site_copy("bilingual")
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_bytes("<p>\n<p>صفحة غير موجودة</p>\n".encode("cp1256"))
+    result = build_site(site, site / "public")
+    assert not result.ok
+    assert re.search(
+        r"templates/404\.html:2: error: this template is not UTF-8 text\n    hint: .*UTF-8", result.text
+    ), result.text
+    assert "internal error" not in result.text
+
+
 @pytest.mark.parametrize("partial", [False, True], ids=["page", "list-entry"])
 def test_template_error_while_rendering_names_file_and_line(site_copy, partial: bool) -> None:
     """A mistake that only shows when a page is rendered (an unknown variable) is reported at its line."""

@@ -53,7 +53,29 @@ def check_templates(env: jinja2.Environment) -> list[SiteError]:
                     "its {% end... %})",
                 )
             )
+        except UnicodeDecodeError as exc:
+            path = _template_file(env, name)
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1 if path else None
+            errors.append(
+                SiteError(
+                    path or Path(name),
+                    line,
+                    "this template is not UTF-8 text",
+                    "open it in your editor and save it with the UTF-8 encoding",
+                )
+            )
     return errors
+
+
+def _template_file(env: jinja2.Environment, name: str) -> Path | None:
+    """The file the environment loads template `name` from (the site's templates/ before the theme's)."""
+    loader = env.loader
+    for one in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
+        if isinstance(one, jinja2.FileSystemLoader):
+            for folder in one.searchpath:
+                if (Path(folder) / name).is_file():
+                    return Path(folder) / name
+    return None
 
 
 def render_template(template: jinja2.Template, variables: dict[str, Any]) -> str:

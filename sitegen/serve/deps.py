@@ -46,7 +46,7 @@ def template_deps(env: jinja2.Environment) -> TemplateDeps:
         try:
             source = env.loader.get_source(env, name)[0] if env.loader else ""
             refs = list(meta.find_referenced_templates(env.parse(source)))
-        except (jinja2.TemplateError, OSError):
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError):
             refs, source = [], ""  # check_templates reports it; depend on nothing meanwhile
         # a computed name ({% include var %}) could be any template
         direct[name] = set(names) if None in refs else {r for r in refs if r}
