@@ -312,6 +312,14 @@ def test_output_folder_and_missing_file(site: Path) -> None:
     assert len(list((site / "content" / "articles" / "2020").glob("*.ar.md"))) == 1
 
 
+def test_an_address_other_than_http_is_refused_in_plain_words(site: Path) -> None:
+    result = imp(site, "ftp://example.org/a.html", "file:///etc/passwd")
+    assert result.returncode == 1
+    assert "ftp: addresses cannot be imported, only http:// and https:// ones" in result.stderr
+    assert "file: addresses cannot be imported" in result.stderr
+    assert "no such file" not in result.stderr and not list((site / "content" / "articles").glob("*.md"))
+
+
 # ---- URLs: a local server on 127.0.0.1 only ------------------------------------------------------
 
 

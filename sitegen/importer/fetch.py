@@ -56,6 +56,12 @@ def read_file(path: Path) -> Loaded:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        scheme = re.match(r"^([a-z][a-z0-9+.-]*):/", str(path), re.IGNORECASE)
+        if scheme and len(scheme.group(1)) > 1:  # not a Windows drive (C:/)
+            raise ImportProblem(
+                f"{scheme.group(1)}: addresses cannot be imported, only http:// and https:// ones",
+                "open the article in a browser, save the page, and import the saved file",
+            ) from None
         raise ImportProblem(f"no such file: {path}", "check the spelling of the path") from None
     except IsADirectoryError:
         raise ImportProblem(
