@@ -15,9 +15,10 @@ from sitegen import charts, urls
 from sitegen.check.status import WORDS, site_status
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph, TimelineEntry
-from sitegen.model import Lang, Page, Site, Slug, URLPath
+from sitegen.model import Config, Lang, Page, Site, Slug, URLPath
 
 TranslationStates = Mapping[tuple[Slug, Lang], TranslationState]
+SITEMAP_URLS = 50_000  # per sitemap file, the sitemaps.org protocol's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,19 +185,29 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
             )
         )
     listed = [(p.url, p.alternates) for p in pages if p.kind not in ("404", "data", "search", "status")]
-    out.append(
-        Page(
-            URLPath("/sitemap.xml"),
-            "sitemap.xml",
-            config.default_language,
-            {"entries": listed},
-            read_set(graph.order),
-            (),
-            "sitemap",
+    everything = read_set(graph.order)
+    # the protocol's limit: a sitemap of more URLs is refused whole (about 30k articles in two languages)
+    parts = [listed[i : i + SITEMAP_URLS] for i in range(0, len(listed), SITEMAP_URLS)] or [[]]
+    if len(parts) == 1:
+        out.append(_sitemap(URLPath("/sitemap.xml"), "sitemap.xml", {"entries": listed}, config, everything))
+    else:
+        names = [URLPath(f"/sitemap-{i}.xml") for i in range(1, len(parts) + 1)]
+        out.extend(
+            _sitemap(name, "sitemap.xml", {"entries": part}, config, everything)
+            for name, part in zip(names, parts, strict=True)
         )
-    )
+        out.append(
+            _sitemap(URLPath("/sitemap.xml"), "sitemap_index.xml", {"parts": names}, config, everything)
+        )
     out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, (), (), "robots"))
     return out
+
+
+def _sitemap(
+    url: URLPath, template: str, ctx: dict[str, Any], config: Config, reads: tuple[Slug, ...]
+) -> Page:
+    """A sitemap, or the sitemap index (robots.txt names /sitemap.xml either way)."""
+    return Page(url, template, config.default_language, ctx, reads, (), "sitemap")
 
 
 def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:

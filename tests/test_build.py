@@ -120,6 +120,41 @@ def test_feeds_sitemap_and_publishing_files(bilingual_out: Path) -> None:
     assert (bilingual_out / "404.html").exists()
 
 
+def test_a_sitemap_past_the_protocols_url_limit_is_split_under_an_index(
+    site_copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sitemaps.org allows 50,000 URLs a file (a larger one is refused whole, about 30k articles): past
+    it, /sitemap.xml (the address robots.txt gives) becomes an index of parts that hold every page once."""
+    from lxml import etree
+
+    from sitegen import pages
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    site = site_copy("bilingual")
+    whole = build_site(site, site / "one", base_url="https://example.org/archive/")
+    listed = etree.parse(str(site / "one/sitemap.xml")).xpath("//s:url/s:loc/text()", namespaces=ns)
+    assert whole.ok and len(listed) > 7 and not list((site / "one").glob("sitemap-*.xml"))
+
+    monkeypatch.setattr(pages, "SITEMAP_URLS", 7)
+    assert build_site(site, site / "split", base_url="https://example.org/archive/").ok
+    index = etree.parse(str(site / "split/sitemap.xml"))
+    assert index.getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = index.xpath("//s:sitemap/s:loc/text()", namespaces=ns)
+    assert parts == [f"https://example.org/archive/sitemap-{i}.xml" for i in range(1, len(parts) + 1)]
+    assert len(parts) == -(-len(listed) // 7)
+    found = []
+    for part in parts:
+        doc = etree.parse(str(site / "split" / part.rsplit("/", 1)[1]))
+        urls = doc.xpath("//s:url/s:loc/text()", namespaces=ns)
+        assert 0 < len(urls) <= 7
+        found += urls
+    assert found == listed  # every page once, in the same order, with its alternates
+    alts = etree.parse(str(site / "split/sitemap-1.xml")).xpath("//x:link/@hreflang", namespaces=ns)
+    assert alts
+    robots = (site / "split/robots.txt").read_text(encoding="utf-8")
+    assert "Sitemap: https://example.org/archive/sitemap.xml" in robots
+
+
 def test_feed_links_resolve_to_the_published_site(tmp_path: Path) -> None:
     """A feed reader shows an entry away from the site: the links in its text must still lead there."""
     from urllib.parse import urljoin
