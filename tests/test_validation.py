@@ -61,8 +61,10 @@ GOOD = "---\ntitle: عنوان\ndate: 2020-01-02\n---\nنص.\n"
         ),
         (  # a warning: the build goes on, but the hint says what was probably meant
             "title: t\ndate: 2020-01-02\ntags: حصار، قصف, aid\n",
-            r"x\.ar\.md:4: warning: tag 'حصار، قصف, aid' is not in data/tags\.yaml\n"
-            r"    hint: if these are several tags, write them as a list: tags: \[حصار, قصف, aid\]",
+            (
+                r"x\.ar\.md:4: warning: tag 'حصار، قصف, aid' is not in data/tags\.yaml\n"
+                r"    hint: if these are several tags, write them as a list: tags: \[حصار, قصف, aid\]"
+            ),
         ),
         ("- just\n- a list\n", r"x\.ar\.md:2: error: the front matter must be a list of `key: value` lines"),
     ],
@@ -138,13 +140,17 @@ def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
         ("titel: x\n", r"site\.yaml:1: warning: unknown setting 'titel' is ignored"),
         (  # a code Babel has no CLDR data for: dates could not be written (was an internal error)
             "languages: [ar, xx]\n",
-            r"site\.yaml:1: error: dates cannot be written in 'xx': it is not a locale.*\n"
-            r"    hint: .*date_locale: \{xx: en\}",
+            (
+                r"site\.yaml:1: error: dates cannot be written in 'xx': it is not a locale.*\n"
+                r"    hint: .*date_locale: \{xx: en\}"
+            ),
         ),
         (
             "date_locale: {ar: ar_XX}\n",
-            r"site\.yaml:1: error: dates cannot be written in 'ar' \(date_locale 'ar_XX'\).*\n"
-            r"    hint: .*date_locale: \{ar: ar\}",
+            (
+                r"site\.yaml:1: error: dates cannot be written in 'ar' \(date_locale 'ar_XX'\).*\n"
+                r"    hint: .*date_locale: \{ar: ar\}"
+            ),
         ),
     ],
 )
