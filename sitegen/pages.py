@@ -7,7 +7,7 @@ a change touches.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -16,6 +16,7 @@ from sitegen.check.status import WORDS, site_status
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Config, Lang, Page, Site, Slug, URLPath
+from sitegen.timelines import events_by_tag, read_set, site_timeline_pages, tag_timeline, timeline_entries
 
 TranslationStates = Mapping[tuple[Slug, Lang], TranslationState]
 SITEMAP_URLS = 50_000  # per sitemap file, the sitemaps.org protocol's limit
@@ -46,11 +47,6 @@ class Pager:
             out.append((n, self.urls[n - 1]))
             last = n
         return out
-
-
-def read_set(slugs: Iterable[Slug]) -> tuple[Slug, ...]:
-    """What `Page.slugs` holds: each slug once, sorted."""
-    return tuple(sorted(set(slugs)))
 
 
 def _paginate(slugs: Sequence[Slug], per_page: int, url_of: Any) -> list[tuple[Pager, Sequence[Slug]]]:
@@ -117,7 +113,7 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
     # one sorted timeline per language serves the global timeline and every tag's
     timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
     pages += _taxonomy_pages(site, graph, timelines)
-    pages += _timeline_pages(site, graph, timelines)
+    pages += site_timeline_pages(site, graph, timelines)
     states = translation_states(site, graph)  # read once: the status pages and the data export show them
     pages += research_pages(site, graph, states)
     pages += status_pages(site, graph, states)
@@ -216,18 +212,6 @@ def tag_languages(site: Site, tag_id: str) -> tuple[Lang, ...]:
     return langs if tag.registered else tuple(lang for lang in langs if lang in tag.labels)
 
 
-def _events_by_tag(
-    tags_of: dict[Slug, list[str]], entries: list[TimelineEntry]
-) -> dict[str, list[TimelineEntry]]:
-    """Split a sorted timeline by tag in one pass (events only: tag lists already show publication dates)."""
-    buckets: dict[str, list[TimelineEntry]] = defaultdict(list)
-    for e in entries:
-        if not e.is_publication:
-            for tag in tags_of.get(e.slug, ()):
-                buckets[tag].append(e)
-    return buckets
-
-
 def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[TimelineEntry]]) -> list[Page]:
     config = site.config
     langs = config.languages
@@ -236,7 +220,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
     for tag, slugs in graph.by_tag.items():
         for slug in slugs:
             tags_of[slug].append(tag)
-    tag_events = {lang: _events_by_tag(tags_of, timelines[lang]) for lang in langs}
+    tag_events = {lang: events_by_tag(tags_of, timelines[lang]) for lang in langs}
     sections: list[tuple[str, Mapping[str, tuple[Slug, ...]]]] = [
         ("tags", cast("Mapping[str, tuple[Slug, ...]]", graph.by_tag)),  # a TagId is a str
         ("authors", graph.by_author),
@@ -259,6 +243,10 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
             )
         for key, slugs in members.items():
             page_langs = tag_languages(site, key) if section == "tags" else langs
+            if section == "tags":
+                events = {lang: tag_events[lang].get(key, []) for lang in page_langs}
+                timeline, year_pages = tag_timeline(config, key, events)
+                pages += year_pages
             for lang in page_langs:
 
                 def url_of(n: int, lang: Lang = lang, key: str = key, section: str = section) -> URLPath:
@@ -271,7 +259,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                         ctx["coverage"] = charts.date_coverage(graph.version(s, lang).date for s in slugs)
                         reads |= set(slugs)
                     if section == "tags" and pager.number == 1:
-                        ctx["timeline"] = group_timeline(tag_events[lang].get(key, []))
+                        ctx.update(timeline[lang])
                         reads |= set(slugs)
                     alts = tuple(
                         (other, urls.section_url(config, other, section, key, pager.number))
@@ -289,74 +277,6 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                             section[:-1],
                         )
                     )
-    return pages
-
-
-def timeline_entries(graph: Graph, slugs: Sequence[Slug], lang: str) -> list[TimelineEntry]:
-    """Events of these articles in `lang` (falling back per article), oldest first."""
-    out: list[TimelineEntry] = []
-    for slug in slugs:
-        version = graph.version(slug, lang)
-        out.extend(e for e in graph.events.get(slug, ()) if e.lang == version.lang)
-    out.sort(key=lambda e: (e.date.sort_key(), not e.is_publication, e.slug, e.title))
-    return out
-
-
-def group_timeline(entries: list[TimelineEntry]) -> list[tuple[int, list[tuple[int, list[TimelineEntry]]]]]:
-    """[(year, [(month or 0, entries)])], in order; month 0 holds year-only dates."""
-    years: dict[int, dict[int, list[TimelineEntry]]] = defaultdict(lambda: defaultdict(list))
-    for e in entries:
-        years[e.date.year][e.date.month].append(e)
-    return [(y, sorted(months.items())) for y, months in sorted(years.items())]
-
-
-def _timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[TimelineEntry]]) -> list[Page]:
-    config = site.config
-    pages: list[Page] = []
-    for lang in config.languages:
-        entries = timelines[lang]
-        by_year: dict[int, list[TimelineEntry]] = defaultdict(list)
-        for e in entries:
-            by_year[e.date.year].append(e)
-        years = sorted(by_year)
-        pages.append(
-            Page(
-                urls.section_url(config, lang, "timeline"),
-                "timeline.html",
-                lang,
-                {"years": [(y, len(by_year[y])) for y in years], "chart": charts.timeline_coverage(entries)},
-                read_set(graph.order),
-                _alts(config.languages, lambda other: urls.section_url(config, other, "timeline")),
-                "timeline",
-            )
-        )
-        for y in years:
-            slugs = read_set(e.slug for e in by_year[y])
-            pages.append(
-                Page(
-                    urls.section_url(config, lang, "timeline", str(y)),
-                    "timeline_year.html",
-                    lang,
-                    {"year": y, "groups": group_timeline(by_year[y]), "years": years},
-                    slugs,
-                    _alts(
-                        config.languages,
-                        lambda other, y=y: urls.section_url(config, other, "timeline", str(y)),
-                    ),
-                    "timeline_year",
-                )
-            )
-        pages.append(
-            Page(
-                URLPath(urls.lang_prefix(config, lang) + "/timeline.json"),
-                "timeline.json",
-                lang,
-                {"entries": entries},
-                read_set(graph.order),
-                (),
-                "data",
-            )
-        )
     return pages
 
 

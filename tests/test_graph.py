@@ -127,6 +127,45 @@ def test_tag_page_has_a_timeline(bilingual_out: Path) -> None:
     assert "A military convoy leaves Ain Issa" in events[0].text_content()
 
 
+def test_a_long_tag_timeline_gets_a_page_a_year(site_copy, monkeypatch) -> None:
+    """Past TAG_TIMELINE_INLINE events the tag's first page lists the years, each a page with its events
+    (the same events the inline timeline shows), linked both ways and to the other language's year."""
+    from sitegen import timelines
+
+    site = site_copy("bilingual")
+    inline = build_site(site, site / "inline").out
+    shown = html(inline / "tags/ain-issa/index.html").xpath('//section[@class="tag-timeline"]//li')
+    expected = [(e.xpath("time/@datetime")[0], e.text_content().strip()) for e in shown]
+    assert len(expected) == 2
+
+    monkeypatch.setattr(timelines, "TAG_TIMELINE_INLINE", 1)
+    out = build_site(site, site / "split").out
+    tag = html(out / "tags/ain-issa/index.html")
+    years = tag.xpath('//section[@class="tag-timeline"]//li')
+    assert [(li.xpath(".//time/@datetime")[0], li.xpath(".//a/@href")[0]) for li in years] == [
+        ("2019", "/tags/ain-issa/timeline/2019/"),
+        ("2020", "/tags/ain-issa/timeline/2020/"),
+    ]
+    assert [li.xpath('string(.//span[@class="count"])') for li in years] == ["1", "1"]
+    found = []
+    for year in ("2019", "2020"):
+        page = html(out / f"tags/ain-issa/timeline/{year}/index.html")
+        assert page.xpath("/html/@lang") == ["ar"] and page.xpath("/html/@dir") == ["rtl"]
+        assert "/tags/ain-issa/" in page.xpath('//p[@class="breadcrumb"]//a/@href')
+        assert page.xpath('//nav[@class="years"]//a[@aria-current="page"]/text()') == [year]
+        found += [
+            (e.xpath("time/@datetime")[0], e.text_content().strip())
+            for e in page.xpath('//ol[@class="timeline-entries"]/li')
+        ]
+        for alternate in page.xpath('//link[@rel="alternate"][@hreflang]/@href'):  # never a missing page
+            assert (out / alternate.lstrip("/") / "index.html").is_file(), alternate
+    assert found == expected
+    # English has one Ain Issa event, within the limit: shown on the tag's page, no year pages
+    english = html(out / "en/tags/ain-issa/index.html")
+    assert len(english.xpath('//section[@class="tag-timeline"]//ol[@class="timeline-entries"]/li')) == 1
+    assert not (out / "en/tags/ain-issa/timeline").exists()
+
+
 def test_timeline_json(bilingual_out: Path) -> None:
     data = json.loads((bilingual_out / "en/timeline.json").read_text(encoding="utf-8"))
     assert data["lang"] == "en"

@@ -307,3 +307,40 @@ def test_the_early_page_of_a_tag_edit_renders_no_list_entries_of_the_whole_site(
     assert outcome.ok, outcome.errors
     assert events[:1] == ["announce"]
     assert_same_as_full_build(site, state.out, tmp_path)
+
+
+@pytest.fixture
+def state_with_year_timelines(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SiteState:
+    """As `state`, with every tag's timeline in year pages (a long one's form; the fixture's are short)."""
+    from sitegen import timelines
+
+    monkeypatch.setattr(timelines, "TAG_TIMELINE_INLINE", 0)
+    s = SiteState(site, tmp_path / "served", OPTIONS)
+    assert s.rebuild().ok
+    assert list(s.out.glob("tags/*/timeline/*/index.html"))
+    return s
+
+
+def event_moved_to_another_year(site: Path) -> set[Path]:
+    f = site / ARTICLES / "withdrawal.ar.md"
+    edit(f, "{date: 2019-10, title:", "{date: 2016-03-02, title:")
+    return {f}
+
+
+YEAR_PAGE_EDITS = [
+    title_edit,
+    tag_added,
+    event_moved_to_another_year,
+    article_added,
+    article_deleted,
+    tag_label_changed,
+]
+
+
+@pytest.mark.parametrize("change", YEAR_PAGE_EDITS, ids=[e.__name__ for e in YEAR_PAGE_EDITS])
+def test_tag_year_pages_follow_every_edit_as_a_full_build_does(
+    change: Callable[[Path], set[Path]], site: Path, state_with_year_timelines: SiteState, tmp_path: Path
+) -> None:
+    outcome = state_with_year_timelines.rebuild(change(site))
+    assert outcome.ok, outcome.errors
+    assert_same_as_full_build(site, state_with_year_timelines.out, tmp_path)
