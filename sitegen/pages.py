@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sitegen import charts, urls
-from sitegen.check.status import WORDS, site_status
+from sitegen.check.status import LISTED, WORDS, site_status
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Config, Lang, Page, Site, Slug, URLPath
@@ -291,7 +291,7 @@ def status_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Pa
             url,
             "status.html",
             lang,
-            {"status": status, "w": WORDS.get(lang, WORDS["en"])},
+            {"status": status, "w": WORDS.get(lang, WORDS["en"]), "listed": LISTED},
             read_set(graph.order),
             alts,
             "status",

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.support import run_sitegen
 
 AR = "---\ntitle: {title}\ndate: 2020-01-02\n{extra}---\n{body}\n"
@@ -399,3 +401,34 @@ def test_a_terminal_gets_a_table_per_group() -> None:
     out = buf.getvalue()
     assert out.index("Translations (1)") < out.index("External links (1)")
     assert "│ content/articles/a.ar.md:6 │ error" in out and "│ note" in out
+
+
+def test_the_status_page_lists_a_bounded_number_and_says_how_to_see_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every untranslated article on one page made 7 MB at 100k articles: the heading counts them all,
+    the list stops at LISTED and names the command that lists every one."""
+    import lxml.html
+
+    from sitegen import pages
+    from tests.support import build_site
+
+    monkeypatch.setattr(pages, "LISTED", 2)
+    site = translated_site(tmp_path)
+    for i in range(5):
+        make_site(
+            site, {f"content/articles/only-{i}.ar.md": AR.format(title=f"خبر {i}", extra="", body="نص")}
+        )
+    built = build_site(site, tmp_path / "public")
+    assert built.ok, built.text
+    for path, heading, more in [
+        ("en/status/index.html", "Not translated into English 5", "…and 3 more; to list them all, run"),
+        ("status/index.html", "غير مترجمة إلى الإنجليزية 5", "…و3 غيرها؛ لسردها كلها شغّل الأمر"),
+    ]:
+        page = lxml.html.fromstring((tmp_path / "public" / path).read_bytes())
+        sections = {" ".join(s.xpath("string(h2)").split()): s for s in page.xpath("//main//section")}
+        untranslated = sections[heading]
+        assert len(untranslated.xpath(".//li")) == 2
+        note = untranslated.xpath('.//p[@class="status-more"]')[0]
+        assert note.text.strip() == more
+        assert note.xpath("code[@dir='ltr']/text()") == ["sitegen check --all-notes"]

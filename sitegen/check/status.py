@@ -13,6 +13,9 @@ from sitegen.check.translations import TranslationState, missing_translations
 from sitegen.graph import Graph
 from sitegen.model import Lang, Site, Slug, URLPath
 
+# articles shown in each list; the heading counts them all (at 100k articles, ~39k untranslated made a
+# 7 MB page; `sitegen check --all-notes` lists every one)
+LISTED = 200
 # the page's own words; a language without them gets the English ones
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -29,6 +32,7 @@ WORDS: dict[str, dict[str, str]] = {
         "none": "None.",
         "outdated_note": "The original text changed after the translation was made.",
         "from": "from",
+        "more": "…and {n} more; to list them all, run",
     },
     "ar": {
         "title": "حالة الأرشيف",
@@ -44,6 +48,7 @@ WORDS: dict[str, dict[str, str]] = {
         "none": "لا شيء.",
         "outdated_note": "تغيّر النص الأصلي بعد إنجاز الترجمة.",
         "from": "عن",
+        "more": "…و{n} غيرها؛ لسردها كلها شغّل الأمر",
     },
 }
 
