@@ -14,6 +14,9 @@ from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Config, Lang, Page, Site, Slug, URLPath
 
 TAG_TIMELINE_INLINE = 300  # events on a tag's first page; more, and the tag's timeline gets a page a year
+# events on a year page of the site's timeline; more, and the year gets a page a month (the 100k benchmark's
+# years hold ~13k events: 3.4 MB pages)
+YEAR_INLINE = 1000
 
 Grouped = list[tuple[int, list[tuple[int, list[TimelineEntry]]]]]
 
@@ -51,6 +54,19 @@ def events_by_tag(
             for tag in tags_of.get(e.slug, ()):
                 buckets[tag].append(e)
     return buckets
+
+
+def _by_month(entries: Iterable[TimelineEntry]) -> dict[int, list[TimelineEntry]]:
+    """Entries by month, in order; month 0 holds year-only dates."""
+    by_month: dict[int, list[TimelineEntry]] = defaultdict(list)
+    for e in entries:
+        by_month[e.date.month].append(e)
+    return dict(sorted(by_month.items()))
+
+
+def month_url(config: Config, lang: str, year: int, month: int) -> URLPath:
+    """/timeline/2019/03/: a month of a year with more than YEAR_INLINE events."""
+    return URLPath(f"{urls.section_url(config, lang, 'timeline', str(year))}{month:02d}/")
 
 
 def _by_year(entries: Iterable[TimelineEntry]) -> dict[int, list[TimelineEntry]]:
@@ -110,6 +126,12 @@ def site_timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Tim
     config = site.config
     langs = config.languages
     pages: list[Page] = []
+    # per year, the months each language has a page for (the alternates of a month page)
+    split: dict[int, dict[Lang, set[int]]] = defaultdict(dict)
+    for lang in langs:
+        for y, entries in _by_year(timelines[lang]).items():
+            if len(entries) > YEAR_INLINE:
+                split[y][lang] = {e.date.month for e in entries if e.date.month}
     for lang in langs:
         entries = timelines[lang]
         by_year = _by_year(entries)
@@ -126,12 +148,19 @@ def site_timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Tim
             )
         )
         for y in years:
+            ctx: dict[str, object] = {"year": y, "groups": group_timeline(by_year[y]), "years": years}
+            if len(by_year[y]) > YEAR_INLINE:
+                months = _by_month(by_year[y])
+                year_only = months.pop(0, [])
+                ctx["groups"] = [(y, [(0, year_only)])] if year_only else []
+                ctx["months"] = [(m, len(e), month_url(config, lang, y, m)) for m, e in months.items()]
+                pages += _month_pages(config, lang, y, months, split[y])
             pages.append(
                 Page(
                     urls.section_url(config, lang, "timeline", str(y)),
                     "timeline_year.html",
                     lang,
-                    {"year": y, "groups": group_timeline(by_year[y]), "years": years},
+                    ctx,
                     read_set(e.slug for e in by_year[y]),
                     tuple((other, urls.section_url(config, other, "timeline", str(y))) for other in langs),
                     "timeline_year",
@@ -149,3 +178,29 @@ def site_timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Tim
             )
         )
     return pages
+
+
+def _month_pages(
+    config: Config,
+    lang: Lang,
+    year: int,
+    months: dict[int, list[TimelineEntry]],
+    others: Mapping[Lang, set[int]],
+) -> list[Page]:
+    nav = [(m, month_url(config, lang, year, m)) for m in months]
+    return [
+        Page(
+            month_url(config, lang, year, month),
+            "timeline_month.html",
+            lang,
+            {"year": year, "month": month, "groups": group_timeline(entries), "months": nav},
+            read_set(e.slug for e in entries),
+            tuple(
+                (other, month_url(config, other, year, month))
+                for other, has in others.items()
+                if month in has
+            ),
+            "timeline_month",
+        )
+        for month, entries in months.items()
+    ]

@@ -1,6 +1,7 @@
 """Accessibility in a real browser (Debian's Chromium through Playwright; never `playwright install`):
 axe-core finds no serious or critical violation on the home, article (ar, en), tag, author, source, timeline
-(index and year, with their charts) and search pages, in light and dark mode; Arabic text meets 4.5:1 contrast
+(index and year, with their charts) and search pages, and the pages of long timelines (a tag's year, a year's
+month), in light and dark mode; Arabic text meets 4.5:1 contrast
 (axe does not check it); the skip link, landmarks, visible focus and `lang` on Arabic fragments are checked
 directly.
 
@@ -132,6 +133,18 @@ def site_pages(out: Path, prefix: str) -> list[str]:
     ]
 
 
+def split_timeline_pages(out: Path, prefix: str) -> list[str]:
+    """A tag's first page and one of its year pages, a year page and one of its month pages, per language."""
+    paths = []
+    for lang in ("", "en/"):
+        tag = next(p for p in sorted((out / lang / "tags").iterdir()) if (p / "timeline").is_dir())
+        tag_year = next(p for p in sorted((tag / "timeline").iterdir()))
+        year = next(p for p in sorted((out / lang / "timeline").iterdir()) if p.is_dir() and any(p.iterdir()))
+        month = next(p for p in sorted(year.iterdir()) if p.is_dir())
+        paths += [f"{prefix}/{p.relative_to(out).as_posix()}/" for p in (tag, tag_year, year, month)]
+    return paths
+
+
 def _demo_available() -> bool:
     return any((REPO / "content" / "articles").glob("**/*.md"))
 
@@ -148,6 +161,14 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, tuple[
         result = build_site(REPO, demo, base_url="/demo/", search=True)
         assert result.ok, result.text
         found["demo"] = site_pages(demo, "/demo")
+    from sitegen import timelines
+
+    with pytest.MonkeyPatch.context() as patch:  # long timelines' pages: a tag's years, a year's months
+        patch.setattr(timelines, "TAG_TIMELINE_INLINE", 0)
+        patch.setattr(timelines, "YEAR_INLINE", 0)
+        result = build_site(FIXTURES / "bilingual", root / "split", base_url="/split/")
+    assert result.ok, result.text
+    found["split"] = split_timeline_pages(root / "split", "/split")
     server, origin = serve(root)
     yield {name: (origin, paths) for name, paths in found.items()}
     server.shutdown()
@@ -193,7 +214,7 @@ def audit(browser: Any, origin: str, paths: list[str], scheme: str) -> list[str]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("site", ["research", "demo"])
+@pytest.mark.parametrize("site", ["research", "demo", "split"])
 def test_axe_and_arabic_contrast(browser: Any, sites: dict, site: str, scheme: str) -> None:
     if site not in sites:
         pytest.skip("the demo site has no articles yet")
@@ -209,7 +230,7 @@ def test_search_page_a11y(browser: Any, sites: dict, scheme: str) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("site", ["research", "demo"])
+@pytest.mark.parametrize("site", ["research", "demo", "split"])
 def test_skip_link_landmarks_and_visible_focus(browser: Any, sites: dict, site: str) -> None:
     if site not in sites:
         pytest.skip("the demo site has no articles yet")

@@ -166,6 +166,41 @@ def test_a_long_tag_timeline_gets_a_page_a_year(site_copy, monkeypatch) -> None:
     assert not (out / "en/tags/ain-issa/timeline").exists()
 
 
+def test_a_crowded_year_of_the_timeline_gets_a_page_a_month(site_copy, monkeypatch) -> None:
+    """Past YEAR_INLINE events a year page lists its months (ids kept for the chart's links), each a page
+    with its events; events dated by the year alone stay on the year page."""
+    from sitegen import timelines
+
+    site = site_copy("bilingual")
+    inline = build_site(site, site / "inline").out
+    expected = {
+        year: [e.xpath("time/@datetime")[0] for e in html(page).xpath('//ol[@class="timeline-entries"]/li')]
+        for year, page in [(p.parent.name, p) for p in (inline / "en/timeline").glob("*/index.html")]
+    }
+    monkeypatch.setattr(timelines, "YEAR_INLINE", 0)
+    out = build_site(site, site / "split").out
+    for year, dates in expected.items():
+        page = html(out / f"en/timeline/{year}/index.html")
+        months = page.xpath('//ol[@class="term-list months"]/li')
+        found = [e.xpath("time/@datetime")[0] for e in page.xpath('//ol[@class="timeline-entries"]/li')]
+        assert all(len(d) == 4 for d in found)  # only year-only dates stay
+        for li in months:
+            month = li.get("id")[1:]
+            assert li.xpath("a/@href") == [f"/en/timeline/{month[:4]}/{month[5:]}/"]
+            month_page = html(out / f"en/timeline/{month[:4]}/{month[5:]}/index.html")
+            assert month_page.xpath("/html/@lang") == ["en"] and month_page.xpath("/html/@dir") == ["ltr"]
+            assert month_page.xpath('//nav[@class="months"]//a[@aria-current="page"]/@href') == li.xpath(
+                "a/@href"
+            )
+            listed = month_page.xpath('//ol[@class="timeline-entries"]/li')
+            assert li.xpath('string(span[@class="count"])') == str(len(listed))
+            found += [e.xpath("time/@datetime")[0] for e in listed]
+            for alternate in month_page.xpath('//link[@rel="alternate"][@hreflang]/@href'):
+                assert (out / alternate.lstrip("/") / "index.html").is_file(), alternate
+        assert sorted(found) == sorted(dates), year
+    assert "2019" in expected and (out / "en/timeline/2020/12/index.html").is_file()
+
+
 def test_timeline_json(bilingual_out: Path) -> None:
     data = json.loads((bilingual_out / "en/timeline.json").read_text(encoding="utf-8"))
     assert data["lang"] == "en"

@@ -311,13 +311,16 @@ def test_the_early_page_of_a_tag_edit_renders_no_list_entries_of_the_whole_site(
 
 @pytest.fixture
 def state_with_year_timelines(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> SiteState:
-    """As `state`, with every tag's timeline in year pages (a long one's form; the fixture's are short)."""
+    """As `state`, with every tag's timeline in year pages and every year of the site's in month pages
+    (the forms of long timelines; the fixture's are short)."""
     from sitegen import timelines
 
     monkeypatch.setattr(timelines, "TAG_TIMELINE_INLINE", 0)
+    monkeypatch.setattr(timelines, "YEAR_INLINE", 0)
     s = SiteState(site, tmp_path / "served", OPTIONS)
     assert s.rebuild().ok
     assert list(s.out.glob("tags/*/timeline/*/index.html"))
+    assert list(s.out.glob("timeline/*/[01][0-9]/index.html"))
     return s
 
 

@@ -156,7 +156,7 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
         (ENTRY, lang, slug) for lang in job.views for slug in job.graph.order
     ]
     for page in job.pages:
-        if page.kind == "timeline_year":
+        if page.kind in ("timeline_year", "timeline_month"):
             items += [
                 (EVENT, page.lang, e)
                 for _, months in page.ctx["groups"]
