@@ -21,7 +21,10 @@ year); mean top-5 overlap 2.09 → 1.81, top-10 4.31 → 3.97; result counts equ
 scores ≥ 0.964 of the best in the one index. So on this query set it is no closer: the hash was kept for
 what it does to the build (a new article changes one shard, never the boundaries of all; per-language
 shards of even size). Exact equality needs the archive's statistics in every shard, which Pagefind's
-index format has no place for.
+index format has no place for. Re-scoring the merged results in the browser with the archive's statistics
+does give it (bench/search_rerank.py, 2026-11-30: same top result 11/32 -> 32/32, top-5 overlap 5/5), but
+only through Pagefind's playground mode, reachable through its undocumented internals and on the main
+thread, at +92-128 ms median per search at 10k (x1.23-1.29, worst +482 ms): not shipped.
 Why per language: Pagefind keeps one index per language anyway, and the browser merges only the
 shards of the page's language; a language with few pages then has one shard (exactly one index's
 ranking) instead of a thin slice of every shard.
