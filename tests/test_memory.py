@@ -77,7 +77,7 @@ def test_list_entry_workers_are_replaced_by_fresh_forks(
     """Each one then copies only the articles of its last ranges, not half of the site's over the warm-up."""
     monkeypatch.setattr(sitegen.render.job, "FRESH_EVERY", 1)
     log = tmp_path / "warmed.log"
-    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: f"{bounds[0]}-{bounds[1]}")
+    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: "-".join(map(str, bounds)))
     built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
     assert built.ok, built.problems
     ranges = _lines(log)
