@@ -91,20 +91,42 @@ def hugo_binary() -> Path:
     return found[0]
 
 
-def _tree_pss(pid: int) -> int:
-    """PSS in KiB of a process and all its descendants (shared pages counted once, split between sharers)."""
-    total, todo = 0, [pid]
+def _tree_pss(pid: int, tries: int = 10) -> int:
+    """PSS in KiB of a process and all its descendants (shared pages counted once, split between sharers).
+
+    A process's PSS splits each shared page between the processes mapping it *when it is read*: a child
+    forked after its parent was read counts the shared pages again (a parent of 400 MiB forking short-lived
+    children was sampled at up to 608 MiB), one that ended after undercounts them. So the tree is read again
+    when a process started or ended while it was read; if it never holds still, the smallest total is kept."""
+    totals = []
+    for _ in range(tries):
+        before = _tree(pid)
+        total = 0
+        for p in before:
+            try:
+                with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
+                    total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+            except (OSError, ValueError):
+                continue  # ended meanwhile (and the tree is read again)
+        if _tree(pid) == before:
+            return total
+        totals.append(total)
+    return min(totals)
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants, by process id."""
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as f:
-                total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as f:
                     todo += [int(c) for c in f.read().split()]
         except (OSError, ValueError):
             continue  # ended meanwhile
-    return total
+        found.append(p)
+    return sorted(found)
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> dict[str, float]:

@@ -36,6 +36,12 @@ def main() -> int:
     parser.add_argument("--no-search", action="store_true")
     parser.add_argument("--remove", action="store_true", help="remove the output afterwards")
     args = parser.parse_args()
+    if (args.out / "pagefind").is_dir() and not args.no_search:
+        # the build copies the unchanged shards of the index it replaces: the search stage is not a cold one
+        print(
+            f"note: {args.out} holds an earlier build's search index, which this build reuses",
+            file=sys.stderr,
+        )
     cache = tempfile.mkdtemp(prefix="sitegen-memory-cache-")
     env = {**os.environ, "SITEGEN_CACHE_DIR": cache}
     cmd = [sys.executable, "-m", "sitegen", "build", str(args.site), "-o", str(args.out), "-v"]

@@ -25,6 +25,22 @@ class TimelineEntry:
     slug: Slug
     lang: Lang
     is_publication: bool  # the article's own date rather than an event it reports
+    # Its hash, made once. A render worker finds each event of a timeline by it (render/lists.py _Packed):
+    # hashing the fields each time wrote the reference counts of the title and dates, which sit among
+    # their article's objects, so a tag's timeline copied a page of memory per event (at 100k articles
+    # ~40 MB a tag page, for each forked worker); the entry and this int were made together, in the graph.
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        fields = (self.date, self.end, self.title, self.slug, self.lang, self.is_publication)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[TimelineEntry], tuple[object, ...]]:
+        # made again when unpickled: a string's hash differs from one interpreter to the next
+        return TimelineEntry, (self.date, self.end, self.title, self.slug, self.lang, self.is_publication)
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def test_list_entry_workers_are_replaced_by_fresh_forks(
     """Each one then copies only the articles of its last ranges, not half of the site's over the warm-up."""
     monkeypatch.setattr(sitegen.render.job, "FRESH_EVERY", 1)
     log = tmp_path / "warmed.log"
-    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: f"{bounds[0]}-{bounds[1]}")
+    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: "-".join(map(str, bounds)))
     built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
     assert built.ok, built.problems
     ranges = _lines(log)
@@ -150,3 +150,66 @@ def test_packed_list_items_come_back_whole() -> None:
     assert [packed.get(ENTRY, k) for k in "abc"] == [t.encode() for t in first]
     assert packed.get(EVENT, "a") == b"<li>event</li>"
     assert packed.get(ENTRY, "z") is None and packed.get(EVENT, "b") is None
+
+
+def test_an_event_is_found_by_a_hash_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tag's timeline looks up each of its events among the packed items: hashing an event's fields each
+    time wrote the reference counts of its title and dates, so a render worker copied a page of memory per
+    event (at 100k articles ~40 MB a tag page). The hash is made with the event; equal events still match."""
+    import pickle
+
+    from sitegen.graph import TimelineEntry
+    from sitegen.model import Lang, PartialDate, Slug
+    from sitegen.render.lists import EVENT, _Packed
+
+    def event() -> TimelineEntry:
+        return TimelineEntry(PartialDate(2020, 3, 1), None, "اجتماع في بيروت", Slug("a"), Lang("ar"), False)
+
+    entry, equal = event(), event()
+    packed = _Packed()
+    packed.add(EVENT, [entry], b"<li>x</li>", [10])
+
+    def hashed_again(date: PartialDate) -> int:
+        raise AssertionError(f"{date} hashed again")
+
+    monkeypatch.setattr(PartialDate, "__hash__", hashed_again)
+    assert packed.get(EVENT, entry) == b"<li>x</li>"
+    assert packed.get(EVENT, equal) == b"<li>x</li>"  # the dev server's rebuilt timeline: equal, not the same
+    monkeypatch.undo()
+    copy = pickle.loads(pickle.dumps(entry))  # made again in the unpickling process
+    assert copy == entry and hash(copy) == hash(entry)
+    assert entry != TimelineEntry(PartialDate(2020, 3, 2), None, entry.title, entry.slug, entry.lang, False)
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="reads the PSS in /proc")
+def test_the_memory_sampler_reads_the_tree_again_when_a_process_started_or_ended_meanwhile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bench/build.py's sampler sums the PSS of each process of the tree, one after the other: a worker forked
+    after its parent was read counted their shared pages twice (a parent of 400 MiB forking short-lived
+    children was sampled at up to 608 MiB), so the peaks of builds that re-fork their workers were too high."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_build", Path(__file__).parents[1] / "bench" / "build.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    me, gone = os.getpid(), 2**22 + 1  # a pid no process has (pid_max is at most 2**22)
+    trees = iter([[me, gone], [me], [me], [me]])  # a child ended while the first sample was read
+    calls: list[int] = []
+
+    def tree(pid: int) -> list[int]:
+        calls.append(pid)
+        return next(trees)
+
+    monkeypatch.setattr(bench, "_tree", tree)
+    pss = bench._tree_pss(me)
+    assert len(calls) == 4, "the changed sample was not read again"
+    own = next(
+        int(x.split()[1])
+        for x in Path("/proc/self/smaps_rollup").read_text().splitlines()
+        if x.startswith("Pss:")
+    )
+    assert 0.5 * own < pss < 2 * own
