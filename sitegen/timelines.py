@@ -7,7 +7,7 @@ each (~370 kB a page; at 100k articles, megabytes): a page grew with the archive
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen import charts, urls
 from sitegen.graph import Graph, TimelineEntry
@@ -58,10 +58,7 @@ def events_by_tag(
 
 def _by_month(entries: Iterable[TimelineEntry]) -> dict[int, list[TimelineEntry]]:
     """Entries by month, in order; month 0 holds year-only dates."""
-    by_month: dict[int, list[TimelineEntry]] = defaultdict(list)
-    for e in entries:
-        by_month[e.date.month].append(e)
-    return dict(sorted(by_month.items()))
+    return _grouped(entries, lambda e: e.date.month)
 
 
 def month_url(config: Config, lang: str, year: int, month: int) -> URLPath:
@@ -70,10 +67,17 @@ def month_url(config: Config, lang: str, year: int, month: int) -> URLPath:
 
 
 def _by_year(entries: Iterable[TimelineEntry]) -> dict[int, list[TimelineEntry]]:
-    by_year: dict[int, list[TimelineEntry]] = defaultdict(list)
+    return _grouped(entries, lambda e: e.date.year)
+
+
+def _grouped(
+    entries: Iterable[TimelineEntry], key: Callable[[TimelineEntry], int]
+) -> dict[int, list[TimelineEntry]]:
+    """Entries by `key`, keys in order, each group in the entries' order."""
+    groups: dict[int, list[TimelineEntry]] = defaultdict(list)
     for e in entries:
-        by_year[e.date.year].append(e)
-    return dict(sorted(by_year.items()))
+        groups[key(e)].append(e)
+    return dict(sorted(groups.items()))
 
 
 def tag_year_url(config: Config, lang: str, tag: str, year: int) -> URLPath:
