@@ -131,14 +131,14 @@ def site_timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Tim
     langs = config.languages
     pages: list[Page] = []
     # per year, the months each language has a page for (the alternates of a month page)
+    years_of = {lang: _by_year(timelines[lang]) for lang in langs}
     split: dict[int, dict[Lang, set[int]]] = defaultdict(dict)
-    for lang in langs:
-        for y, entries in _by_year(timelines[lang]).items():
+    for lang, by_year in years_of.items():
+        for y, entries in by_year.items():
             if len(entries) > YEAR_INLINE:
                 split[y][lang] = {e.date.month for e in entries if e.date.month}
-    for lang in langs:
+    for lang, by_year in years_of.items():
         entries = timelines[lang]
-        by_year = _by_year(entries)
         years = list(by_year)
         pages.append(
             Page(
@@ -152,13 +152,15 @@ def site_timeline_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Tim
             )
         )
         for y in years:
-            ctx: dict[str, object] = {"year": y, "groups": group_timeline(by_year[y]), "years": years}
+            ctx: dict[str, object] = {"year": y, "years": years}
             if len(by_year[y]) > YEAR_INLINE:
                 months = _by_month(by_year[y])
                 year_only = months.pop(0, [])
                 ctx["groups"] = [(y, [(0, year_only)])] if year_only else []
                 ctx["months"] = [(m, len(e), month_url(config, lang, y, m)) for m, e in months.items()]
                 pages += _month_pages(config, lang, y, months, split[y])
+            else:
+                ctx["groups"] = group_timeline(by_year[y])
             pages.append(
                 Page(
                     urls.section_url(config, lang, "timeline", str(y)),
