@@ -23,7 +23,7 @@ TAB_IN_PREFIX_RE = re.compile(r"^[ >*+\d.)-]*\t", re.MULTILINE)
 REFERENCE_RE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:(.*)$", re.MULTILINE)
 PLAIN_REFERENCE_RE = re.compile(r"[ \t]+[^\s<\\]+(?:[ \t]+\"[^\"\\\n]*\")?[ \t]*")
 REFERENCE_TITLE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:.*\n[ \t]*[\"'(]", re.MULTILINE)
-IMAGE_ALT_AUTOLINK_RE = re.compile(r"!\[.*<")
+IMAGE_ALT_AUTOLINK_RE = re.compile(r"!\[.*<", re.DOTALL)  # an alt text may go on over lines
 FENCE_LINE_RE = re.compile(r" {0,3}```[^`]*")
 FOOTNOTE_INDENTED_RE = re.compile(r"\[\^[^\]\n]+\]:(?: {2,}|\t)")
 # under a line of text: an empty list item, or (group 1) a line of dashes (under a "|": a table's row?)
@@ -42,8 +42,8 @@ def leave_to_reference(src: str) -> bool:
         # an unclosed fence at the end: pyrs ends its code with a newline the source does not have
         or (not src.endswith("\n") and "```" in src)
         or "~~~" in src  # a fence, or a run pyrs and markdown-it-py split into strikethrough otherwise
-        # pyrs leaves an escaped character or an autolink out of an image's alt
-        or ("![" in src and ("\\" in src or IMAGE_ALT_AUTOLINK_RE.search(src)))
+        # pyrs leaves an escaped character, an entity or an autolink out of an image's alt
+        or ("![" in src and ("\\" in src or "&" in src or IMAGE_ALT_AUTOLINK_RE.search(src)))
         # a code span over two lines (spaces at the break are kept otherwise), or none closed: pyrs 0.4
         # panics on a link label holding an unclosed code span ("[`a")
         or ("`" in src and _unpaired_backticks(src))

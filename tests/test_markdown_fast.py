@@ -85,6 +85,8 @@ TRICKY: dict[str, tuple[str, str]] = {
     "wikilink after a bracket": ("[[[x]]]", "fallback"),
     "wikilink after a backslash": ("\\[[x]] and [[y]]", "fallback"),
     "image wikilink": ("![[photo.jpg]]", "fallback"),
+    "entity in an image's alt": ("![Tom &amp; Jerry &#91;1&#93;](/i.png)\n", "fallback"),
+    "autolink in an image's alt on its next line": ("![a\nb <http://x.org>](/i.png)\n", "fallback"),
     "footnote wikilink": ("[^[[x]]]\n\n[^[[x]]]: note", "fallback"),
     "wikilink in a code span": ("text `[[x]]` and [[y]] `a [[b|c]] d` [[e]]", "fast"),
     "wikilink in a code span in a heading": ("## Write `[[slug]]` here\n", "fast"),
