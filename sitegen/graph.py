@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sitegen.arabic import title_key
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
-from sitegen.read import front_matter
+from sitegen.read import front_matter, link_line
 from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 
@@ -122,9 +122,12 @@ def link(site: Site, problems: Problems) -> Graph:
                 related[slug].add(target)
                 related[target].add(slug)
                 backlinks[target].add(slug)
-        for ref in article.links:
+        for i, ref in enumerate(article.links):
             if ref.target not in versions:
-                _missing(article, ref.target, problems, versions, None, ref.line)
+                line = ref.line
+                if line is None:  # not found while reading (read.link_line says why)
+                    line = link_line(article.source_path, article.lang, site.config.allow_html, i)
+                _missing(article, ref.target, problems, versions, None, line)
             elif ref.target != slug:
                 backlinks[ref.target].add(slug)
         d = article.date

@@ -171,14 +171,17 @@ def render_reference(text: str, allow_html: bool = False, rtl: bool = False) -> 
 
 
 def render_body_checked(
-    text: str, line_offset: int, allow_html: bool = False, rtl: bool = False
+    text: str, line_offset: int, allow_html: bool = False, rtl: bool = False, link_lines: bool = True
 ) -> tuple[str, tuple[LinkRef, ...], tuple[tuple[int | None, str], ...]]:
     """Render a Markdown body: HTML with link markers, the internal links (file lines), and the images on
     other hosts (file line, URL) that were turned into links.
 
     `rtl`: the body is in a right-to-left language (its Latin runs are isolated). markdown_fast.py renders
-    it when it can (the same bytes in about half the CPU), else markdown-it-py."""
-    html, links, hotlinked = render_fast(text, allow_html, rtl) or render_reference(text, allow_html, rtl)
+    it when it can (the same bytes in about half the CPU), else markdown-it-py. `link_lines=False`: the
+    internal links may have no line (see markdown_fast.render_fast)."""
+    html, links, hotlinked = render_fast(text, allow_html, rtl, link_lines) or render_reference(
+        text, allow_html, rtl
+    )
     hot = tuple(((line + line_offset) if line else None, src) for line, src in hotlinked)
     refs = tuple(
         LinkRef(Slug(slug), (line + line_offset) if line else None, frag, Lang(lang) if lang else None)

@@ -81,8 +81,14 @@ def available() -> bool:
     return _parser() is not None
 
 
-def render_fast(text: str, allow_html: bool = False, rtl: bool = False) -> Rendered | None:
-    """What markdown.render_reference gives for `text`, or None when this path cannot be sure it does."""
+def render_fast(
+    text: str, allow_html: bool = False, rtl: bool = False, lines: bool = True
+) -> Rendered | None:
+    """What markdown.render_reference gives for `text`, or None when this path cannot be sure it does.
+
+    `lines=False`: internal links get no line (None). Their lines come from pyrs' node tree, a second
+    parse that was a third of this function's time, and only a link to a missing article needs one
+    (read.link_line finds it again then)."""
     parser = _parser()
     if parser is None:
         return None
@@ -100,7 +106,7 @@ def render_fast(text: str, allow_html: bool = False, rtl: bool = False) -> Rende
             raise
         return None
     try:
-        return _Rewrite(parser, src, wikilinks, rtl).run(html)
+        return _Rewrite(parser, src, wikilinks, rtl, lines).run(html)
     except _Fallback:
         return None
 
@@ -137,8 +143,11 @@ class _Rewrite:
     """One body's HTML from pyrs, rewritten as markdown.py's rules would have made it: pass by pass,
     in the order those rules run (a rule sees what the ones before it made)."""
 
-    def __init__(self, parser: Any, src: str, wikilinks: list[tuple[str, str, str]], rtl: bool) -> None:
+    def __init__(
+        self, parser: Any, src: str, wikilinks: list[tuple[str, str, str]], rtl: bool, lines: bool = True
+    ) -> None:
         self.parser, self.src, self.wikilinks, self.rtl = parser, src, wikilinks, rtl
+        self.link_lines = lines
         self.links: list[tuple[str, str, str, int | None]] = []
         self.hotlinked: list[tuple[int | None, str]] = []
         self.seen = {"a": 0, "w": 0, "i": 0, "p": 0}  # links, wikilinks, images, code blocks so far
@@ -207,7 +216,7 @@ class _Rewrite:
         elif md_link := MD_LINK_RE.match(href):
             slug, lang, fragment = md_link.group(1), md_link.group(2), md_link.group(3) or ""
             href = link_marker(slug, lang, fragment)
-            self.links.append((slug, lang, fragment.lstrip("#"), self.line("a")))
+            self.links.append((slug, lang, fragment.lstrip("#"), self.line("a") if self.link_lines else None))
         return f'<a href="{escapeHtml(href)}"{rest}>'
 
     def code_with_wikilinks(self, m: re.Match[str]) -> str:
@@ -234,7 +243,8 @@ class _Rewrite:
         href = link_marker(slug, "", "#" + fragment if fragment else "")
         marker = MARKER_RE.match(href)
         if marker:
-            self.links.append((marker.group(2), "", href[marker.end() :].lstrip("#"), self.line("w")))
+            line = self.line("w") if self.link_lines else None
+            self.links.append((marker.group(2), "", href[marker.end() :].lstrip("#"), line))
         return f'<a href="{escapeHtml(href)}">{escapeHtml(label or title_marker(slug))}</a>'
 
     def heading(self, m: re.Match[str]) -> str:

@@ -183,6 +183,15 @@ def front_matter(path: Path) -> str:
     return "" if close is None else "\n".join(lines[1:close])
 
 
+def link_line(path: Path, lang: str, allow_html: bool, index: int) -> int | None:
+    """The file line of the `index`-th internal link of the article at `path`, read again: only a link
+    to a missing article needs it, and finding every link's line while reading was a third of the
+    Markdown time (markdown_fast.render_fast)."""
+    found = read_file(path, (lang,), allow_html, link_lines=True)
+    links = found.doc.links if found.doc is not None else ()
+    return links[index].line if index < len(links) else None
+
+
 def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
     """UTF-8 text (a BOM is dropped) or an error that says which encoding the file looks like."""
     try:
@@ -224,9 +233,11 @@ def read_file(
     allow_html: bool = False,
     search: bool = False,
     data: bytes | None = None,
+    link_lines: bool = False,
 ) -> ReadResult:
     """Parse one content file (or its bytes, already read); never raises for a user mistake.
-    `search`: also make its search words."""
+    `search`: also make its search words; `link_lines`: give every internal link its line (otherwise
+    `link_line` finds it when an error needs it)."""
     m = FILE_RE.match(path.name)
     if not m:
         return ReadResult(
@@ -304,7 +315,7 @@ def read_file(
     if errors:
         return ReadResult(None, tuple(errors))
     body_html, links, hotlinked = render_body_checked(
-        "\n".join(lines[close + 1 :]), close + 1, allow_html, direction(lang) == "rtl"
+        "\n".join(lines[close + 1 :]), close + 1, allow_html, direction(lang) == "rtl", link_lines
     )
     body = Body(body_html, body_words(body_html) if search else "")
     warnings = tuple(

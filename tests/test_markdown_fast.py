@@ -13,7 +13,7 @@ import pytest
 from sitegen import markdown_fast
 from sitegen.markdown import render_body_checked, render_reference
 from sitegen.markdown_fast import render_fast
-from sitegen.read import closing_fence, opens_front_matter
+from sitegen.read import closing_fence, link_line, opens_front_matter, read_file
 from tests.support import REPO
 
 pytestmark = pytest.mark.skipif(not markdown_fast.available(), reason="markdown-it-pyrs is not installed")
@@ -29,11 +29,18 @@ def body_of(path: Path) -> str:
 
 
 def same_or_fallback(text: str, allow_html: bool, rtl: bool) -> str:
-    """Which path: "fast" when the fast path gave markdown.py's result exactly, "fallback" when it declined."""
+    """Which path: "fast" when the fast path gave markdown.py's result exactly, "fallback" when it declined.
+
+    Without the links' lines (as the build reads) the fast path gives the same, lines aside, or declines."""
+    html, links, hotlinked = render_reference(text, allow_html, rtl)
+    without_lines = render_fast(text, allow_html, rtl, lines=False)
+    if without_lines is not None:
+        assert without_lines[0] == html
+        assert without_lines[1] == [(slug, lang, frag, None) for slug, lang, frag, _ in links]
+        assert without_lines[2] == hotlinked
     fast = render_fast(text, allow_html, rtl)
     if fast is None:
         return "fallback"
-    html, links, hotlinked = render_reference(text, allow_html, rtl)
     assert fast[0] == html
     assert fast[1] == links  # slugs, languages, fragments and lines
     assert fast[2] == hotlinked
@@ -212,6 +219,27 @@ def test_lines_are_file_lines() -> None:
     assert [(link.target, link.line, link.lang) for link in links] == [("a", 11, "en"), ("b", 13, None)]
     assert hotlinked == ((13, "https://h.org/c.png"),)
     assert 'class="external-image"' in html
+
+
+def test_reading_leaves_the_lines_of_links_for_an_error_to_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build reads bodies without the second parse that finds lines; a missing target finds its line."""
+    path = tmp_path / "report.en.md"
+    path.write_text(
+        "---\ntitle: A report\ndate: 2020-01-02\n---\n\nFirst [one](a.en.md).\n\nThen\n[[b]] and [c](c.ar.md).\n",
+        encoding="utf-8",
+    )
+
+    def no_tree(*args: object) -> None:
+        raise AssertionError("the node tree was made while reading")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(markdown_fast, "_tree_lines", no_tree)
+        read = read_file(path, ("ar", "en"))
+    assert read.doc is not None
+    assert [(link.target, link.line) for link in read.doc.links] == [("a", None), ("b", None), ("c", None)]
+    assert [link_line(path, "en", False, i) for i in range(4)] == [6, 8, 8, None]
 
 
 def test_without_markdown_it_pyrs_markdown_py_renders_everything() -> None:
