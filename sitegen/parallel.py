@@ -31,6 +31,18 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def resident_bytes() -> int:
+    """This process's resident memory (Linux: /proc; elsewhere its peak so far)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        import resource  # noqa: PLC0415 - not on Windows
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB on Linux
+
+
 def release_freed_memory() -> None:
     """Give the free pages of the C heap back to the system (glibc's malloc_trim; elsewhere nothing).
 

@@ -18,7 +18,7 @@ from sitegen import urls
 from sitegen.errors import InternalError, SiteError, TemplateMisuse
 from sitegen.graph import Graph
 from sitegen.model import Page, Site
-from sitegen.parallel import pmap, release_freed_memory
+from sitegen.parallel import pmap, release_freed_memory, resident_bytes, workers
 from sitegen.render.environment import TEMPLATE_SUFFIXES, render_template
 from sitegen.render.lists import ENTRY, EVENT
 from sitegen.render.view import View
@@ -26,8 +26,12 @@ from sitegen.write import write_file
 
 # A render worker touches (so copies, by reference counting) each shared object of the main process it
 # reads: over a whole render, nearly the whole model. Replaced by a new fork after this many ranges, it
-# holds only what its last ranges touched (a fork costs ~20 ms).
+# holds only what its last ranges touched. Not for free: each new worker copies again what it reads and
+# warms its own caches (10k articles: ~5 s more CPU over the list entries and the render). So workers are
+# replaced only when their copies could break the memory budget: when the main process, copied whole by
+# every worker, would take more than COPY_BUDGET (at 10k articles it holds ~250 MB, at 100k ~1.3 GB).
 FRESH_EVERY = 8
+COPY_BUDGET = 1 << 30
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 WHOLE_SITE = 2  # a page that reads 1/WHOLE_SITE of the articles or more is rendered by the main process
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
@@ -179,7 +183,7 @@ def warm_partials(job: RenderJob, chunk: int = 400) -> None:
             ranges,
             chunksize=1,
             work=sum(len(keys) for _, _, keys in runs),
-            fresh_every=FRESH_EVERY,
+            fresh_every=fresh_every(),
             consume=keep,
         )
     except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
@@ -248,9 +252,14 @@ def render_all(
         chunksize=1,
         work=len(job.pages) - len(own) + chunk * len(heavy),
         on_result=done,
-        fresh_every=FRESH_EVERY,
+        fresh_every=fresh_every(),
     )
     return _one_per_mistake(errors + [e for errs in results for e in errs])
+
+
+def fresh_every() -> int | None:
+    """How many ranges a worker renders before a new fork replaces it; None: it stays for the stage."""
+    return FRESH_EVERY if resident_bytes() * (1 + workers()) > COPY_BUDGET else None
 
 
 def reads_whole_site(job: RenderJob, page: Page) -> bool:
