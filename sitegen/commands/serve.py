@@ -19,13 +19,22 @@ from rich.markup import escape
 
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_regions, search_wanted
 from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
-from sitegen.errors import SiteError
-from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
+from sitegen.errors import BuildInterrupted, SiteError
+from sitegen.report import (
+    PLEASE_REPORT,
+    count,
+    error_console,
+    internal_error,
+    interrupted,
+    print_problems,
+)
 from sitegen.serve.incremental import SiteState
 from sitegen.serve.output import Rebuild
 from sitegen.serve.search import SearchIndexer
 from sitegen.serve.server import Broadcaster, DevServer, livereload_snippet
 from sitegen.serve.watch import Batcher, start_watching
+
+RESTART = "stop sitegen serve (Ctrl-C) and start it again: it reads the articles again"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -150,6 +159,14 @@ def _rebuild_loop(
 
         try:
             outcome = state.rebuild(batch, early)
+        except BuildInterrupted as exc:
+            # the session's articles are read again only when it starts (serve/reads.py): so is the cache
+            stopped = BuildInterrupted(exc.message, RESTART, exc.trace)
+            console.print(escape(interrupted(stopped, debug)))
+            events.publish(
+                "problem", [{"file": "sitegen", "line": None, "message": exc.message, "hint": RESTART}]
+            )
+            continue
         except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server: the last pages stay
             console.print(escape(internal_error(exc, debug)))
             events.publish(
