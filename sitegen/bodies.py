@@ -148,12 +148,7 @@ class BodyStore:
         with lock:
             row = conn.execute(_SELECT[column], (key,)).fetchone()
         if row is None:
-            raise MissingBody(
-                f"the text of an article was removed from sitegen's cache ({self.path.parent}) while this"
-                " build ran: the cache folder was cleared, or another sitegen cleaned it",
-                "build again: the articles are read again from their files",
-                "Traceback (most recent call last):\n" + "".join(traceback.format_stack()),
-            )
+            raise _missing(self.path)
         return zlib.decompress(row[0]).decode()
 
     def keys(self) -> set[bytes]:
@@ -211,6 +206,15 @@ class BodyStore:
         self._conn, self._pid = None, -1
         if self._remove is not None:
             self._remove()
+
+
+def _missing(store: Path) -> MissingBody:
+    return MissingBody(
+        f"the text of an article was removed from sitegen's cache ({store.parent}) while this build ran: the"
+        " cache folder was cleared, or another sitegen cleaned it",
+        "build again: the articles are read again from their files",
+        "Traceback (most recent call last):\n" + "".join(traceback.format_stack()),
+    )
 
 
 def _open(path: Path) -> sqlite3.Connection:

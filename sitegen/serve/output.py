@@ -116,9 +116,9 @@ class Output:
             else:
                 child.unlink()
 
-    def sync_static(self, site_dir: Path, model: Model) -> set[str]:
+    def sync_static(self, site_dir: Path, model: Model, pages: list[Page]) -> list[Page]:
         """Write static files as `build` does, and delete the ones removed since (rare: copy them all);
-        returns the URLs of the pages a static file no longer replaces (to render again)."""
+        returns `pages` and the pages a static file no longer replaces (to render again)."""
         before, self.static_addresses = self.static_addresses, build.static_addresses(site_dir)
         with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
             build.write_static(site_dir, Path(scratch))
@@ -132,7 +132,8 @@ class Output:
         for rel in self.static - now - page_files:
             (out / rel).unlink(missing_ok=True)
         self.static = now
-        return set(before) - set(self.static_addresses)
+        freed = set(before) - set(self.static_addresses) - {p.url for p in pages}
+        return pages + [p for p in model.pages if p.url in freed] if freed else pages
 
 
 def _browsed(page: Page) -> bool:
