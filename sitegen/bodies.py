@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import traceback
 import weakref
 import zlib
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import cache
+from sitegen.errors import BuildInterrupted
 
 SCHEMA = "2"
 # zlib level 1: Arabic bodies shrink ~4x (the store of a 100k-article archive: ~0.7 GB instead of ~3 GB)
@@ -52,8 +54,9 @@ def key_of(body: Body) -> bytes:
     return hashlib.blake2b(f"{body.html}\0{body.words}".encode(), digest_size=16).digest()
 
 
-class MissingBody(LookupError):
-    """A body the model refers to is not in the store (its file was removed while the build ran)."""
+class MissingBody(BuildInterrupted):
+    """A body the model refers to is not in the store: the store (in the cache folder) was removed or emptied
+    while the build ran. Nothing the site or sitegen did wrong: the next build reads the files again."""
 
 
 class BodyStore:
@@ -145,10 +148,7 @@ class BodyStore:
         with lock:
             row = conn.execute(_SELECT[column], (key,)).fetchone()
         if row is None:
-            raise MissingBody(
-                f"the body {key.hex()} is not in {self.path}: was the cache folder cleared during the build?"
-                " Build again."
-            )
+            raise _missing(self.path)
         return zlib.decompress(row[0]).decode()
 
     def keys(self) -> set[bytes]:
@@ -206,6 +206,15 @@ class BodyStore:
         self._conn, self._pid = None, -1
         if self._remove is not None:
             self._remove()
+
+
+def _missing(store: Path) -> MissingBody:
+    return MissingBody(
+        f"the text of an article was removed from sitegen's cache ({store.parent}) while this build ran: the"
+        " cache folder was cleared, or another sitegen cleaned it",
+        "build again: the articles are read again from their files",
+        "Traceback (most recent call last):\n" + "".join(traceback.format_stack()),
+    )
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -40,6 +40,8 @@ from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output
+from sitegen.write import static_addresses as static_addresses  # noqa: PLC0414 - for serve/output.py
+from sitegen.write import static_over_pages as static_over_pages  # noqa: PLC0414 - for serve/output.py
 
 ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)
 # collector thresholds for a process holding a site model: young collections every 20k allocations
@@ -221,10 +223,14 @@ def render_pages(
     return errors
 
 
-def write_static(site_dir: Path, out: Path) -> None:
-    """Theme and site static files, and `.nojekyll` (GitHub Pages must serve folders starting with _)."""
+def write_static(
+    site_dir: Path, out: Path, pages: Sequence[Page] = (), base_path: str = "/"
+) -> list[SiteError]:
+    """Theme and site static files, and `.nojekyll` (GitHub Pages must serve folders starting with _);
+    returns a warning for each of `pages` (HTML) that a static file replaces."""
     copy_static(site_dir, out)
     (out / ".nojekyll").write_text("", encoding="utf-8")
+    return static_over_pages(static_addresses(site_dir), pages, site_dir, base_path)
 
 
 def index(
@@ -326,9 +332,10 @@ def _build(
         if errors:
             raise SiteErrors(errors + model.warnings)
         clock = _Clock(report.timings)
-        write_static(site_dir, stage)
+        replaced = write_static(site_dir, stage, model.pages, model.site.config.base_path)
         clock("render")
         _report_model(report, model)
+        report.warnings += replaced
         regions = search_regions(model) if search_wanted(model.site.config, options) else None
         # the page plan, the graph and the templates are not needed any more: with them gone the index runs
         # beside a main process holding little more than the articles (at 100k articles the model is ~1.5 GB)

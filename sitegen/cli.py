@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sitegen import __version__
-from sitegen.report import internal_error
+from sitegen.errors import BuildInterrupted
+from sitegen.report import internal_error, interrupted
 
 # name -> module in sitegen/commands/; each has `configure(parser)` and `run(args) -> int`.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
         return 130
+    except BuildInterrupted as exc:  # not the site's mistake nor our bug: exits as a failed build does
+        print(interrupted(exc, getattr(args, "debug", False)), file=sys.stderr)
+        return 1
     except Exception as exc:  # noqa: BLE001 - a bug in sitegen, not in the user's site
         print(internal_error(exc, getattr(args, "debug", False)), file=sys.stderr)
         return 70

@@ -59,6 +59,19 @@ class InternalError(Exception):
         return self.message
 
 
+class BuildInterrupted(Exception):
+    """Neither a mistake in the site nor a bug in sitegen: something outside the build took away what it was
+    using (a cache folder cleared while it ran). Shown as a plain error saying what to do, with the
+    traceback (`trace`, formatted where it happened, possibly in a worker process) only under --debug."""
+
+    def __init__(self, message: str, hint: str = "run the same command again", trace: str = ""):
+        super().__init__(message, hint, trace)  # all in args: the exception crosses process boundaries
+        self.message, self.hint, self.trace = message, hint, trace
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def _sort_key(e: SiteError) -> tuple[str, int]:
     return (str(e.path or ""), e.line or 0)
 

@@ -88,6 +88,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "month": "Month",
         "approximate": "approximate date",
         "not_translated_short": "not translated yet",
+        # the dev server's banner for a failed rebuild (serve/livereload.js)
+        "serve_failed": "The site could not be rebuilt",
+        "serve_fix": "Fix the problem below and save: this page reloads by itself. "
+        "Until then the last good version of the site is shown.",
+        "serve_hint": "hint",
+        "serve_hide": "Hide",
     },
     "ar": {
         "home": "الرئيسية",
@@ -164,6 +170,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "month": "الشهر",
         "approximate": "تاريخ تقريبي",
         "not_translated_short": "لم تُترجم بعد",
+        # the dev server's banner for a failed rebuild (serve/livereload.js)
+        "serve_failed": "تعذّر بناء الموقع من جديد",
+        "serve_fix": "أصلح المشكلة المبيّنة أدناه واحفظ الملف: ستُحدَّث هذه الصفحة تلقائياً. "
+        "وإلى ذلك الحين تُعرض آخر نسخة سليمة من الموقع.",
+        "serve_hint": "تلميح",
+        "serve_hide": "إخفاء",
     },
 }
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from sitegen.errors import InternalError, SiteError
+from sitegen.errors import BuildInterrupted, InternalError, SiteError
 
 PLEASE_REPORT = "This is a bug in sitegen. Run the same command with --debug and report the output."
 
@@ -46,4 +46,13 @@ def internal_error(exc: BaseException, debug: bool) -> str:
             else "".join(traceback.format_exception(exc))
         )
         text = trace.rstrip() + "\n" + text
+    return text
+
+
+def interrupted(exc: BuildInterrupted, debug: bool) -> str:
+    """The text shown when something outside took away what the build was using: what to do, no traceback
+    unless asked (it is no bug to report)."""
+    text = f"sitegen: error: {exc.message}\n    hint: {exc.hint}"
+    if debug:
+        text = (exc.trace or "".join(traceback.format_exception(exc))).rstrip() + "\n" + text
     return text

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from sitegen.errors import SiteError
 from sitegen.images import copy_without_metadata, is_image
+from sitegen.model import Article, Page
 from sitegen.parallel import FORK_SAFE
 
 THEME_STATIC = Path(__file__).parent / "theme" / "static"
@@ -88,27 +90,86 @@ def write_file(path: Path, text: str) -> None:
         os.close(fd)
 
 
-def copy_static(site_dir: Path, stage: Path) -> int:
-    """Theme static files, then the site's static/ over them; returns the number of files."""
-    count = 0
+def static_files(site_dir: Path) -> dict[Path, Path]:
+    """Where each static file goes, relative to the output, and its source: the theme's under assets/, then
+    the site's static/ over them."""
+    files: dict[Path, Path] = {}
     for source in (THEME_STATIC, site_dir / "static"):
         if not source.is_dir():
             continue
         for path in sorted(source.rglob("*")):
             if path.is_symlink() or not path.is_file() or path.name.startswith("."):
                 continue  # a link could point anywhere on the disk: never publish what it points to
-            target = (
-                stage / "assets" / path.relative_to(source)
-                if source == THEME_STATIC
-                else stage / path.relative_to(source)
+            rel = path.relative_to(source)
+            files[Path("assets") / rel if source == THEME_STATIC else rel] = path
+    return files
+
+
+def copy_static(site_dir: Path, stage: Path) -> int:
+    """Theme static files, then the site's static/ over them; returns the number of files."""
+    files = static_files(site_dir)
+    for rel, path in files.items():
+        copy_static_file(path, stage / rel)
+    return len(files)
+
+
+def copy_static_file(path: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if is_image(path):
+        copy_without_metadata(path, target)  # no GPS or camera data leaves with a photo
+    else:
+        shutil.copyfile(path, target)
+
+
+def static_addresses(site_dir: Path) -> dict[str, Path]:
+    """The page URLs a file of the site's static/ would take the place of (`/x/` and `/x/index.html` for
+    x/index.html), and that file; the theme's files live under /assets/, where sitegen makes no page."""
+    static = site_dir / "static"
+    addresses: dict[str, Path] = {}
+    for rel, path in static_files(site_dir).items():
+        if not path.is_relative_to(static):
+            continue
+        url = "/" + rel.as_posix()
+        addresses[url] = path
+        if rel.name == "index.html":
+            addresses[url.removesuffix("index.html")] = path
+    return addresses
+
+
+def static_over_pages(
+    addresses: Mapping[str, Path], pages: Iterable[Page], site_dir: Path, base_path: str = "/"
+) -> list[SiteError]:
+    """A warning for each generated HTML page that a file of the site's static/ replaces: the build gives
+    way to the static file, as it always did, but says so. Other files (robots.txt, a feed) are replaced
+    in silence: a custom robots.txt is common and meant (docs/content.md)."""
+    html = {url: path for url, path in addresses.items() if path.suffix == ".html"}
+    warnings = []
+    for page in pages if html else ():  # the dev server asks on every rebuild: most sites have no such file
+        path = html.get(page.url)
+        if path is None:
+            continue
+        article = page.ctx.get("article") if page.template == "article.html" else None
+        source = (
+            f", or delete {_shown(article.source_path, site_dir)} if that article should go"
+            if isinstance(article, Article)
+            else ""
+        )
+        warnings.append(
+            SiteError(
+                path,
+                None,
+                f"this static file replaces the page sitegen makes at {base_path.rstrip('/')}{page.url}",
+                f"rename or move {_shown(path, site_dir)} if it is a page of its own{source}; if you meant"
+                f" to replace the page, copy the theme's {page.template} into templates/ and change it"
+                " there instead (the page keeps its links, language switch and search)",
+                "warning",
             )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if is_image(path):
-                copy_without_metadata(path, target)  # no GPS or camera data leaves with a photo
-            else:
-                shutil.copyfile(path, target)
-            count += 1
-    return count
+        )
+    return warnings
+
+
+def _shown(path: Path, site_dir: Path) -> str:
+    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
 
 
 def clean_stale_stages(out: Path) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen import build as build_module
 from sitegen import cli
+from sitegen.bodies import BodyStore
 from sitegen.build import BuildOptions, build
 from sitegen.errors import InternalError, SiteErrors
 from sitegen.render import View
@@ -59,3 +63,35 @@ def test_a_mistake_in_the_sites_template_is_still_the_users(tmp_path: Path) -> N
         for e in caught.value.errors
         if e.severity == "error"
     )
+
+
+def test_a_cache_cleared_during_the_build_is_a_plain_error_that_says_build_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "bilingual", site)
+    store = BodyStore.for_site(site, use_cache=True).path
+    load_templates = build_module.templates
+
+    def cleared_after_load(*args: Any) -> Any:
+        # the model is loaded (its articles refer to their bodies by key): the rows go, as when
+        # ~/.cache/sitegen is deleted or another build prunes the store at this moment
+        with sqlite3.connect(store) as conn:
+            assert conn.execute("DELETE FROM bodies").rowcount > 0
+        return load_templates(*args)
+
+    monkeypatch.setattr(build_module, "templates", cleared_after_load)
+    args = ["build", str(site), "-o", str(tmp_path / "out"), "--no-search"]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert "sitegen: error: the text of an article was removed from sitegen's cache" in err
+    assert "hint: build again" in err and "build failed" in err
+    assert "internal error" not in err and "This is a bug" not in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    assert cli.main([*args, "--debug"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "bodies.py" in err and "internal error" not in err
+    # and building again does what the hint says
+    monkeypatch.setattr(build_module, "templates", load_templates)
+    assert cli.main([*args, "-q"]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()

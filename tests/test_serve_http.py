@@ -351,3 +351,25 @@ def test_a_broken_save_keeps_serving_and_reports_file_and_line(served: Served) -
     assert "أخيرا".encode() in served.get("/articles/trenches/")[2]
     _code, err = served.stop()
     assert f"trenches.ar.md:{line}" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("default", "words"), [("ar", "تعذّر بناء الموقع من جديد"), ("en", "The site could not be rebuilt")]
+)
+def test_the_served_error_banner_has_the_sites_default_language(
+    tmp_path: Path, default: str, words: str
+) -> None:
+    site = make_site(tmp_path)
+    (site / "site.yaml").write_text(f"languages: [ar, en]\ndefault_language: {default}\n", encoding="utf-8")
+    served = start(site, tmp_path, "--watch")
+    try:
+        for url in ("/", "/en/"):  # the site's language on every page, as the theme's own words
+            body = served.get(url)[2].decode()
+            found = re.search(r"var UI = (\{.*?\});", body)
+            assert found, body[:300]
+            ui = json.loads(found.group(1))
+            assert (ui["lang"], ui["dir"]) == (default, "rtl" if default == "ar" else "ltr")
+            assert ui["failed"] == words
+            assert "__SITEGEN_UI__" not in body
+    finally:
+        served.stop()

@@ -7,11 +7,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from rich.markup import escape
+
 from sitegen import progress as show
 from sitegen.build import BuildOptions, build
 from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
-from sitegen.errors import SiteErrors
-from sitegen.report import count, error_console, print_problems
+from sitegen.errors import BuildInterrupted, SiteErrors
+from sitegen.report import count, error_console, interrupted, print_problems
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -56,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
         console.print(
             f"[red]build failed[/red]: {count(n, 'error')}; {_shown(out, site_dir)} was left unchanged"
         )
+        return 1
+    except BuildInterrupted as exc:
+        console.print(escape(interrupted(exc, getattr(args, "debug", False))))
+        console.print(f"[red]build failed[/red]; {_shown(out, site_dir)} was left unchanged")
         return 1
     elapsed = time.perf_counter() - started
     if args.quiet:

@@ -19,13 +19,23 @@ from rich.markup import escape
 
 from sitegen.build import LONG_LIVED_GC, BuildOptions, search_regions, search_wanted
 from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
-from sitegen.errors import SiteError
-from sitegen.report import PLEASE_REPORT, count, error_console, internal_error, print_problems
+from sitegen.config import load_config
+from sitegen.errors import BuildInterrupted, SiteError, SiteErrors
+from sitegen.report import (
+    PLEASE_REPORT,
+    count,
+    error_console,
+    internal_error,
+    interrupted,
+    print_problems,
+)
 from sitegen.serve.incremental import SiteState
 from sitegen.serve.output import Rebuild
 from sitegen.serve.search import SearchIndexer
 from sitegen.serve.server import Broadcaster, DevServer, livereload_snippet
 from sitegen.serve.watch import Batcher, start_watching
+
+RESTART = "stop sitegen serve (Ctrl-C) and start it again: it reads the articles again"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             events.publish("problem", _problems(first.errors, site_dir))
         server.out = out.resolve()
         server.base_path = state.model.site.config.base_path if state.model else "/"
-        server.extra_head = livereload_snippet() if args.watch else ""
+        server.extra_head = livereload_snippet(_language(state)) if args.watch else ""
         if first.ok and _search_on(state, options):
             indexer.request()
         # every thread runs before the address is printed: that line tells users (and tests) the server is
@@ -150,6 +160,14 @@ def _rebuild_loop(
 
         try:
             outcome = state.rebuild(batch, early)
+        except BuildInterrupted as exc:
+            # the session's articles are read again only when it starts (serve/reads.py): so is the cache
+            stopped = BuildInterrupted(exc.message, RESTART, exc.trace)
+            console.print(escape(interrupted(stopped, debug)))
+            events.publish(
+                "problem", [{"file": "sitegen", "line": None, "message": exc.message, "hint": RESTART}]
+            )
+            continue
         except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the server: the last pages stay
             console.print(escape(internal_error(exc, debug)))
             events.publish(
@@ -169,6 +187,7 @@ def _rebuild_loop(
             last_warnings = outcome.warnings
             if state.model:
                 server.base_path = state.model.site.config.base_path
+                server.extra_head = livereload_snippet(_language(state))  # site.yaml may have changed it
             base = server.base_path.rstrip("/")
             everything = outcome.everything or len(outcome.urls) > 2000
             events.publish(
@@ -197,6 +216,17 @@ def _problems(errors: tuple[SiteError, ...], site_dir: Path) -> list[dict[str, A
         }
         for e in errors
     ]
+
+
+def _language(state: SiteState) -> str:
+    """The site's default language, for the dev server's own words: from the last good build, or from
+    site.yaml when the first build failed (sitegen's default when even that cannot be read)."""
+    if state.model is not None:
+        return state.model.site.config.default_language
+    try:
+        return load_config(state.site_dir)[0].default_language
+    except SiteErrors:
+        return "ar"
 
 
 def _search_on(state: SiteState, options: BuildOptions) -> bool:

@@ -3,19 +3,16 @@ articles already there (to link "read also" titles, and to recognise an input im
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sitegen.arabic import fold
 from sitegen.config import load_config
 from sitegen.data import load_registries
-from sitegen.errors import Problems, SiteErrors
-
-_FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+from sitegen.errors import Problems, SiteError, SiteErrors
+from sitegen.read import closing_fence, decode, opens_front_matter
+from sitegen.yamlio import load, load_data_file
 
 
 @dataclass(frozen=True)
@@ -46,31 +43,42 @@ def find_site_dir(out_dir: Path, cwd: Path) -> Path:
 
 
 def _yaml_file(path: Path, problems: list[str]) -> Any:
+    """A data file read as `sitegen build` reads it (yamlio.py); a problem is noted, never raised."""
     if not path.exists():
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
-        problems.append(f"{path}: could not be read ({type(exc).__name__}); its entries are not used")
+        data, errors = load_data_file(path)
+    except OSError as exc:
+        problems.append(f"{path}: could not be read ({exc.strerror}); its entries are not used")
         return None
+    # data/authors.yaml is read by the registries too (_build_tags), which noted its problems already
+    problems.extend(e.format() for e in errors if e.format() not in problems)
+    return data
 
 
-def front_matter(path: Path) -> dict[str, Any]:
-    """The front matter of an existing article, or {} when it has none or it is broken."""
+def front_matter(path: Path) -> tuple[dict[str, Any], SiteError | None]:
+    """The front matter of an existing article, read as `sitegen build` reads it (read.py's decoding and
+    fences, yamlio's loader); when it cannot be, {} and why, in the build's words."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    if not text.startswith("---"):
-        return {}
-    fences = list(_FENCE.finditer(text))
-    if len(fences) < 2:
-        return {}
-    try:
-        data = yaml.safe_load(text[fences[0].end() : fences[1].start()])
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+        text, error = decode(path.read_bytes(), path)
+    except OSError as exc:
+        return {}, SiteError(path, None, f"cannot read this file: {exc.strerror}")
+    if text is None:
+        return {}, error
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not opens_front_matter(lines[0]):
+        return {}, SiteError(path, 1, "the file does not start with front matter")
+    close = closing_fence(lines)
+    if close is None:
+        return {}, SiteError(path, 1, "the front matter is never closed")
+    fm_text = "\n".join(lines[1:close])
+    meta, problem = load(fm_text) if fm_text.strip() else ({}, None)
+    if problem is not None:
+        line = min(problem.line, close - 1) + 1 if problem.line else 1  # as read_file counts it
+        return {}, SiteError(path, line, problem.message, problem.hint)
+    if meta is not None and not isinstance(meta, dict):
+        return {}, SiteError(path, 2, "the front matter must be a list of `key: value` lines")
+    return meta or {}, None
 
 
 def _build_tags(site_dir: Path, problems: list[str]) -> dict[str, dict[str, str]]:
@@ -109,7 +117,13 @@ def load_site(out_dir: Path, cwd: Path) -> SiteContext:
             parts = path.name.split(".")
             if len(parts) != 3:
                 continue
-            meta = front_matter(path)
+            meta, problem = front_matter(path)
+            if problem is not None:
+                # still an article of the site (its slug is taken), only its title and source are unknown
+                problems.append(
+                    f"{problem.location()}: {problem.message}; its title and source are not used"
+                    " (to link related titles or recognise an input imported before)"
+                )
             source = meta["source"] if isinstance(meta.get("source"), dict) else {}
             articles.append(
                 Existing(

@@ -15,7 +15,7 @@ import markupsafe
 from markupsafe import Markup
 
 from sitegen import urls
-from sitegen.errors import InternalError, SiteError, TemplateMisuse
+from sitegen.errors import BuildInterrupted, InternalError, SiteError, TemplateMisuse
 from sitegen.graph import Graph
 from sitegen.model import Page, Site
 from sitegen.parallel import pmap, release_freed_memory, resident_bytes, workers
@@ -80,6 +80,8 @@ def _render_range(job: RenderJob, bounds: tuple[int, int]) -> list[Failure]:
     for page in job.pages[bounds[0] : bounds[1]]:
         try:
             text = render_page(job, page)
+        except BuildInterrupted:
+            raise  # the cache taken away under the build (bodies.MissingBody): neither template nor bug
         except Exception as exc:  # noqa: BLE001 - sorted out just below: the site's template, or our bug
             if _raised_by_sitegen(exc):
                 raise InternalError(

@@ -144,8 +144,8 @@ class SiteState:
         model, env, deps = self._load()
         self.output.failed_urls.clear()
         self.output.clear()
+        self.output.sync_static(self.site_dir, model, [])  # first: pages a static file replaces are skipped
         outcome = self.output.render(model, env, model.pages, everything=True, how="full")
-        self.output.sync_static(self.site_dir, self.model)
         self._keep(model, env, deps, reindex=True)
         return outcome
 
@@ -174,12 +174,11 @@ class SiteState:
         for url in {p.url for p in old.pages} - {p.url for p in model.pages}:
             build.remove_page(self.out, url)
         self.output.failed_urls.clear()
+        if self.pending.static or self.pending.config:  # first: pages no static file hides now come along
+            pages, everything = self.output.sync_static(self.site_dir, model, pages), True
         outcome = self.output.render_browsed_first(model, env, pages, everything, early)
         if outcome.ok and done:
             outcome = dataclasses.replace(outcome, urls=tuple(done) + outcome.urls)
-        if self.pending.static or self.pending.config:
-            self.output.sync_static(self.site_dir, self.model)
-            outcome = dataclasses.replace(outcome, everything=True)
         stale = self._index is None or self._index.model_id != id(model) or deps != old_deps
         self._keep(model, env, deps, reindex=stale)
         return outcome

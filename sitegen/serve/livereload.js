@@ -1,5 +1,7 @@
 (function () {
   // sitegen serve: reload this page when the files behind it change; show build errors on top of it.
+  // the banner's words, lang and dir: the site's default language, filled in by serve/server.py
+  var UI = __SITEGEN_UI__;
   var KEY = "sitegen-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(KEY);
   if (saved) {
@@ -32,24 +34,35 @@
     whenReady(function () {
       clearOverlay();
       var box = el("div", "", "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);" +
-        "color:#fff;font:15px/1.5 system-ui,sans-serif;padding:2em;direction:ltr;text-align:left");
+        "color:#fff;font:15px/1.5 system-ui,sans-serif;padding:2em;text-align:start");
       box.id = "sitegen-overlay";
+      box.lang = UI.lang;  // the banner's own words; the page under it may be in another language
+      box.dir = UI.dir;
       box.setAttribute("role", "alert");
-      box.appendChild(el("h2", "The site could not be rebuilt", "margin:0 0 .5em;color:#ff8a80"));
-      box.appendChild(el("p", "Fix the problem below and save: this page reloads by itself. " +
-        "Until then the last good version of the site is shown.", "margin:0 0 1em"));
+      box.appendChild(el("h2", UI.failed, "margin:0 0 .5em;color:#ff8a80"));
+      box.appendChild(el("p", UI.fix, "margin:0 0 1em"));
       problems.forEach(function (p) {
-        var item = el("div", "", "margin:0 0 1em;padding:.6em .8em;border-left:4px solid #ff8a80;background:#2a2a2a");
-        var where = el("div", (p.file || "site") + (p.line ? ":" + p.line : ""), "font-family:monospace;font-weight:bold");
+        var item = el("div", "", "margin:0 0 1em;padding:.6em .8em;border-inline-start:4px solid #ff8a80;background:#2a2a2a");
+        var where = el("div", "", "font-family:monospace;font-weight:bold");
         where.className = "sitegen-where";
+        var path = el("bdi", (p.file || "site") + (p.line ? ":" + p.line : ""));
+        path.dir = "ltr";  // a path reads left to right, even in a right-to-left banner
+        where.appendChild(path);
         item.appendChild(where);
-        var msg = el("div", p.message, "unicode-bidi:plaintext");
+        var msg = el("div", p.message);
+        msg.dir = "auto";  // sitegen's messages are English, and quote the site's text as it is
         msg.className = "sitegen-message";
         item.appendChild(msg);
-        if (p.hint) item.appendChild(el("div", "hint: " + p.hint, "color:#bbb;unicode-bidi:plaintext"));
+        if (p.hint) {
+          var hint = el("div", UI.hint + ": ", "color:#bbb");
+          var said = el("bdi", p.hint);
+          said.dir = "auto";
+          hint.appendChild(said);
+          item.appendChild(hint);
+        }
         box.appendChild(item);
       });
-      var close = el("button", "hide", "position:absolute;top:1em;right:1em");
+      var close = el("button", UI.hide, "position:absolute;top:1em;inset-inline-end:1em");
       close.onclick = clearOverlay;
       box.appendChild(close);
       document.body.appendChild(box);

@@ -43,6 +43,8 @@ class Output:
     options: BuildOptions
     failed_urls: set[str] = field(default_factory=set)  # written by no good render since they changed
     static: set[Path] = field(default_factory=set)  # the static files now in `out`
+    # page URLs a file of the site's static/ takes the place of: never rendered over it, as in a build
+    static_addresses: dict[str, Path] = field(default_factory=dict)
 
     def render(
         self,
@@ -57,14 +59,19 @@ class Output:
         a template edit, as `build` does)."""
         if warm is None:
             warm = len(pages) > len(model.pages) // 2
-        errors = build.render_pages(model, env, pages, self.out, self.options, warm=warm)
+        hidden = self.static_addresses
+        written = [p for p in pages if p.url not in hidden] if hidden else pages
+        errors = build.render_pages(model, env, written, self.out, self.options, warm=warm)
+        config = model.site.config
+        warnings = (
+            *model.warnings,
+            *build.static_over_pages(hidden, model.pages, config.site_dir, config.base_path),
+        )
         if errors:
             # which page failed is not reported separately: try all of them again next time
             self.failed_urls |= {p.url for p in pages}
-            return Rebuild(errors=tuple(errors), warnings=tuple(model.warnings), how=how)
-        return Rebuild(
-            urls=tuple(p.url for p in pages), warnings=tuple(model.warnings), everything=everything, how=how
-        )
+            return Rebuild(errors=tuple(errors), warnings=warnings, how=how)
+        return Rebuild(urls=tuple(p.url for p in pages), warnings=warnings, everything=everything, how=how)
 
     def render_first(
         self,
@@ -109,8 +116,10 @@ class Output:
             else:
                 child.unlink()
 
-    def sync_static(self, site_dir: Path, model: Model | None) -> None:
-        """Write static files as `build` does, and delete the ones removed since (rare: copy them all)."""
+    def sync_static(self, site_dir: Path, model: Model, pages: list[Page]) -> list[Page]:
+        """Write static files as `build` does, and delete the ones removed since (rare: copy them all);
+        returns `pages` and the pages a static file no longer replaces (to render again)."""
+        before, self.static_addresses = self.static_addresses, build.static_addresses(site_dir)
         with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
             build.write_static(site_dir, Path(scratch))
             now = {p.relative_to(scratch) for p in Path(scratch).rglob("*") if p.is_file()}
@@ -119,10 +128,12 @@ class Output:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(Path(scratch) / rel, target)
         out = self.out
-        page_files = {build.page_file(out, p.url).relative_to(out) for p in (model.pages if model else ())}
+        page_files = {build.page_file(out, p.url).relative_to(out) for p in model.pages}
         for rel in self.static - now - page_files:
             (out / rel).unlink(missing_ok=True)
         self.static = now
+        freed = set(before) - set(self.static_addresses) - {p.url for p in pages}
+        return pages + [p for p in model.pages if p.url in freed] if freed else pages
 
 
 def _browsed(page: Page) -> bool:

@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from sitegen.i18n import STRINGS, strings
+from sitegen.model import direction
+
 EVENTS_PATH = "/__sitegen/events"
 LIVERELOAD_JS = Path(__file__).with_name("livereload.js")
 KEEPALIVE_SECONDS = 15.0
@@ -41,9 +44,20 @@ CONTENT_TYPES = {
 }
 
 
-def livereload_snippet() -> str:
-    """The script the server adds to the pages it serves (never written by `build`)."""
-    return "<script>\n" + LIVERELOAD_JS.read_text(encoding="utf-8") + "</script>"
+def livereload_snippet(lang: str) -> str:
+    """The script the server adds to the pages it serves (never written by `build`); the banner it shows
+    for a failed rebuild speaks `lang`, the site's default language, as the rest of the interface does."""
+    lang = lang if lang in STRINGS else "en"  # the theme's own words fall back to English likewise
+    t = strings(lang)
+    ui = {"lang": lang, "dir": direction(lang)} | {
+        k: t[f"serve_{k}"] for k in ("failed", "fix", "hint", "hide")
+    }
+    words = json.dumps(ui, ensure_ascii=False).replace("<", "\\u003c")  # never a </script> in the page
+    return (
+        "<script>\n"
+        + LIVERELOAD_JS.read_text(encoding="utf-8").replace("__SITEGEN_UI__", words)
+        + "</script>"
+    )
 
 
 def content_type(path: Path) -> str:
