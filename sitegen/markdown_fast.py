@@ -186,7 +186,7 @@ class _Rewrite:
         if "<h" in html:
             html = HEADING_RE.sub(self.heading, html)
         if self.rtl:
-            html = LTR_TEXT_RE.sub(self.rtl_text, html)
+            html = LTR_TEXT_RE.sub(_rtl_text, html)
             if "<code" in html:  # code reads left to right
                 html = INLINE_CODE_RE.sub('<code dir="ltr">', html)
                 html = CODE_BLOCK_RE.sub(self.code_block, html)
@@ -255,21 +255,6 @@ class _Rewrite:
         slug = _unique(slugify(_unescape(title).replace("\n", "")), self.slugs)
         return f'<h{m.group(1)} id="{escapeHtml(slug)}">{m.group(2)}</h{m.group(1)}>'
 
-    def rtl_text(self, m: re.Match[str]) -> str:
-        """markdown.py's _isolate_ltr_runs on a text node: its Latin runs isolated, one text token per line
-        (a soft break parts them); code is left as it is."""
-        text = m.group(1)
-        raw = _unescape(text)
-        if (
-            not HAS_LTR.search(raw)
-            or "\x00" in raw
-            or m.string.startswith("<code", m.string.rfind("<", 0, m.start()))
-        ):
-            return m.group(0)
-        return ">" + "\n".join(
-            isolate_ltr(part) if HAS_LTR.search(part) else escapeHtml(part) for part in raw.split("\n")
-        )
-
     def code_block(self, m: re.Match[str]) -> str:
         """A fenced block's <code> reads left to right, an indented block's <pre> (their renderers differ)."""
         self.seen["p"] += 1
@@ -292,6 +277,22 @@ class _Rewrite:
         return (
             f'<a class="external-image" href="{escapeHtml(src)}" rel="noopener noreferrer external">{alt}</a>'
         )
+
+
+def _rtl_text(m: re.Match[str]) -> str:
+    """markdown.py's _isolate_ltr_runs on a text node: its Latin runs isolated, one text token per line
+    (a soft break parts them); code is left as it is."""
+    text = m.group(1)
+    raw = _unescape(text)
+    if (
+        not HAS_LTR.search(raw)
+        or "\x00" in raw
+        or m.string.startswith("<code", m.string.rfind("<", 0, m.start()))
+    ):
+        return m.group(0)
+    return ">" + "\n".join(
+        isolate_ltr(part) if HAS_LTR.search(part) else escapeHtml(part) for part in raw.split("\n")
+    )
 
 
 def _unique(slug: str, slugs: set[str]) -> str:
