@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -52,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     progress = show.for_console(console, args.quiet)
     try:
         report = build(site_dir, out, options, progress=progress)
+        # the build's objects, many in reference cycles, would be collected as the interpreter exits
+        # (10k articles: 0.4 s); frozen, they go with the process's memory
+        gc.freeze()
     except SiteErrors as exc:
         print_problems(exc.errors, site_dir, console)
         n = sum(1 for e in exc.errors if e.severity == "error")
