@@ -49,12 +49,14 @@ _PLUGINS: list[Any] = [
 OPEN, CLOSE = "\u2045", "\u2046"
 PLACEHOLDER_RE = re.compile(f"{OPEN}(\\d+){CLOSE}")
 LINKISH_RE = re.compile(f'<a href="([^"]*)"([^>]*)>|{OPEN}(\\d+){CLOSE}')
+LINK_RE = re.compile(r'<a href="([^"]*)"([^>]*)>')  # without wikilinks: its literal start is found ~8x faster
 IMAGE_RE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"([^>]*) />')
 HEADING_RE = re.compile(r"<h([234])>(.*?)</h\1>", re.DOTALL)
 FOOTNOTE_REF_RE = re.compile(r'<sup class="footnote-ref">.*?</sup>')
 TAG_RE = re.compile(r"<[^>]*>")
 # a text node with a left-to-right letter (or an entity's name), found from the ">" before it
-LTR_TEXT_RE = re.compile(f">([^<>{LTR}]*[{LTR}][^<>]*)(?=<)")
+# possessive: a text without Latin letters is given up at its end, not tried again from each of its letters
+LTR_TEXT_RE = re.compile(f">([^<>{LTR}]*+[{LTR}][^<>]*)(?=<)")
 CODE_RE = re.compile("<code[^>]*>[^<]*</code>")
 INLINE_CODE_RE = re.compile("(?<!<pre>)<code>")
 CODE_BLOCK_RE = re.compile("<pre><code([^>]*)>")
@@ -182,7 +184,7 @@ class _Rewrite:
         # and an empty quote on two lines where markdown-it-py writes <blockquote></blockquote>
         html = html.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
         if "<a " in html or OPEN in html:
-            html = LINKISH_RE.sub(self.link, html)
+            html = (LINKISH_RE if OPEN in html else LINK_RE).sub(self.link, html)
         if "<h" in html:
             html = HEADING_RE.sub(self.heading, html)
         if self.rtl:
@@ -201,7 +203,7 @@ class _Rewrite:
 
     def link(self, m: re.Match[str]) -> str:
         """markdown.py's wikilink rule and _line_tracker on one link."""
-        if m.group(3) is not None:
+        if m.lastindex == 3:  # LINKISH_RE's placeholder
             return self.wikilink(m, int(m.group(3)))
         rest = m.group(2)
         if ' id="fnref' in rest or 'class="footnote-backref"' in rest:
