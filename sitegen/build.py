@@ -25,6 +25,7 @@ from sitegen.errors import Problems, SiteError, SiteErrors
 from sitegen.graph import Graph, link
 from sitegen.model import Article, Config, Page, Site
 from sitegen.pages import plan_pages
+from sitegen.parallel import release_freed_memory
 from sitegen.read import ReadResult, read_content
 from sitegen.render import (
     RenderJob,
@@ -341,6 +342,11 @@ def _build(
         # beside a main process holding little more than the articles (at 100k articles the model is ~1.5 GB)
         del model, env
         if regions is not None:
+            # frozen since the plan, the model's objects in reference cycles outlive the del: collected here
+            # and their memory given back, the index runs beside a smaller main process
+            gc.unfreeze()
+            gc.collect()
+            release_freed_memory()
             if progress:
                 progress("indexing for search")
             show.bar(progress, "search index", None)
