@@ -71,35 +71,26 @@ def test_pages_that_read_the_whole_site_are_rendered_by_the_main_process_before_
 
 
 @pytest.mark.usefixtures("two_workers")
-def test_list_entry_workers_are_replaced_by_fresh_forks(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("big", [True, False], ids=["main process too big to copy", "small"])
+def test_list_entry_workers_are_replaced_by_fresh_forks_when_the_main_process_is_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, big: bool
 ) -> None:
-    """Each one then copies only the articles of its last ranges, not half of the site's over the warm-up,
-    when the main process is too big for every worker to copy it (here: any size)."""
+    """Each one then copies only the articles of its last ranges, not half of the site's over the warm-up.
+    For a small site a new fork is not worth it: it copies again what it reads and warms its caches again."""
     monkeypatch.setattr(sitegen.render.job, "FRESH_EVERY", 1)
-    monkeypatch.setattr(sitegen.render.job, "COPY_BUDGET", 0)
+    if big:  # any main process is too big to be copied by every worker
+        monkeypatch.setattr(sitegen.render.job, "COPY_BUDGET", 0)
     log = tmp_path / "warmed.log"
     _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: "-".join(map(str, bounds)))
     built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
     assert built.ok, built.problems
     ranges = _lines(log)
     assert len(ranges) >= 3  # 500 articles in two languages, 400 entries a range
-    assert len({pid for pid, _ in ranges}) == len(ranges), "a worker rendered two ranges"
-
-
-@pytest.mark.usefixtures("two_workers")
-def test_workers_are_kept_when_the_main_process_is_small(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A new fork copies again what it reads and warms its caches again: not worth it for a small site."""
-    monkeypatch.setattr(sitegen.render.job, "FRESH_EVERY", 1)
-    log = tmp_path / "warmed.log"
-    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: "-".join(map(str, bounds)))
-    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
-    assert built.ok, built.problems
-    ranges = _lines(log)
-    assert len(ranges) >= 3
-    assert len({pid for pid, _ in ranges}) <= 2, "workers were replaced"
+    workers = len({pid for pid, _ in ranges})
+    if big:
+        assert workers == len(ranges), "a worker rendered two ranges"
+    else:
+        assert workers <= 2, "workers were replaced"
 
 
 def test_a_front_matter_error_found_after_validation_points_at_its_line(tmp_path: Path) -> None:
