@@ -27,7 +27,7 @@ from sitegen.write import write_file
 # A render worker touches (so copies, by reference counting) each shared object of the main process it
 # reads: over a whole render, nearly the whole model. Replaced by a new fork after this many ranges, it
 # holds only what its last ranges touched. Not for free: each new worker copies again what it reads and
-# warms its own caches (10k articles: ~5 s more CPU over the list entries and the render). So workers are
+# warms its own caches (10k articles: ~3.8 s more CPU over the list entries and the render). So workers are
 # replaced only when their copies could break the memory budget: when the main process, copied whole by
 # every worker, would take more than COPY_BUDGET (at 10k articles it holds ~250 MB, at 100k ~1.3 GB).
 FRESH_EVERY = 8
