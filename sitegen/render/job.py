@@ -29,9 +29,10 @@ from sitegen.write import write_file
 # holds only what its last ranges touched. Not for free: each new worker copies again what it reads and
 # warms its own caches (10k articles: ~3.8 s more CPU over the list entries and the render). So workers are
 # replaced only when their copies could break the memory budget: when the main process, copied whole by
-# every worker, would take more than COPY_BUDGET (at 10k articles it holds ~250 MB, at 100k ~1.3 GB).
+# every worker, would take more than COPY_BUDGET, what a whole build may take (2 GiB at 100k articles:
+# the main process then holds ~1.3 GB; at 10k ~250 MB, and a worker copied ~60 MB of it over the render).
 FRESH_EVERY = 8
-COPY_BUDGET = 1 << 30
+COPY_BUDGET = 2 << 30
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 WHOLE_SITE = 2  # a page that reads 1/WHOLE_SITE of the articles or more is rendered by the main process
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
