@@ -95,3 +95,60 @@ def test_a_cache_cleared_during_the_build_is_a_plain_error_that_says_build_again
     monkeypatch.setattr(build_module, "templates", load_templates)
     assert cli.main([*args, "-q"]) == 0
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "--debug"])
+def test_a_cache_cleared_under_the_dev_server_says_to_restart_it(debug: bool) -> None:
+    """The dev server reads the articles once, when it starts: after its cache was cleared, a rebuild
+    cannot find a body, and the terminal and the browser's banner say to restart it (no bug to report)."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from sitegen.bodies import MissingBody
+    from sitegen.commands import serve as serve_command
+
+    class State:
+        model = None
+        site_dir = Path(".")
+
+        def rebuild(self, batch: object, early: object) -> None:
+            raise MissingBody(
+                "the text of an article was removed from sitegen's cache", "build again", "where"
+            )
+
+    class Batcher:
+        def __init__(self) -> None:
+            self.batches = [{"content/articles/a.ar.md"}]
+
+        def wait(self) -> set[str] | None:
+            return self.batches.pop() if self.batches else None
+
+    class Events:
+        def __init__(self) -> None:
+            self.sent: list[tuple[str, Any]] = []
+
+        def publish(self, kind: str, data: Any) -> None:
+            self.sent.append((kind, data))
+
+    shown, events = StringIO(), Events()
+    serve_command._rebuild_loop(  # type: ignore[arg-type]
+        State(), Batcher(), events, None, None, Console(file=shown, width=300, color_system=None), debug
+    )
+    text = shown.getvalue()
+    assert "sitegen: error: the text of an article was removed from sitegen's cache" in text
+    assert serve_command.RESTART in text and "build again" not in text
+    assert ("where" in text) == debug and "internal error" not in text
+    assert events.sent == [
+        (
+            "problem",
+            [
+                {
+                    "file": "sitegen",
+                    "line": None,
+                    "message": "the text of an article was removed from sitegen's cache",
+                    "hint": serve_command.RESTART,
+                }
+            ],
+        )
+    ]
