@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sitegen.arabic import title_key
 from sitegen.errors import Problems, did_you_mean
 from sitegen.model import Article, Event, Lang, PartialDate, Site, Slug, TagId
-from sitegen.read import front_matter, link_line
+from sitegen.read import front_matter, link_lines
 from sitegen.urls import safe_segment
 from sitegen.yamlio import file_line
 
@@ -122,11 +122,14 @@ def link(site: Site, problems: Problems) -> Graph:
                 related[slug].add(target)
                 related[target].add(slug)
                 backlinks[target].add(slug)
+        lines: tuple[int | None, ...] | None = None  # the file read again once, for its first missing link
         for i, ref in enumerate(article.links):
             if ref.target not in versions:
                 line = ref.line
-                if line is None:  # not found while reading (read.link_line says why)
-                    line = link_line(article.source_path, article.lang, site.config.allow_html, i)
+                if line is None:  # not found while reading (read.link_lines says why)
+                    if lines is None:
+                        lines = link_lines(article.source_path, article.lang, site.config.allow_html)
+                    line = lines[i] if i < len(lines) else None
                 _missing(article, ref.target, problems, versions, None, line)
             elif ref.target != slug:
                 backlinks[ref.target].add(slug)

@@ -90,7 +90,7 @@ def render_fast(
 
     `lines=False`: internal links get no line (None). Their lines come from pyrs' node tree, a second
     parse that was a third of this function's time, and only a link to a missing article needs one
-    (read.link_line finds it again then)."""
+    (read.link_lines finds them again then)."""
     parser = _parser()
     if parser is None:
         return None

@@ -183,13 +183,12 @@ def front_matter(path: Path) -> str:
     return "" if close is None else "\n".join(lines[1:close])
 
 
-def link_line(path: Path, lang: str, allow_html: bool, index: int) -> int | None:
-    """The file line of the `index`-th internal link of the article at `path`, read again: only a link
-    to a missing article needs it, and finding every link's line while reading was a third of the
+def link_lines(path: Path, lang: str, allow_html: bool) -> tuple[int | None, ...]:
+    """The file line of each internal link of the article at `path`, in order, read again: only a link
+    to a missing article needs one, and finding every link's line while reading was a third of the
     Markdown time (markdown_fast.render_fast)."""
     found = read_file(path, (lang,), allow_html, link_lines=True)
-    links = found.doc.links if found.doc is not None else ()
-    return links[index].line if index < len(links) else None
+    return tuple(link.line for link in found.doc.links) if found.doc is not None else ()
 
 
 def decode(data: bytes, path: Path) -> tuple[str | None, SiteError | None]:
@@ -237,7 +236,7 @@ def read_file(
 ) -> ReadResult:
     """Parse one content file (or its bytes, already read); never raises for a user mistake.
     `search`: also make its search words; `link_lines`: give every internal link its line (otherwise
-    `link_line` finds it when an error needs it)."""
+    `link_lines` finds them when an error needs one)."""
     m = FILE_RE.match(path.name)
     if not m:
         return ReadResult(

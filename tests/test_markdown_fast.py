@@ -13,7 +13,7 @@ import pytest
 from sitegen import markdown_fast
 from sitegen.markdown import render_body_checked, render_reference
 from sitegen.markdown_fast import render_fast
-from sitegen.read import closing_fence, link_line, opens_front_matter, read_file
+from sitegen.read import closing_fence, link_lines, opens_front_matter, read_file
 from tests.support import REPO
 
 pytestmark = pytest.mark.skipif(not markdown_fast.available(), reason="markdown-it-pyrs is not installed")
@@ -239,7 +239,7 @@ def test_reading_leaves_the_lines_of_links_for_an_error_to_find(
         read = read_file(path, ("ar", "en"))
     assert read.doc is not None
     assert [(link.target, link.line) for link in read.doc.links] == [("a", None), ("b", None), ("c", None)]
-    assert [link_line(path, "en", False, i) for i in range(4)] == [6, 8, 8, None]
+    assert link_lines(path, "en", False) == (6, 8, 8)
 
 
 def test_without_markdown_it_pyrs_markdown_py_renders_everything() -> None:
