@@ -85,6 +85,7 @@ def pmap(
     on_result: Callable[[int], None] | None = None,
     fresh_every: int | None = None,
     consume: Callable[[int, R], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`[fn(shared, x) for x in items]` spread over processes; order is kept, so output is deterministic.
 
@@ -92,10 +93,14 @@ def pmap(
     `on_result(i)` is called in this process as each item's result arrives (a progress bar).
     `fresh_every`: a worker is replaced by a new fork after that many chunks (see render_all).
     `consume(i, result)` takes each result as it arrives, in any order, and none is kept (the list
-    returned is empty): for results that together are large."""
+    returned is empty): for results that together are large.
+    `meanwhile()` is this process's own work, done while the workers start on the items (before any
+    result is taken); without workers, before the items."""
     jobs = jobs or workers()
     small = (work if work is not None else len(items)) < SERIAL_BELOW
     if jobs < 2 or small or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile is not None:
+            meanwhile()
         if on_result is None and consume is None:
             return [fn(shared, x) for x in items]
         serial: list[R] = []
@@ -113,11 +118,14 @@ def pmap(
         jobs, initializer=_start_worker, initargs=(fn, shared), maxtasksperchild=fresh_every
     )
     try:
-        if on_result is None and consume is None:
+        if on_result is None and consume is None and meanwhile is None:
             results = pool.map(_call, items, chunksize=chunksize)
         else:
+            arriving = pool.imap_unordered(_call_indexed, enumerate(items), chunksize=chunksize)
+            if meanwhile is not None:
+                meanwhile()
             slots: list[Any] = [] if consume is not None else [None] * len(items)
-            for i, result in pool.imap_unordered(_call_indexed, enumerate(items), chunksize=chunksize):
+            for i, result in arriving:
                 if consume is None:
                     slots[i] = result
                 else:

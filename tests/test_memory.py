@@ -6,6 +6,7 @@ down who reads what, since the memory itself is only measured at 100k articles (
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import os
 import re
 from pathlib import Path
@@ -45,13 +46,18 @@ def two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("two_workers")
-def test_pages_that_read_the_whole_site_are_rendered_by_the_main_process_before_any_worker(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("short", [True, False], ids=["memory short", "memory enough"])
+def test_pages_that_read_the_whole_site_are_rendered_by_the_main_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
 ) -> None:
+    """Before any worker is forked when memory is short (100k articles); otherwise while the workers render
+    the other pages, so that neither core waits for the other."""
+    if short:  # any main process is too big to be copied by every worker
+        monkeypatch.setattr(sitegen.render.job, "COPY_BUDGET", 0)
     log = tmp_path / "rendered.log"
 
     def url(job: Any, page: Page) -> str:
-        return f"{page.url} {len(page.slugs)}"
+        return f"{page.url} {len(page.slugs)} {len(multiprocessing.active_children())}"
 
     _log_calls(monkeypatch, "render_page", log, url)
     built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
@@ -64,7 +70,10 @@ def test_pages_that_read_the_whole_site_are_rendered_by_the_main_process_before_
     assert any("timeline" in u for u in by_main), by_main
     assert not any("/articles/" in u for u in by_main), "the main process renders only whole-site pages"
     first_worker = next(i for i, (pid, _) in enumerate(rendered) if pid != main)
-    assert all(pid != main for pid, _ in rendered[first_worker:]), "rendered while workers were alive"
+    if short:
+        assert all(pid != main for pid, _ in rendered[first_worker:]), "rendered while workers were alive"
+    alive = {int(rest.split()[2]) for pid, rest in rendered if pid == main}
+    assert alive == ({0} if short else {2}), "workers alive while the main process rendered its pages"
     # every page that reads half the site or more was the main process's
     workers_read = [int(rest.split()[1]) for pid, rest in rendered if pid != main]
     assert max(workers_read) * 2 < 500
