@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ from sitegen.pages import plan_pages
 from sitegen.parallel import release_freed_memory
 from sitegen.read import ReadResult, read_content
 from sitegen.render import (
+    Rendered,
     RenderJob,
     check_templates,
     check_unique_urls,
@@ -36,11 +37,11 @@ from sitegen.render import (
     render_all,
     warm_partials,
 )
-from sitegen.search import SHARD_PAGES, Regions, filters_html, index_search
+from sitegen.search import BUNDLE, SHARD_PAGES, Regions, filters_html, index_search
 from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
-from sitegen.write import clean_stale_stages, copy_static, staged_output
+from sitegen.write import clean_stale_stages, copy_static, staged_output, static_files
 from sitegen.write import static_addresses as static_addresses  # noqa: PLC0414 - for serve/output.py
 from sitegen.write import static_over_pages as static_over_pages  # noqa: PLC0414 - for serve/output.py
 
@@ -197,8 +198,9 @@ def render_pages(
     freeze: bool = False,
     timings: dict[str, float] | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[SiteError]:
-    """Render `pages` of `model` into `out`; returns the template errors (file, line) of the site's templates.
+) -> Rendered:
+    """Render `pages` of `model` into `out`; returns the template errors (file, line) of the site's templates
+    and the size of the files written.
 
     `progress(n)` is told of every n pages written (a progress bar: progress.py).
 
@@ -219,19 +221,23 @@ def render_pages(
         if freeze:
             gc.freeze()
         clock("lists")
-    errors = render_all(job, progress=progress)
+    rendered = render_all(job, progress=progress)
     clock("render")
-    return errors
+    return rendered
 
 
 def write_static(
     site_dir: Path, out: Path, pages: Sequence[Page] = (), base_path: str = "/"
-) -> list[SiteError]:
+) -> tuple[list[SiteError], SiteSize, dict[str, Path]]:
     """Theme and site static files, and `.nojekyll` (GitHub Pages must serve folders starting with _);
-    returns a warning for each of `pages` (HTML) that a static file replaces."""
-    copy_static(site_dir, out)
+    returns a warning for each of `pages` (HTML) that a static file replaces, what the files add to the
+    output's size, and the addresses they take (static_addresses)."""
+    files = static_files(site_dir)
+    added = copy_static(files, out)
     (out / ".nojekyll").write_text("", encoding="utf-8")
-    return static_over_pages(static_addresses(site_dir), pages, site_dir, base_path)
+    added += SiteSize(0, 1)
+    taken = static_addresses(site_dir, files)
+    return static_over_pages(taken, pages, site_dir, base_path), added, taken
 
 
 def index(
@@ -243,15 +249,17 @@ def index(
     return index_search(out, ARTICLE_GLOB, previous, shard_pages, regions)[0]
 
 
-def search_regions(model: Model) -> Regions[Article]:
+def search_regions(model: Model, hidden: Collection[str] = ()) -> Regions[Article]:
     """What the indexer adds to each article page, by its file relative to the output: its search filters
     and its hidden region of normalized words, if it has any. The indexer reads them beside the page;
-    readers never download them (~10 % of a page and ~480 B).
+    readers never download them (~10 % of a page and ~480 B). Only these pages are indexed: not those
+    whose URL is in `hidden`, replaced by a file of the site's static/ (static_addresses), which is not
+    the article and may not even be a whole HTML page (Pagefind then fails).
     Each is made when the indexer asks for it, from the words in the body store: never all at once."""
     articles: dict[Path, Article] = {}
     for page in model.pages:
         article = page.ctx.get("article") if page.template == "article.html" else None
-        if isinstance(article, Article):
+        if isinstance(article, Article) and page.url not in hidden:
             articles[output_file(Path(), page.url)] = article
     site = model.site
     return Regions(articles, site.bodies.words, lambda article: filters_html(site, article))
@@ -318,7 +326,7 @@ def _build(
         if progress:
             progress(f"rendering {len(model.pages)} pages")
         try:
-            errors = render_pages(
+            rendered = render_pages(
                 model,
                 env,
                 model.pages,
@@ -330,14 +338,15 @@ def _build(
             )
         finally:
             show.end(progress)
-        if errors:
-            raise SiteErrors(errors + model.warnings)
+        if rendered.errors:
+            raise SiteErrors(rendered.errors + model.warnings)
         clock = _Clock(report.timings)
-        replaced = write_static(site_dir, stage, model.pages, model.site.config.base_path)
+        replaced, static_size, taken = write_static(site_dir, stage, model.pages, model.site.config.base_path)
+        size = rendered.size + static_size
         clock("render")
         _report_model(report, model)
         report.warnings += replaced
-        regions = search_regions(model) if search_wanted(model.site.config, options) else None
+        regions = search_regions(model, taken) if search_wanted(model.site.config, options) else None
         # the page plan, the graph and the templates are not needed any more: with them gone the index runs
         # beside a main process holding little more than the articles (at 100k articles the model is ~1.5 GB)
         del model, env
@@ -357,7 +366,9 @@ def _build(
             if errors:
                 raise SiteErrors(errors)
             clock("search")
-        report.size = size = measure(stage)
+            if (stage / BUNDLE).is_dir():
+                size += measure(stage / BUNDLE)  # the index is all the search adds
+        report.size = size
     warning = size_warning(size)
     report.warnings += [warning] if warning else []
     return report

@@ -18,6 +18,9 @@ class SiteSize:
     bytes: int
     files: int
 
+    def __add__(self, other: SiteSize) -> SiteSize:
+        return SiteSize(self.bytes + other.bytes, self.files + other.files)
+
     def shown(self) -> str:
         amount = f"{self.bytes / 1e6:,.0f} MB" if self.bytes >= 1e6 else f"{self.bytes / 1e3:,.0f} KB"
         return f"{amount} in {self.files:,} files"

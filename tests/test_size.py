@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.size import GITHUB_PAGES_LIMIT, SiteSize, measure, size_warning
-from tests.support import FIXTURES
+from tests.support import FIXTURES, build_site
 
 
 def test_measure_counts_every_file_in_every_folder(tmp_path: Path) -> None:
@@ -52,3 +53,32 @@ def test_build_prints_the_site_size(tmp_path: Path) -> None:
     size = measure(out)
     assert f"({size.bytes / 1e3:,.0f} KB in {size.files:,} files)" in proc.stderr + proc.stdout
     assert "GitHub Pages" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["without search", "with search"])
+def test_the_size_reported_is_the_output_walked(site_copy, tmp_path: Path, search: bool) -> None:
+    """The build adds up what it wrote instead of walking its output again: static files that replace a
+    page (an article's, robots.txt) or a theme asset count once, the search index is counted."""
+    site = site_copy("search")
+    for rel, text in {
+        "robots.txt": "User-agent: *\n",
+        "assets/style.css": "body { color: red }",
+        "notes/a.txt": "ملاحظة",
+    }.items():
+        (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / "static" / rel).write_text(text, encoding="utf-8")
+    article = next(p for p in build_site(site, tmp_path / "first").out.rglob("articles/*/index.html"))
+    page = article.relative_to(tmp_path / "first")
+    (site / "static" / page).parent.mkdir(parents=True)
+    (site / "static" / page).write_text("<p>mine</p>", encoding="utf-8")
+    built = build_site(site, tmp_path / "out", search=search)
+    assert built.ok, built.problems
+    assert built.report is not None
+    assert (tmp_path / "out" / page).read_text(encoding="utf-8") == "<p>mine</p>"
+    assert built.report.size == measure(tmp_path / "out")
+    if search:  # the static page is not the article: not indexed (a bare fragment failed the indexer)
+        entries = (tmp_path / "out/pagefind").glob("*/pagefind-entry.json")
+        indexed = sum(
+            lang["page_count"] for e in entries for lang in json.loads(e.read_text())["languages"].values()
+        )
+        assert indexed == len(list((tmp_path / "first").rglob("articles/*/index.html"))) - 1

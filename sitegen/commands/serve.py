@@ -70,7 +70,11 @@ def run(args: argparse.Namespace) -> int:
     options = BuildOptions(base_url=args.base_url, drafts=args.drafts, search=not args.no_search)
     gc.set_threshold(*LONG_LIVED_GC)  # the server holds the site's model for its whole life (build.py)
     state = SiteState(site_dir, out, options)
-    indexer = SearchIndexer(out, console, lambda: search_regions(state.model) if state.model else {})
+    indexer = SearchIndexer(
+        out,
+        console,
+        lambda: search_regions(state.model, state.output.static_addresses) if state.model else {},
+    )
     batcher = Batcher()
     stop_watching = None
     workers: list[threading.Thread] = []

@@ -10,7 +10,7 @@ from sitegen.render.environment import (
     make_environment,
     render_template,
 )
-from sitegen.render.job import RenderJob, check_unique_urls, render_all, render_page, warm_partials
+from sitegen.render.job import Rendered, RenderJob, check_unique_urls, render_all, render_page, warm_partials
 from sitegen.render.lists import PYTHON_PARTIALS
 from sitegen.render.view import View, make_views
 
@@ -19,6 +19,7 @@ __all__ = [
     "TEMPLATE_SUFFIXES",
     "THEME_DIR",
     "RenderJob",
+    "Rendered",
     "View",
     "check_templates",
     "check_unique_urls",

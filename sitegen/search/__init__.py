@@ -23,9 +23,10 @@ from sitegen.arabic import normalize
 from sitegen.escape import esc
 from sitegen.model import Article, Site
 from sitegen.search.reading import FILTERS
-from sitegen.search.shards import SHARD_PAGES, index_search, run_pagefind
+from sitegen.search.shards import BUNDLE, SHARD_PAGES, index_search, run_pagefind
 
 __all__ = [
+    "BUNDLE",
     "SENTINEL",
     "SHARD_PAGES",
     "Regions",

@@ -152,9 +152,12 @@ def index_search(
 ) -> tuple[list[SiteError], list[str]]:
     """Index the pages of `site` matching `glob` into `site/pagefind/`, shard by shard; a shard whose key
     matches the one in `previous/pagefind/` (the last build's output, default: `site` itself) is copied
-    from there (hard links), not indexed again. `extra`: HTML to add to a page (by its path relative to
-    `site`) for the indexer only. Returns the errors (in plain words) and the shards indexed."""
+    from there (hard links), not indexed again. `extra`: the pages to index, when not every one `glob`
+    matches, with HTML to add to each (by its path relative to `site`) for the indexer only. Returns the
+    errors (in plain words) and the shards indexed."""
     files = sorted(p.relative_to(site) for p in site.glob(glob) if p.is_file())
+    if extra is not None:
+        files = [f for f in files if f in extra]
     if not files:  # Pagefind says what is wrong with an empty site in its own words
         return run_pagefind(site, site / BUNDLE, glob), []
     extra = extra or {}

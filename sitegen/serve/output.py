@@ -61,7 +61,7 @@ class Output:
             warm = len(pages) > len(model.pages) // 2
         hidden = self.static_addresses
         written = [p for p in pages if p.url not in hidden] if hidden else pages
-        errors = build.render_pages(model, env, written, self.out, self.options, warm=warm)
+        errors = build.render_pages(model, env, written, self.out, self.options, warm=warm).errors
         config = model.site.config
         warnings = (
             *model.warnings,
