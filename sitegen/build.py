@@ -8,9 +8,7 @@ set of pages into a folder, finish (static files, search) — and `build()` comp
 from __future__ import annotations
 
 import gc
-import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from sitegen.config import load_config
 from sitegen.data import load_registries
 from sitegen.errors import Problems, SiteError, SiteErrors
 from sitegen.graph import Graph, link
+from sitegen.heap import Clock, long_lived_heap
 from sitegen.model import Article, Config, Page, Site
 from sitegen.pages import plan_pages
 from sitegen.parallel import release_freed_memory
@@ -46,9 +45,6 @@ from sitegen.write import static_addresses as static_addresses  # noqa: PLC0414 
 from sitegen.write import static_over_pages as static_over_pages  # noqa: PLC0414 - for serve/output.py
 
 ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)
-# collector thresholds for a process holding a site model: young collections every 20k allocations
-# instead of 700 (CPython's default rescans the model's objects again and again)
-LONG_LIVED_GC = (20_000, 20, 50)
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ def load_site(
     bodies: BodyStore | None = None,
 ) -> Linked:
     """`load_model` up to the graph; the dev server renders an edited article's own page before the plan."""
-    clock = _Clock({} if timings is None else timings)
+    clock = Clock({} if timings is None else timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
@@ -172,7 +168,7 @@ def load_site(
 
 def plan(linked: Linked, timings: dict[str, float] | None = None) -> Model:
     """Every page of the site (pages.py)."""
-    clock = _Clock({} if timings is None else timings)
+    clock = Clock({} if timings is None else timings)
     pages = plan_pages(linked.site, linked.graph)
     clock("plan")
     return Model(linked.site, linked.graph, pages, linked.warnings)
@@ -207,7 +203,7 @@ def render_pages(
     `warm` renders every list entry first, on all cores: worth it when most of the site is rendered.
     `freeze` keeps those entries out of the collector's sight (shared with the forked workers): only for a
     process that ends with the build; the dev server would never free them."""
-    clock = _Clock({} if timings is None else timings)
+    clock = Clock({} if timings is None else timings)
     job = RenderJob(
         model.site,
         model.graph,
@@ -340,7 +336,7 @@ def _build(
             show.end(progress)
         if rendered.errors:
             raise SiteErrors(rendered.errors + model.warnings)
-        clock = _Clock(report.timings)
+        clock = Clock(report.timings)
         replaced, static_size, taken = write_static(site_dir, stage, model.pages, model.site.config.base_path)
         size = rendered.size + static_size
         clock("render")
@@ -382,26 +378,3 @@ def _report_model(report: BuildReport, model: Model) -> None:
     report.base_url = model.site.config.base_url
     langs = [lang for _, lang in model.site.articles]
     report.languages = {lang: langs.count(lang) for lang in model.site.config.languages}
-
-
-@contextmanager
-def long_lived_heap() -> Iterator[None]:
-    """A build holds tens of thousands of long-lived objects; with CPython's default thresholds the
-    collector rescans them all every few thousand allocations (measured: up to a third of a 10k build)."""
-    old = gc.get_threshold()
-    gc.set_threshold(*LONG_LIVED_GC)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-        gc.unfreeze()
-
-
-class _Clock:
-    def __init__(self, timings: dict[str, float]):
-        self.timings, self.last = timings, time.perf_counter()
-
-    def __call__(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
-        self.last = now

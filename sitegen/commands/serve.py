@@ -17,10 +17,11 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from sitegen.build import LONG_LIVED_GC, BuildOptions, search_regions, search_wanted
+from sitegen.build import BuildOptions, search_regions, search_wanted
 from sitegen.commands.shared import add_base_url, add_drafts, add_site_dir
 from sitegen.config import load_config
 from sitegen.errors import BuildInterrupted, SiteError, SiteErrors
+from sitegen.heap import LONG_LIVED_GC
 from sitegen.report import (
     PLEASE_REPORT,
     count,
