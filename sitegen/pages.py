@@ -61,8 +61,11 @@ def _alts(langs: Sequence[Lang], make: Any) -> tuple[tuple[Lang, URLPath], ...]:
     return tuple((lang, make(lang)) for lang in langs)
 
 
-def plan_pages(site: Site, graph: Graph) -> list[Page]:
-    """Every page of the site, in a stable order."""
+def plan_pages(
+    site: Site, graph: Graph, timelines: dict[Lang, list[TimelineEntry]] | None = None
+) -> list[Page]:
+    """Every page of the site, in a stable order; `timelines`: the site's, when the caller made them
+    (site_timelines)."""
     config = site.config
     langs = config.languages
     pages: list[Page] = []
@@ -110,8 +113,7 @@ def plan_pages(site: Site, graph: Graph) -> list[Page]:
             )
         )
 
-    # one sorted timeline per language serves the global timeline and every tag's
-    timelines = {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
+    timelines = site_timelines(graph, langs) if timelines is None else timelines
     pages += _taxonomy_pages(site, graph, timelines)
     pages += site_timeline_pages(site, graph, timelines)
     states = translation_states(site, graph)  # read once: the status pages and the data export show them
@@ -197,6 +199,11 @@ def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
         )
     out.append(Page(URLPath("/robots.txt"), "robots.txt", config.default_language, {}, (), (), "robots"))
     return out
+
+
+def site_timelines(graph: Graph, langs: Sequence[Lang]) -> dict[Lang, list[TimelineEntry]]:
+    """One sorted timeline per language: it serves the site's timeline and every tag's."""
+    return {lang: timeline_entries(graph, graph.order, lang) for lang in langs}
 
 
 def _sitemap(

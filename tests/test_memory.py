@@ -17,6 +17,7 @@ import pytest
 import sitegen.parallel
 import sitegen.render.job
 from sitegen.model import Page
+from sitegen.render.lists import ENTRY, EVENT
 from tests.support import build_site
 from tests.test_parallel import _big_site
 
@@ -90,11 +91,17 @@ def test_list_entry_workers_are_replaced_by_fresh_forks_when_the_main_process_is
     if big:  # any main process is too big to be copied by every worker
         monkeypatch.setattr(sitegen.render.job, "COPY_BUDGET", 0)
     log = tmp_path / "warmed.log"
-    _log_calls(monkeypatch, "_warm_range", log, lambda shared, bounds: "-".join(map(str, bounds)))
+
+    def kind(shared: Any, bounds: tuple[int, int, int]) -> str:
+        return f"{shared[1][bounds[0]][0]} {'-'.join(map(str, bounds))}"
+
+    _log_calls(monkeypatch, "_warm_range", log, kind)
     built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
     assert built.ok, built.problems
     ranges = _lines(log)
-    assert len(ranges) >= 3  # 500 articles in two languages, 400 entries a range
+    # 500 articles in two languages, 400 entries a range; the timelines' events in the same pool
+    assert len([r for r in ranges if r[1].startswith(ENTRY)]) >= 3
+    assert len([r for r in ranges if r[1].startswith(EVENT)]) >= 2
     workers = len({pid for pid, _ in ranges})
     if big:
         assert workers == len(ranges), "a worker rendered two ranges"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,9 +305,9 @@ def test_the_early_page_of_a_tag_edit_renders_no_list_entries_of_the_whole_site(
     events: list[str] = []
     real_warm = sitegen.build.warm_partials
 
-    def warm(job: object) -> None:
+    def warm(job: object, **how: Any) -> None:
         events.append("warm")
-        real_warm(job)  # type: ignore[arg-type]
+        real_warm(job, **how)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sitegen.build, "warm_partials", warm)
     outcome = state.rebuild(tag_added(site), lambda urls: events.append("announce"))

@@ -4,9 +4,10 @@ an InternalError."""
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.errors import BuildInterrupted, InternalError, SiteError, TemplateMisuse
-from sitegen.graph import Graph
-from sitegen.model import Page, Site
+from sitegen.graph import Graph, TimelineEntry
+from sitegen.model import Lang, Page, Site
 from sitegen.parallel import pmap, release_freed_memory, resident_bytes, workers
 from sitegen.render.environment import TEMPLATE_SUFFIXES, render_template
 from sitegen.render.lists import ENTRY, EVENT
@@ -170,62 +171,81 @@ def _one_per_mistake(failures: Sequence[Failure]) -> list[SiteError]:
     return out
 
 
-def warm_partials(job: RenderJob, chunk: int = 400) -> None:
+def warm_partials(
+    job: RenderJob,
+    chunk: int = 400,
+    entries: bool = True,
+    events: Mapping[Lang, Sequence[TimelineEntry]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
     """Render every list entry (article and event, per language) on all cores, before the pages.
 
     Home, tag, author, source and timeline pages all list them: rendered lazily, each render worker would
     end up making nearly every entry itself (measured at 10k articles: render 21.0 s without this, 2.9 s
     here and 14.3 s render with it). A template error in an entry is not raised here: render_all reports
-    it, with file and line, for the first page that shows the entry."""
+    it, with file and line, for the first page that shows the entry.
+
+    `entries`: the articles' too; `events`: the timeline items to render per language (default: those
+    of the timeline pages among `job.pages`). `meanwhile()`: the main process's own work while the
+    workers render (parallel.pmap); its exceptions are raised."""
     # the keys come in runs of one kind and language, each run a sequence the model already holds: no
     # tuple per item (at 100k articles ~800k items, ~55 MB held by the main process through the warm-up)
     runs: list[tuple[str, str, Sequence[Any]]] = [(ENTRY, lang, job.graph.order) for lang in job.views]
-    for page in job.pages:
+    runs = runs if entries else []
+    if events is not None:
+        runs += [(EVENT, lang, items) for lang, items in events.items()]
+    for page in job.pages if events is None else ():
         if page.kind in ("timeline_year", "timeline_month"):
-            events = [e for _, months in page.ctx["groups"] for _, entries in months for e in entries]
-            runs.append((EVENT, page.lang, events))
+            items = [e for _, months in page.ctx["groups"] for _, group in months for e in group]
+            runs.append((EVENT, page.lang, items))
     ranges = [
         (run, lo, min(lo + chunk, len(keys)))
         for run, (_, _, keys) in enumerate(runs)
         for lo in range(0, len(keys), chunk)
     ]
 
-    def keep(i: int, made: tuple[bytes, list[int]]) -> None:
+    def keep(i: int, made: tuple[bytes, list[int]] | None) -> None:
+        if made is None:
+            return  # a mistake in a template: render_all meets it again and reports it with its page
         run, lo, hi = ranges[i]
         kind, lang, keys = runs[run]
         job.views[lang].keep(kind, keys[lo:hi], *made)
 
-    try:
-        # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
-        # them over a whole warm-up: 3.7 GB for the tree at 100k articles); each range is kept as it comes
-        pmap(
-            _warm_range,
-            (job, runs),
-            ranges,
-            chunksize=1,
-            work=sum(len(keys) for _, _, keys in runs),
-            fresh_every=fresh_every(),
-            consume=keep,
-        )
-    except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
-        return
+    # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
+    # them over a whole warm-up: 3.7 GB for the tree at 100k articles); each range is kept as it comes
+    pmap(
+        _warm_range,
+        (job, runs),
+        ranges,
+        chunksize=1,
+        work=sum(len(keys) for _, _, keys in runs),
+        fresh_every=fresh_every(),
+        consume=keep,
+        meanwhile=meanwhile,
+    )
 
 
 def _warm_range(
     shared: tuple[RenderJob, list[tuple[str, str, Sequence[Any]]]], bounds: tuple[int, int, int]
-) -> tuple[bytes, list[int]]:
+) -> tuple[bytes, list[int]] | None:
     """A range of list items of one kind and language (`bounds`: the run, and where in it) as one UTF-8
-    blob, and where each item ends in it (the main process keeps them so: ListHelpers.keep)."""
+    blob, and where each item ends in it (the main process keeps them so: ListHelpers.keep); None when
+    one of them fails."""
+    if not gc.isenabled():
+        gc.enable()  # forked while the main process plans with its collector off (build.py): collect here
     job, runs = shared
     run, lo, hi = bounds
     kind, lang, keys = runs[run]
     view = job.views[lang]
     parts, ends, end = [], [], 0
-    for key in keys[lo:hi]:
-        part = str(view.entry(key) if kind == ENTRY else view.timeline_entry(key)).encode()
-        parts.append(part)
-        end += len(part)
-        ends.append(end)
+    try:
+        for key in keys[lo:hi]:
+            part = str(view.entry(key) if kind == ENTRY else view.timeline_entry(key)).encode()
+            parts.append(part)
+            end += len(part)
+            ends.append(end)
+    except Exception:  # noqa: BLE001 - render_all meets the same error again and reports it with its page
+        return None
     return b"".join(parts), ends
 
 
