@@ -237,3 +237,27 @@ def test_the_memory_sampler_reads_the_tree_again_when_a_process_started_or_ended
         if x.startswith("Pss:")
     )
     assert 0.5 * own < pss < 2 * own
+
+
+@pytest.mark.usefixtures("two_workers")
+@pytest.mark.parametrize("short", [True, False], ids=["memory short", "memory enough"])
+def test_the_page_plan_is_made_while_the_list_items_are_rendered_unless_memory_is_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short: bool
+) -> None:
+    """Beside the workers, the main process copies every page of its memory the plan touches: at 100k
+    articles (memory short) it plans first."""
+    import sitegen.build
+
+    if short:
+        monkeypatch.setattr(sitegen.render.job, "COPY_BUDGET", 0)
+    alive: list[int] = []
+    real = sitegen.build.plan_pages
+
+    def plan_pages(*args: Any) -> Any:
+        alive.append(len(multiprocessing.active_children()))
+        return real(*args)
+
+    monkeypatch.setattr(sitegen.build, "plan_pages", plan_pages)
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False)
+    assert built.ok, built.problems
+    assert alive == ([0] if short else [2])

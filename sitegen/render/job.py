@@ -213,13 +213,19 @@ def warm_partials(
 
     # workers re-forked as in render_all: each one copies only the articles of its last ranges (all of
     # them over a whole warm-up: 3.7 GB for the tree at 100k articles); each range is kept as it comes
+    refork = fresh_every()
+    if meanwhile is not None and refork is not None:
+        # memory is short (100k articles): done first, as render_all's own pages, for what the main
+        # process touches after a fork is copied (at 100k the plan reads most of a ~1.2 GB model)
+        meanwhile()
+        meanwhile = None
     pmap(
         _warm_range,
         (job, runs),
         ranges,
         chunksize=1,
         work=sum(len(keys) for _, _, keys in runs),
-        fresh_every=fresh_every(),
+        fresh_every=refork,
         consume=keep,
         meanwhile=meanwhile,
     )
