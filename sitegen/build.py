@@ -42,6 +42,8 @@ from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
 from sitegen.write import clean_stale_stages, copy_static, staged_output, static_files
+from sitegen.write import page_file as page_file  # noqa: PLC0414 - for serve/output.py
+from sitegen.write import remove_page as remove_page  # noqa: PLC0414 - for serve/incremental.py
 from sitegen.write import static_addresses as static_addresses  # noqa: PLC0414 - for serve/output.py
 from sitegen.write import static_over_pages as static_over_pages  # noqa: PLC0414 - for serve/output.py
 
@@ -197,8 +199,14 @@ def plan_and_warm(
     views = make_views(linked.site, linked.graph, env, search_wanted(linked.site.config, options))
     timelines = site_timelines(linked.graph, linked.site.config.languages)
     planned: list[Model] = []
-    job = RenderJob(linked.site, linked.graph, env, (), Path(), views)
-    warm_partials(job, events=timelines, meanwhile=lambda: planned.append(plan(linked, timings, timelines)))
+
+    def planning() -> None:
+        planned.append(plan(linked, timings, timelines))
+        gc.freeze()  # workers forked after the plan (memory short) must not collect (so copy) its objects
+
+    warm_partials(
+        RenderJob(linked.site, linked.graph, env, (), Path(), views), events=timelines, meanwhile=planning
+    )
     clock("lists")
     timings["lists"] -= timings["plan"]  # what the list items took beyond the plan beside them
     return planned[0], views
@@ -275,21 +283,6 @@ def search_regions(model: Model, hidden: Collection[str] = ()) -> Regions[Articl
             articles[output_file(Path(), page.url)] = article
     site = model.site
     return Regions(articles, site.bodies.words, lambda article: filters_html(site, article))
-
-
-def page_file(out: Path, url: str) -> Path:
-    """The file a page URL is written to under `out`."""
-    return output_file(out, url)
-
-
-def remove_page(out: Path, url: str) -> None:
-    """A page that no longer exists (deleted article, tag no longer used): its file and empty folders go."""
-    target = page_file(out, url)
-    target.unlink(missing_ok=True)
-    folder = target.parent
-    while folder != out and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
 
 
 def build(

@@ -18,6 +18,7 @@ from sitegen.images import copy_without_metadata, is_image
 from sitegen.model import Article, Page
 from sitegen.parallel import FORK_SAFE
 from sitegen.size import SiteSize
+from sitegen.urls import output_file
 
 THEME_STATIC = Path(__file__).parent / "theme" / "static"
 
@@ -181,6 +182,21 @@ def static_over_pages(
 
 def _shown(path: Path, site_dir: Path) -> str:
     return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
+
+
+def page_file(out: Path, url: str) -> Path:
+    """The file a page URL is written to under `out`."""
+    return output_file(out, url)
+
+
+def remove_page(out: Path, url: str) -> None:
+    """A page that no longer exists (deleted article, tag no longer used): its file and empty folders go."""
+    target = page_file(out, url)
+    target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def clean_stale_stages(out: Path) -> None:
