@@ -282,3 +282,27 @@ def test_a_list_item_worker_forked_after_the_plan_does_not_collect_it(
     assert built.ok, built.problems
     counts = [int(rest) for pid, rest in _lines(log) if pid != os.getpid()]
     assert counts and set(counts) == {0}
+
+
+def test_the_search_index_runs_beside_no_page_plan_graph_or_list_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k articles the plan, the graph and the kept list items are ~1 GB of the main process, which
+    Pagefind runs beside: the indexer's peak was the build's (2,031 MiB when the views outlived the render)."""
+    import gc
+
+    import sitegen.build
+    from sitegen.graph import Graph
+    from sitegen.render import View
+
+    alive: list[int] = []
+    real = sitegen.build.index
+
+    def index(*args: Any, **kwargs: Any) -> Any:
+        alive.append(sum(isinstance(o, (Page, Graph, View)) for o in gc.get_objects()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "index", index)
+    built = build_site(_big_site(tmp_path / "site"), tmp_path / "public", cache=False, search=True)
+    assert built.ok, built.problems
+    assert alive == [0]
