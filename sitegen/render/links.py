@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import jinja2
 from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.bidi import isolate_ltr
 from sitegen.escape import esc
+from sitegen.graph import Graph
 from sitegen.markdown import resolve_markers
-from sitegen.model import Article, Author, Page, Slug, direction
+from sitegen.model import Article, Author, Page, Site, Slug, direction
 from sitegen.pages import tag_languages
 from sitegen.render.text import TextHelpers
 
 
 class LinkHelpers(TextHelpers):
     """URLs, links to articles and taxonomies, language alternates."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._tag_items: dict[str, str] = {}  # tag id -> its <li>
+        self._author_links: dict[str, str] = {}  # author id -> its <a>
 
     def href(self, url: str) -> str:
         """The link to put in HTML: the URL path under the site's base path."""
@@ -134,13 +141,16 @@ class LinkHelpers(TextHelpers):
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup(
-            "".join(
-                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
-                "</a></li>"
-                for tid in article.tags
-            )
-        )
+        items = []
+        for tid in article.tags:
+            item = self._tag_items.get(tid)
+            if item is None:  # made once per tag: an article page shows ~5 of the site's few hundred
+                item = self._tag_items[tid] = (
+                    f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
+                    "</a></li>"
+                )
+            items.append(item)
+        return Markup("".join(items))
 
     def author(self, author_id: str) -> Author:
         return self.site.authors[author_id]
@@ -150,13 +160,16 @@ class LinkHelpers(TextHelpers):
 
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "
-        return Markup(
-            sep.join(
-                f'<a href="{esc(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
-                "</a>"
-                for aid in article.authors
-            )
-        )
+        links = []
+        for aid in article.authors:
+            link = self._author_links.get(aid)
+            if link is None:  # made once per author: the site's few hundred write most articles
+                link = self._author_links[aid] = (
+                    f'<a href="{esc(self.section_href("authors", aid))}" rel="author">'
+                    f"{self.name_html(self.author_name(aid))}</a>"
+                )
+            links.append(link)
+        return Markup(sep.join(links))
 
     def source_name(self, source_id: str) -> str:
         return self.site.sources[source_id].name

@@ -39,7 +39,8 @@ class View(ListHelpers):
         return cached[1]
 
     def citation_text(self, article: Article) -> Markup:
-        return cite.text_html(self.citation(article), self.lang, self.config.languages, self.t, self.date)
+        c = self.citation(article)
+        return cite.text_html(c, self.lang, self.config.languages, self.t, self.date, self.name_html)
 
     def bibtex(self, article: Article) -> Markup:
         return Markup(cite.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
