@@ -12,7 +12,7 @@ from sitegen.bidi import isolate_ltr
 from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.markdown import resolve_markers
-from sitegen.model import Article, Author, Page, Site, Slug, direction
+from sitegen.model import Article, Author, Lang, Page, Site, Slug, direction
 from sitegen.pages import tag_languages
 from sitegen.render.text import TextHelpers
 
@@ -24,6 +24,13 @@ class LinkHelpers(TextHelpers):
         super().__init__(site, graph, lang, env, search)
         self._tag_items: dict[str, str] = {}  # tag id -> its <li>
         self._author_links: dict[str, str] = {}  # author id -> its <a>
+        self._lang_key = Lang(lang)
+        # an article's href in each language, around its slug, escaped: escaping goes character by
+        # character, so the two ends escaped once and the slug alone make the same text as the whole
+        self._article_hrefs: dict[str, tuple[str, str]] = {}
+        for other in self.config.languages:
+            before, after = self.href(urls.article_url(self.config, other, "\x00")).split("\x00")
+            self._article_hrefs[other] = (esc(before), esc(after))
 
     def href(self, url: str) -> str:
         """The link to put in HTML: the URL path under the site's base path."""
@@ -55,13 +62,20 @@ class LinkHelpers(TextHelpers):
         """A link to an article in this language; a fallback version is marked with its language.
 
         Written in Python, not as a template macro: lists call it thousands of times per build."""
-        a = self.graph.version(slug, self.lang)
-        href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
+        return Markup(self._link_html(slug))
+
+    def _link_html(self, slug: Slug) -> str:
+        a = self.graph.versions[slug].get(self._lang_key) or self.graph.version(slug, self.lang)
+        ends = self._article_hrefs.get(a.lang)
+        if ends is None:  # pragma: no cover - every version is in one of the site's languages
+            href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
+        else:
+            href = f"{ends[0]}{esc(slug)}{ends[1]}"
         if a.lang == self.lang:
             title = isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
-            return Markup(f'<a href="{href}">{title}</a>')
+            return f'<a href="{href}">{title}</a>'
         title = isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
-        return Markup(
+        return (
             f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
             f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
             "</span>"
@@ -69,7 +83,7 @@ class LinkHelpers(TextHelpers):
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
         """`<li>` links to these articles (related, backlinks)."""
-        return Markup("".join(f"<li>{self.link(slug)}</li>" for slug in slugs))
+        return Markup("".join([f"<li>{self._link_html(slug)}</li>" for slug in slugs]))
 
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
