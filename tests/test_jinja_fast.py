@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -95,9 +97,21 @@ def test_undefined_still_raises() -> None:
         fast.from_string("{{ h.nothing(1) }}").render(h=Helpers())
 
 
-def test_the_sites_environment_uses_it_on_the_jinja_it_was_made_for() -> None:
-    from pathlib import Path
+@needs_31
+def test_a_run_of_output_is_yielded_once_and_an_error_in_it_names_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("a {{ s }}\nb {{ h.nothing(1) }} c\n{{ n }}\n", encoding="utf-8")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.code_generator_class = FastCodeGenerator
+    assert "yield sg_join((" in env.compile(TEMPLATES["values"], raw=True)
+    with pytest.raises(jinja2.UndefinedError) as raised:
+        env.get_template("t.html").render(VARS)
+    lines = [f.lineno for f in traceback.extract_tb(raised.tb) if f.filename.endswith("t.html")]
+    assert lines == [2]
 
+
+def test_the_sites_environment_uses_it_on_the_jinja_it_was_made_for() -> None:
     from sitegen.render import make_environment
 
     expected = FastCodeGenerator if supported() else jinja2.compiler.CodeGenerator
