@@ -56,8 +56,18 @@ def output(value: Any) -> str:
     return esc(str(value))
 
 
-def call(context: Context, obj: Any, *args: Any, **kwargs: Any) -> Any:
-    """`context.call`, without its per-call inspection when the callee cannot ask for the context."""
+def call(
+    context: Context,
+    obj: Any,
+    *args: Any,
+    _block_vars: dict[str, Any] | None = None,
+    _loop_vars: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """`context.call`, without its per-call inspection when the callee cannot ask for the context.
+
+    The variables of the block or loop Jinja passes on every call are named parameters: a plain callee
+    never sees them, and no dict is filled and emptied of them (~0.1 us of ~45 calls an article page)."""
     kind = type(obj)
     if kind is MethodType:
         func = obj.__func__
@@ -68,9 +78,11 @@ def call(context: Context, obj: Any, *args: Any, **kwargs: Any) -> Any:
     else:
         plain = kind is BuiltinMethodType  # date.isoformat, str.format: no attributes can be set on them
     if not plain:
+        if _block_vars is not None:
+            kwargs["_block_vars"] = _block_vars
+        if _loop_vars is not None:
+            kwargs["_loop_vars"] = _loop_vars
         return context.call(obj, *args, **kwargs)
-    kwargs.pop("_block_vars", None)
-    kwargs.pop("_loop_vars", None)
     try:
         return obj(*args, **kwargs)
     except StopIteration:  # as Context.call does

@@ -23,6 +23,9 @@ TEMPLATES = {
     "{{ m1(s) }}|{% call m2(m) %}{{ s }}{% endcall %}|{% for i in [s, m, n] %}{{ loop.index }}{{ i }}{% endfor %}",
     "autoescape_off": "{% autoescape false %}{{ s }}{% endautoescape %}|{% autoescape true %}{{ s }}{% endautoescape %}",
     "calls_in_loops": "{% for k in [1, 2] %}{{ h.wrap(k) }}{{ ctx_fn() }}{% endfor %}",
+    # a @pass_context callee sees the variables set in its block and loop (Jinja passes them on each call)
+    "context_vars": "{% block b %}{% set x = 'X' %}{{ ctx_get('x') }}"
+    "{% for k in ['K'] %}{% set y = k %}{{ ctx_get('y') }}{{ ctx_get('x') }}{% endfor %}{% endblock %}",
 }
 
 
@@ -41,6 +44,11 @@ def ctx_fn(context: jinja2.runtime.Context) -> str:
     return "ctx:" + context["s"]
 
 
+@jinja2.pass_context
+def ctx_get(context: jinja2.runtime.Context, name: str) -> str:
+    return f"[{context.get(name)}]"
+
+
 @jinja2.pass_environment
 def env_fn(environment: jinja2.Environment) -> str:
     return f"env:{environment.autoescape}"
@@ -56,6 +64,7 @@ VARS = {
     "h": Helpers(),
     "ctx_fn": ctx_fn,
     "env_fn": env_fn,
+    "ctx_get": ctx_get,
 }
 
 
