@@ -22,8 +22,6 @@ class LinkHelpers(TextHelpers):
 
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
-        self._tag_items: dict[str, str] = {}  # tag id -> its <li>
-        self._author_links: dict[str, str] = {}  # author id -> its <a>
         self._lang_key = Lang(lang)
         # an article's href in each language, around its slug, escaped: escaping goes character by
         # character, so the two ends escaped once and the slug alone make the same text as the whole
@@ -145,7 +143,15 @@ class LinkHelpers(TextHelpers):
             )
         return Markup("".join(items))
 
-    # taxonomies
+
+class TaxonomyHelpers(LinkHelpers):
+    """Tags, authors and sources: labels, links to their pages; each tag's and author's link made once."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._tag_items: dict[str, str] = {}  # tag id -> its <li>
+        self._author_links: dict[str, str] = {}  # author id -> its <a>
+
     def tag_label(self, tag_id: str) -> str:
         return self.site.tags[tag_id].label(self.lang)  # type: ignore[index]
 
