@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -21,6 +23,9 @@ TEMPLATES = {
     "{{ m1(s) }}|{% call m2(m) %}{{ s }}{% endcall %}|{% for i in [s, m, n] %}{{ loop.index }}{{ i }}{% endfor %}",
     "autoescape_off": "{% autoescape false %}{{ s }}{% endautoescape %}|{% autoescape true %}{{ s }}{% endautoescape %}",
     "calls_in_loops": "{% for k in [1, 2] %}{{ h.wrap(k) }}{{ ctx_fn() }}{% endfor %}",
+    # a @pass_context callee sees the variables set in its block and loop (Jinja passes them on each call)
+    "context_vars": "{% block b %}{% set x = 'X' %}{{ ctx_get('x') }}"
+    "{% for k in ['K'] %}{% set y = k %}{{ ctx_get('y') }}{{ ctx_get('x') }}{% endfor %}{% endblock %}",
 }
 
 
@@ -39,6 +44,11 @@ def ctx_fn(context: jinja2.runtime.Context) -> str:
     return "ctx:" + context["s"]
 
 
+@jinja2.pass_context
+def ctx_get(context: jinja2.runtime.Context, name: str) -> str:
+    return f"[{context.get(name)}]"
+
+
 @jinja2.pass_environment
 def env_fn(environment: jinja2.Environment) -> str:
     return f"env:{environment.autoescape}"
@@ -54,6 +64,7 @@ VARS = {
     "h": Helpers(),
     "ctx_fn": ctx_fn,
     "env_fn": env_fn,
+    "ctx_get": ctx_get,
 }
 
 
@@ -95,9 +106,21 @@ def test_undefined_still_raises() -> None:
         fast.from_string("{{ h.nothing(1) }}").render(h=Helpers())
 
 
-def test_the_sites_environment_uses_it_on_the_jinja_it_was_made_for() -> None:
-    from pathlib import Path
+@needs_31
+def test_a_run_of_output_is_yielded_once_and_an_error_in_it_names_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("a {{ s }}\nb {{ h.nothing(1) }} c\n{{ n }}\n", encoding="utf-8")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.code_generator_class = FastCodeGenerator
+    assert "yield sg_join((" in env.compile(TEMPLATES["values"], raw=True)
+    with pytest.raises(jinja2.UndefinedError) as raised:
+        env.get_template("t.html").render(VARS)
+    lines = [f.lineno for f in traceback.extract_tb(raised.tb) if f.filename.endswith("t.html")]
+    assert lines == [2]
 
+
+def test_the_sites_environment_uses_it_on_the_jinja_it_was_made_for() -> None:
     from sitegen.render import make_environment
 
     expected = FastCodeGenerator if supported() else jinja2.compiler.CodeGenerator

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import jinja2
 from markupsafe import Markup
 
 from sitegen import urls
 from sitegen.bidi import isolate_ltr
 from sitegen.escape import esc
+from sitegen.graph import Graph
 from sitegen.markdown import resolve_markers
-from sitegen.model import Article, Author, Page, Slug, direction
+from sitegen.model import Article, Author, Lang, Page, Site, Slug, direction
 from sitegen.pages import tag_languages
 from sitegen.render.text import TextHelpers
 
 
 class LinkHelpers(TextHelpers):
     """URLs, links to articles and taxonomies, language alternates."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._lang_key = Lang(lang)
+        # an article's href in each language, around its slug, escaped: escaping goes character by
+        # character, so the two ends escaped once and the slug alone make the same text as the whole
+        self._article_hrefs: dict[str, tuple[str, str]] = {}
+        for other in self.config.languages:
+            before, after = self.href(urls.article_url(self.config, other, "\x00")).split("\x00")
+            self._article_hrefs[other] = (esc(before), esc(after))
 
     def href(self, url: str) -> str:
         """The link to put in HTML: the URL path under the site's base path."""
@@ -48,13 +60,20 @@ class LinkHelpers(TextHelpers):
         """A link to an article in this language; a fallback version is marked with its language.
 
         Written in Python, not as a template macro: lists call it thousands of times per build."""
-        a = self.graph.version(slug, self.lang)
-        href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
+        return Markup(self._link_html(slug))
+
+    def _link_html(self, slug: Slug) -> str:
+        a = self.graph.versions[slug].get(self._lang_key) or self.graph.version(slug, self.lang)
+        ends = self._article_hrefs.get(a.lang)
+        if ends is None:  # pragma: no cover - every version is in one of the site's languages
+            href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
+        else:
+            href = f"{ends[0]}{esc(slug)}{ends[1]}"
         if a.lang == self.lang:
             title = isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
-            return Markup(f'<a href="{href}">{title}</a>')
+            return f'<a href="{href}">{title}</a>'
         title = isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
-        return Markup(
+        return (
             f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
             f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
             "</span>"
@@ -62,7 +81,7 @@ class LinkHelpers(TextHelpers):
 
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
         """`<li>` links to these articles (related, backlinks)."""
-        return Markup("".join(f"<li>{self.link(slug)}</li>" for slug in slugs))
+        return Markup("".join([f"<li>{self._link_html(slug)}</li>" for slug in slugs]))
 
     def body(self, article: Article) -> Markup:
         """The article's HTML with links to other articles resolved in this page's language."""
@@ -124,7 +143,15 @@ class LinkHelpers(TextHelpers):
             )
         return Markup("".join(items))
 
-    # taxonomies
+
+class TaxonomyHelpers(LinkHelpers):
+    """Tags, authors and sources: labels, links to their pages; each tag's and author's link made once."""
+
+    def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
+        super().__init__(site, graph, lang, env, search)
+        self._tag_items: dict[str, str] = {}  # tag id -> its <li>
+        self._author_links: dict[str, str] = {}  # author id -> its <a>
+
     def tag_label(self, tag_id: str) -> str:
         return self.site.tags[tag_id].label(self.lang)  # type: ignore[index]
 
@@ -134,13 +161,16 @@ class LinkHelpers(TextHelpers):
 
     def tag_items(self, article: Article) -> Markup:
         """`<li>` links to the article's tag pages, in this language."""
-        return Markup(
-            "".join(
-                f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
-                "</a></li>"
-                for tid in article.tags
-            )
-        )
+        items = []
+        for tid in article.tags:
+            item = self._tag_items.get(tid)
+            if item is None:  # made once per tag: an article page shows ~5 of the site's few hundred
+                item = self._tag_items[tid] = (
+                    f'<li><a href="{esc(self.tag_href(tid))}" rel="tag">{self.isolate(self.tag_label(tid))}'
+                    "</a></li>"
+                )
+            items.append(item)
+        return Markup("".join(items))
 
     def author(self, author_id: str) -> Author:
         return self.site.authors[author_id]
@@ -150,13 +180,16 @@ class LinkHelpers(TextHelpers):
 
     def author_links(self, article: Article) -> Markup:
         sep = "، " if self.lang == "ar" else ", "
-        return Markup(
-            sep.join(
-                f'<a href="{esc(self.section_href("authors", aid))}" rel="author">{self.bidi(self.author_name(aid))}'
-                "</a>"
-                for aid in article.authors
-            )
-        )
+        links = []
+        for aid in article.authors:
+            link = self._author_links.get(aid)
+            if link is None:  # made once per author: the site's few hundred write most articles
+                link = self._author_links[aid] = (
+                    f'<a href="{esc(self.section_href("authors", aid))}" rel="author">'
+                    f"{self.name_html(self.author_name(aid))}</a>"
+                )
+            links.append(link)
+        return Markup(sep.join(links))
 
     def source_name(self, source_id: str) -> str:
         return self.site.sources[source_id].name

@@ -14,7 +14,7 @@ from sitegen import export, urls
 from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Article, Site, Slug
 from sitegen.render.environment import render_template
-from sitegen.render.links import LinkHelpers
+from sitegen.render.links import TaxonomyHelpers
 
 # partials rendered from Python, by name: any page may show them (the dev server's dependency tracking
 # reads this list)
@@ -22,7 +22,7 @@ ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
 PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
 
 
-class ListHelpers(LinkHelpers):
+class ListHelpers(TaxonomyHelpers):
     """List items, cached per process: each article shows up in many lists."""
 
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):

@@ -27,19 +27,21 @@ class View(ListHelpers):
 
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
-        self._citations: dict[int, tuple[Article, cite.Citation]] = {}
+        # the last article's: its page asks for it four times (head, citation, .bib, .ris), one after the other;
+        # kept for every article, a worker held a Citation per page it had rendered
+        self._last_citation: tuple[Article, cite.Citation] | None = None
         self._own_cite_templates: dict[str, bool] = {}  # name -> the site overrides the theme's template
 
     def citation(self, article: Article) -> cite.Citation:
-        """The article's citation data, made once per article: its page uses it three times, .bib and .ris once."""
-        key = id(article)
-        cached = self._citations.get(key)
-        if cached is None or cached[0] is not article:
-            cached = self._citations[key] = (article, cite.citation(self.site, self.graph, article))
-        return cached[1]
+        """The article's citation data, made once per article page: the page uses it four times."""
+        last = self._last_citation
+        if last is None or last[0] is not article:
+            last = self._last_citation = (article, cite.citation(self.site, self.graph, article))
+        return last[1]
 
     def citation_text(self, article: Article) -> Markup:
-        return cite.text_html(self.citation(article), self.lang, self.config.languages, self.t, self.date)
+        c = self.citation(article)
+        return cite.text_html(c, self.lang, self.config.languages, self.t, self.date, self.name_html)
 
     def bibtex(self, article: Article) -> Markup:
         return Markup(cite.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
