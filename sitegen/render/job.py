@@ -174,7 +174,6 @@ def _one_per_mistake(failures: Sequence[Failure]) -> list[SiteError]:
 def warm_partials(
     job: RenderJob,
     chunk: int = 400,
-    entries: bool = True,
     events: Mapping[Lang, Sequence[TimelineEntry]] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> None:
@@ -185,13 +184,12 @@ def warm_partials(
     here and 14.3 s render with it). A template error in an entry is not raised here: render_all reports
     it, with file and line, for the first page that shows the entry.
 
-    `entries`: the articles' too; `events`: the timeline items to render per language (default: those
-    of the timeline pages among `job.pages`). `meanwhile()`: the main process's own work while the
+    `events`: the timeline items to render per language (default: those of the timeline pages among
+    `job.pages`). `meanwhile()`: the main process's own work while the
     workers render (parallel.pmap); its exceptions are raised."""
     # the keys come in runs of one kind and language, each run a sequence the model already holds: no
     # tuple per item (at 100k articles ~800k items, ~55 MB held by the main process through the warm-up)
     runs: list[tuple[str, str, Sequence[Any]]] = [(ENTRY, lang, job.graph.order) for lang in job.views]
-    runs = runs if entries else []
     if events is not None:
         runs += [(EVENT, lang, items) for lang, items in events.items()]
     for page in job.pages if events is None else ():
@@ -261,13 +259,14 @@ def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None]
     `progress(n)` is told of each range of n pages written (progress.py's bar)."""
     own = [i for i, page in enumerate(job.pages) if reads_whole_site(job, page)]
     errors: list[Failure] = []
-    written = [SiteSize(0, 0)]
+    written = SiteSize(0, 0)
 
     def render_own() -> None:
+        nonlocal written
         for i in own:
             failures, size = _render_range(job, (i, i + 1))
             errors.extend(failures)
-            written[0] += size
+            written += size
             if progress is not None:
                 progress(1)
         if own:
@@ -314,8 +313,8 @@ def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None]
     )
     for failures, size in results:
         errors.extend(failures)
-        written[0] += size
-    return Rendered(_one_per_mistake(errors), written[0])
+        written += size
+    return Rendered(_one_per_mistake(errors), written)
 
 
 def fresh_every() -> int | None:
