@@ -25,7 +25,7 @@ from sitegen.heap import Clock, long_lived_heap
 from sitegen.model import Article, Config, Lang, Page, Site
 from sitegen.pages import plan_pages, site_timelines
 from sitegen.parallel import release_freed_memory
-from sitegen.read import ReadResult, read_content
+from sitegen.read import ReadResult, content_files, read_content
 from sitegen.render import (
     Rendered,
     RenderJob,
@@ -129,25 +129,29 @@ def load_site(
     writes: cache.Writes | None = None,
     memo: ValidateMemo | None = None,
     bodies: BodyStore | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Linked:
-    """`load_model` up to the graph; the dev server renders an edited article's own page before the plan."""
+    """`load_model` up to the graph; the dev server renders an edited article's own page before the plan.
+    `progress`: told of the reading (a bar of the files read, progress.py)."""
     clock = Clock({} if timings is None else timings)
     config, warnings = load_config(site_dir, options.base_url)
     problems = Problems(list(warnings))
     clock("config")
     bodies = BodyStore.for_site(site_dir, options.cache) if bodies is None else bodies
-    results = (
-        read(site_dir, config)
-        if read
-        else read_content(
-            site_dir,
-            config,
-            use_cache=options.cache,
-            search=search_wanted(config, options),
-            writes=writes,
-            bodies=bodies,
-        )
-    )
+    if read is None:
+        files = content_files(site_dir)
+        if progress:
+            progress(f"reading {len(files)} files")
+        advance = show.bar(progress, "files", len(files))
+        search = search_wanted(config, options)
+        try:
+            results = read_content(
+                site_dir, config, files, options.cache, search, writes, bodies=bodies, advance=advance
+            )
+        finally:
+            show.end(progress)
+    else:
+        results = read(site_dir, config)
     for result in results:
         problems.extend(result.errors)
     docs = [r.doc for r in results if r.doc is not None]
@@ -318,7 +322,7 @@ def _build(
     # shared with the forked render workers (no copy-on-write by the collector).
     gc.disable()
     try:
-        linked = load_site(site_dir, options, report.timings, writes=writes, bodies=bodies)
+        linked = load_site(site_dir, options, report.timings, writes=writes, bodies=bodies, progress=progress)
         env = templates(site_dir, options.jinja_fast_code)
         if errors := check_templates(env):
             raise SiteErrors(errors + linked.warnings)

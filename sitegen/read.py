@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -78,17 +79,19 @@ def read_content(
     writes: cache.Writes | None = None,
     *,
     bodies: BodyStore,
+    advance: Callable[[int], None] | None = None,
 ) -> list[ReadResult]:
     """Read and parse every content file (on all cores for large sites); the bodies go to `bodies`,
     the results keep their keys.
 
     With `use_cache`, files unchanged since the last cached build are not parsed again (cache.py); with
-    `writes`, the updated cache is written in the background and the caller waits for it."""
+    `writes`, the updated cache is written in the background and the caller waits for it. `advance(n)` is
+    told of every n files done (a progress bar: progress.py), cache hits at once."""
     files = content_files(site_dir) if paths is None else paths
     job = _ReadJob(tuple(config.languages), config.allow_html, search, bodies)
     if not use_cache:
         bodies.prepare()  # opened before the workers fork (as below): they find its tables and WAL mode set
-        return [result for _, _, result in _read_all(job, files)]
+        return [result for _, _, result in _read_all(job, files, advance)]
     where = cache.cache_file(site_dir)
     salt = cache.salt(job.languages, job.allow_html, job.search)
     if writes is not None:
@@ -123,8 +126,10 @@ def read_content(
                 continue
         stamps[key] = stamp
         misses.append(path)
+    if advance is not None:
+        advance(len(files) - len(misses))
     # a file not in the cache is read once, in the worker that parses it, which also hashes its bytes
-    for path, (hashed, made, result) in zip(misses, _read_all(job, misses), strict=True):
+    for path, (hashed, made, result) in zip(misses, _read_all(job, misses, advance), strict=True):
         key = str(path)
         results[key] = result
         if hashed is not None and key in stamps:
@@ -137,7 +142,9 @@ def read_content(
     return [results[str(p)] for p in files]
 
 
-def _read_all(job: _ReadJob, files: list[Path]) -> list[tuple[bytes | None, bytes, ReadResult]]:
+def _read_all(
+    job: _ReadJob, files: list[Path], advance: Callable[[int], None] | None = None
+) -> list[tuple[bytes | None, bytes, ReadResult]]:
     """Every file read (its digest, its result pickled and unpickled), on all cores; the bodies are in the
     store.
 
@@ -149,6 +156,8 @@ def _read_all(job: _ReadJob, files: list[Path]) -> list[tuple[bytes | None, byte
 
     def keep(i: int, batch: list[tuple[bytes | None, bytes]]) -> None:
         done[i] = [(digest, made, pickle.loads(made)) for digest, made in batch]
+        if advance is not None:
+            advance(len(batch))
 
     pmap(_read_batch, job, batches, chunksize=1, work=len(files), consume=keep)
     return [one for batch in done for one in batch]

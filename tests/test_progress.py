@@ -60,6 +60,8 @@ def test_build_in_a_log_prints_lines_then_a_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     err = result.stderr
     assert "rendering" in err and "  pages: " in err and " done in " in err
+    # the reading too: at 100k articles it is a minute
+    assert err.index("reading 4 files…") < err.index("  files: 4 done in ") < err.index("rendering")
     summary = err.strip().splitlines()[-1]
     assert re.match(
         r"built 4 articles \(ar 2, en 2\), \d+ pages \([\d,.]+ [KM]?B in [\d,]+ files\) in ", summary
