@@ -140,9 +140,9 @@ def load_site(
     bodies = BodyStore.for_site(site_dir, options.cache) if bodies is None else bodies
     if read is None:
         files = content_files(site_dir)
-        if progress:
+        if progress and files:  # an empty site says so after the reading
             progress(f"reading {len(files)} files")
-        advance = show.bar(progress, "files", len(files))
+        advance = show.bar(progress, "files", len(files)) if files else None
         search = search_wanted(config, options)
         try:
             results = read_content(
