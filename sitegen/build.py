@@ -41,10 +41,9 @@ from sitegen.search import BUNDLE, SHARD_PAGES, Regions, filters_html, index_sea
 from sitegen.size import SiteSize, measure, size_warning
 from sitegen.urls import output_file
 from sitegen.validate import ValidateMemo, validate
-from sitegen.write import clean_stale_stages, copy_static, staged_output, static_files
+from sitegen.write import clean_stale_stages, copy_static, staged_output, static_addresses, static_files
 from sitegen.write import page_file as page_file  # noqa: PLC0414 - for serve/output.py
 from sitegen.write import remove_page as remove_page  # noqa: PLC0414 - for serve/incremental.py
-from sitegen.write import static_addresses as static_addresses  # noqa: PLC0414 - for serve/output.py
 from sitegen.write import static_over_pages as static_over_pages  # noqa: PLC0414 - for serve/output.py
 
 ARTICLE_GLOB = "**/articles/*/index.html"  # only article pages carry indexed regions (see pages.py, urls.py)

@@ -119,9 +119,9 @@ class Output:
     def sync_static(self, site_dir: Path, model: Model, pages: list[Page]) -> list[Page]:
         """Write static files as `build` does, and delete the ones removed since (rare: copy them all);
         returns `pages` and the pages a static file no longer replaces (to render again)."""
-        before, self.static_addresses = self.static_addresses, build.static_addresses(site_dir)
+        before = self.static_addresses
         with tempfile.TemporaryDirectory(prefix=".sitegen-static-") as scratch:
-            build.write_static(site_dir, Path(scratch))
+            _, _, self.static_addresses = build.write_static(site_dir, Path(scratch))
             now = {p.relative_to(scratch) for p in Path(scratch).rglob("*") if p.is_file()}
             for rel in now:
                 target = self.out / rel
