@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions  # noqa: E402
 from sitegen.search import run_pagefind  # noqa: E402
-from sitegen.search.shards import SHARD_PAGES, Shard, _lay_out, index_search  # noqa: E402
+from sitegen.search.shards import SHARD_PAGES, Shard, _lay_out, index_search, shard_store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CORPORA = Path("/work/corpora")
@@ -195,6 +195,14 @@ QUERY_JS = """async ([bundles, query, filters]) => {
 }"""
 
 
+def from_scratch(out: Path, empty: Path, limit: int, regions: object) -> object:
+    """sitegen's indexing with no shard kept from before (its store emptied first)."""
+    store = shard_store(empty)
+    if store is not None:
+        shutil.rmtree(store, ignore_errors=True)
+    return index_search(out, ARTICLE_GLOB, previous=empty, limit=limit, extra=regions)[1]  # type: ignore[arg-type]
+
+
 def one_index(out: Path, files: list[Path], regions: dict[Path, str]) -> list[object]:
     """One Pagefind run over every article page with its normalized words, into out/pagefind-one."""
     folder = out.parent / "one-index-pages"
@@ -223,7 +231,6 @@ def closeness(one: dict[str, list[object]], many: dict[str, list[object]]) -> di
 def compare_queries(out: Path) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
-    listed = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -236,7 +243,7 @@ def compare_queries(out: Path) -> list[dict[str, object]]:
                 page = browser.new_page()
                 page.goto(f"{base}/{'en/' if lang == 'en' else ''}search/")
                 page.wait_for_function("() => window.sitegenSearch")
-                sharded = [f"/pagefind/{s['name']}/" for s in listed if lang in s["languages"]]
+                sharded = ["/pagefind/"]  # the shards merged into one index (search/merge.py)
                 one = page.evaluate(QUERY_JS, [["/pagefind-one/"], query, filters])
                 many = page.evaluate(QUERY_JS, [sharded, query, filters])
                 page.close()
@@ -300,8 +307,8 @@ def main() -> None:
         measured("Pagefind alone, one index (with normalized words)", lambda: one_index(out, files, regions))
         shutil.rmtree(out / "pagefind", ignore_errors=True)
         measured(
-            "sitegen shards from scratch (with normalized words)",
-            lambda: index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)[1],
+            "sitegen shards from scratch, merged (with normalized words)",
+            lambda: from_scratch(out, empty, args.shard_pages, regions),
         )
     measured(
         "no change: shards reused",
@@ -323,7 +330,7 @@ def main() -> None:
     # the comparison: one index against the shards, both over the same pages and normalized words
     shutil.rmtree(out / "pagefind-one", ignore_errors=True)
     one_index(out, files, regions)
-    index_search(out, ARTICLE_GLOB, previous=empty, limit=args.shard_pages, extra=regions)
+    from_scratch(out, empty, args.shard_pages, regions)
     rows = [r for r in compare_queries(out) if r["count_one"] or r["count_sharded"]]
     same = sum(1 for r in rows if r["same_top1"])
     print(

@@ -58,7 +58,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("search") / "public"
     result = build_site(FIXTURES / "search", out, search=True, search_shard_pages=SHARD)  # type: ignore[arg-type]
     assert result.ok, result.text
-    assert len(json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]) == 3
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}
     # the control: stock Pagefind over the same pages as written, without sitegen's normalized words
     # (a --no-search build renders no normalized region), served from the same origin
     plain = out.parent / "plain"
@@ -197,14 +198,9 @@ def test_query_side_normalization_is_needed(site: str, page: object) -> None:
     """کفرزیتا (Persian keheh and yeh) against a page that says كفرزيتا: found only with processTerm."""
     page.goto(f"{site}/search/")  # type: ignore[attr-defined]
     raw = page.evaluate("""async () => {
-        const listed = await (await fetch('/pagefind/shards.json')).json();
-        const found = [];
-        for (const shard of listed.shards.filter(s => s.languages.includes('ar'))) {   // hama's among them
-            const pf = await import(`/pagefind/${shard.name}/pagefind.js`);
-            const r = await pf.search('کفرزیتا');
-            found.push(...await Promise.all(r.results.map(x => x.data().then(d => d.url))));
-        }
-        return found;
+        const pf = await import('/pagefind/pagefind.js');
+        const r = await pf.search('کفرزیتا');
+        return Promise.all(r.results.map(x => x.data().then(d => d.url)));
     }""")
     assert "/articles/hama/" not in raw
     assert "/articles/hama/" in search(page, f"{site}/search/", "کفرزیتا")
@@ -268,13 +264,14 @@ def test_english_filters_are_named_in_english(site: str, page: object) -> None:
 
 def test_results_under_a_sub_path(sub_site: str, page: object) -> None:
     links = search(page, f"{sub_site}/archive/search/", "الاسد")
-    # one ranked list from the two Arabic shards, every link under the sub-path
+    # one ranked list from the pages of the two Arabic shards, every link under the sub-path
     assert {"/archive/articles/ain-issa/", "/archive/articles/shelling/"} <= set(links), links
     assert all(link.startswith("/archive/articles/") for link in links), links
-    for shard in ("ar-1-of-2", "ar-2-of-2"):  # every Arabic shard merged, loaded from under the sub-path
-        entry = f"{sub_site}/archive/pagefind/{shard}/pagefind-entry.json"
-        assert any(r.startswith(entry) for r in page.requests), page.requests  # type: ignore[attr-defined]
-    assert not any("/pagefind/en-" in r for r in page.requests)  # type: ignore[attr-defined]
+    # the merged index, loaded from under the sub-path: its Arabic metadata, no English one
+    entry = page.evaluate("fetch('/archive/pagefind/pagefind-entry.json').then(r => r.json())")  # type: ignore[attr-defined]
+    meta = f"{sub_site}/archive/pagefind/pagefind.{entry['languages']['ar']['hash']}.pf_meta"
+    assert any(r.startswith(meta) for r in page.requests), page.requests  # type: ignore[attr-defined]
+    assert not any("pagefind.en_" in r for r in page.requests)  # type: ignore[attr-defined]
     page.click(".pagefind-ui__result-link[href='/archive/articles/ain-issa/']")  # type: ignore[attr-defined]
     page.wait_for_url(f"{sub_site}/archive/articles/ain-issa/")  # type: ignore[attr-defined]
     assert page.text_content("h1") == TITLES["ain-issa"]  # type: ignore[attr-defined]

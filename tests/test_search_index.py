@@ -24,18 +24,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def shards(out: Path) -> list[str]:
-    """The shards of the search index, as the browser reads them (pagefind/shards.json)."""
-    return [
-        s["name"]
-        for s in json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    ]
-
-
 def fragments(out: Path) -> dict[str, dict]:
-    """Pagefind's per-page records (gzip, after a `pagefind_dcd` signature) in every shard, keyed by URL."""
+    """Pagefind's per-page records (gzip, after a `pagefind_dcd` signature), keyed by URL."""
     pages = {}
-    for path in (p for shard in shards(out) for p in (out / "pagefind" / shard / "fragment").iterdir()):
+    for path in (out / "pagefind" / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
         record = json.loads(data[data.index(b"{") :])
         pages[record["url"]] = record
@@ -43,7 +35,7 @@ def fragments(out: Path) -> dict[str, dict]:
 
 
 def test_one_index_per_language(out: Path) -> None:
-    names = {p.name.split("_")[0] for p in (out / "pagefind").glob("*/pagefind.*.pf_meta")}
+    names = {p.name.split("_")[0] for p in (out / "pagefind").glob("pagefind.*.pf_meta")}
     assert names == {"pagefind.ar", "pagefind.en"}
 
 

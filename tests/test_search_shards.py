@@ -13,7 +13,7 @@ import pytest
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
 from sitegen.search import run_pagefind, shards
 from sitegen.search.reading import FILTERS, indexer_page
-from sitegen.search.shards import index_search, plan_shards
+from sitegen.search.shards import index_search, plan_shards, shard_store
 from tests.support import FIXTURES, build_site
 
 
@@ -173,23 +173,30 @@ def site(tmp_path: Path) -> Path:
 
 
 def inodes(out: Path) -> dict[str, int]:
-    """The inode of each shard's metadata file: a shard copied from the last build keeps it (hard link)."""
-    return {meta.parent.name: meta.stat().st_ino for meta in (out / "pagefind").glob("*/pagefind.*.pf_meta")}
+    """The inode of each kept shard's metadata file, by shard: a shard not indexed again keeps it."""
+    store = shard_store(out)
+    assert store is not None
+    return {meta.parent.name.split(".")[0]: meta.stat().st_ino for meta in store.glob("*/pagefind.*.pf_meta")}
 
 
-def test_shards_each_hold_their_pages_once(site: Path, tmp_path: Path) -> None:
+def test_the_site_holds_one_merged_index_and_the_shards_stay_in_the_cache(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "public"
     assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
-    listed = json.loads((out / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
-    names = [s["name"] for s in listed]
-    # four Arabic pages in two shards of two, two English pages in one
-    assert names == ["ar-1-of-2", "ar-2-of-2", "en-1-of-1"]
-    assert [s["languages"] for s in listed] == [["ar"], ["ar"], ["en"]]
-    fragments = [len(list((out / "pagefind" / name / "fragment").iterdir())) for name in names]
-    assert fragments == [2, 2, 2]
-    assert (out / "pagefind" / "pagefind-ui.js").is_file()
-    assert not list((out / "pagefind").glob("*/pagefind-ui.js"))  # the UI once, not per shard
-    assert all((out / "pagefind" / name / "pagefind.js").is_file() for name in names)
+    # four Arabic pages in two shards of two, two English pages in one, kept out of the site
+    assert sorted(inodes(out)) == ["ar-1-of-2", "ar-2-of-2", "en-1-of-1"]
+    bundle = out / "pagefind"
+    assert not [p for p in bundle.iterdir() if p.is_dir() and p.name not in ("index", "filter", "fragment")]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}
+    assert len(list((bundle / "fragment").iterdir())) == 6  # every page once
+    for name in (
+        "pagefind.js",
+        "pagefind-worker.js",
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "wasm.ar.pagefind",
+    ):
+        assert (bundle / name).is_file(), name
 
 
 def test_rebuild_indexes_only_the_shard_whose_article_changed(
@@ -204,17 +211,34 @@ def test_rebuild_indexes_only_the_shard_whose_article_changed(
     out = tmp_path / "public"
     assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
     first = inodes(out)
+    english = {p.name: p.stat().st_ino for p in (out / "pagefind" / "fragment").glob("en_*")}
     assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
-    assert inodes(out) == first  # nothing changed: every shard copied, none indexed
+    assert inodes(out) == first  # nothing changed: every shard kept, none indexed
     article = site / "content" / "articles" / "shelling.ar.md"
     article.write_text(article.read_text(encoding="utf-8") + "\nكلمة جديدة\n", encoding="utf-8")
     assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
     second = inodes(out)
     assert second.keys() == first.keys()
     assert [name for name in first if second[name] != first[name]] == ["ar-1-of-2"]  # the shelling page's
-    assert not list(tmp_path.glob(".pagefind-*")) and not list(tmp_path.glob(".search-shard-*"))
+    # the English index is not merged again: its files are the last build's (hard links)
+    assert {p.name: p.stat().st_ino for p in (out / "pagefind" / "fragment").glob("en_*")} == english
+    assert not list(tmp_path.glob(".pagefind-*")) and not list(tmp_path.glob(".search-shard*"))
     assert laid_out and all(folder.is_relative_to(memory) for folder in laid_out)
     assert not list(memory.iterdir())
+    store = shard_store(out)
+    assert store is not None and len(list(store.iterdir())) == 3  # the replaced shard is gone
+
+
+def test_without_a_cache_folder_every_shard_is_indexed_and_nothing_is_left(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_CACHE_DIR", "")
+    out = tmp_path / "public"
+    assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
+    regions = search_regions(load_model(site, BuildOptions(search=True)))
+    errors, indexed = index_search(out, ARTICLE_GLOB, limit=2, extra=regions)
+    assert errors == [] and indexed == ["ar-1-of-2", "ar-2-of-2", "en-1-of-1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
 
 
 def test_index_in_place_reuses_its_own_shards(site: Path, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Stage 8: the search index, built by the Pagefind CLI over the freshly rendered stage, in shards
-(sitegen/search/shards.py) that the browser merges at query time.
+(sitegen/search/shards.py) merged into one index (sitegen/search/merge.py).
 
 Arabic needs the same normalization on both sides (sitegen/arabic.py here, search.js in the browser).
 The text readers see stays as written; the indexer's copy of each article page (search/reading.py)

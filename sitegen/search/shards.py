@@ -1,33 +1,23 @@
 """The search index in shards: every article page goes, by a stable hash of its path, to one of a
-power-of-two number of shards of its language, each shard a separate Pagefind index that the browser
-merges at query time (search.js, Pagefind's `mergeIndex`).
+power-of-two number of shards of its language, each shard indexed by its own Pagefind run; the shards
+are then merged into the one Pagefind index the site publishes (merge.py).
 
 Why shards: Pagefind holds a whole index in memory, and its memory grows faster than the page count
 (1.6k pages: ~240 MiB, 16k: 2.4 GiB; out of memory past ~30k, upstream issue #842). One Pagefind run per
 shard, one after the other, bounds the build's memory by the shard size instead of the archive's.
 
-Why a hash, not years: Pagefind ranks a page with its own index's word statistics (BM25: a word's idf
-from how many of the index's pages hold it, a page's length against the index's average), and the
-browser merges the shards' results by those scores. Shards of consecutive years had very different
-statistics (a word frequent in one year is rare in another). A hash makes every shard a uniform sample
-of its language's pages: the average page length is the archive's, and a word's share of pages is the
-archive's up to sampling noise. That noise is what remains, and for words on nearly every page it is
-large: the idf of a word missing from 3 % of pages rests on the ~80 pages of a 2,500-page shard that
-lack it, ±10 %, more than the score gaps between the top pages. Measured at 10k on bench/search.py's
-query set (mostly such words in the generated corpus), against one index over the same pages: same top
-result 12/32 with years, 13/32 with the hash (English 3/11 → 7/11: two shards, not slices of five;
-Arabic 9/21 → 6/21, two of them the year-filtered queries, exact with years since one shard held the
-year); mean top-5 overlap 2.09 → 1.81, top-10 4.31 → 3.97; result counts equal; the merged top result
-scores ≥ 0.964 of the best in the one index. So on this query set it is no closer: the hash was kept for
-what it does to the build (a new article changes one shard, never the boundaries of all; per-language
-shards of even size). Exact equality needs the archive's statistics in every shard, which Pagefind's
-index format has no place for. Re-scoring the merged results in the browser with the archive's statistics
-does give it (bench/search_rerank.py, 2026-11-30: same top result 11/32 -> 32/32, top-5 overlap 5/5), but
-only through Pagefind's playground mode, reachable through its undocumented internals and on the main
-thread, at +92-128 ms median per search at 10k (x1.23-1.29, worst +482 ms): not shipped.
-Why per language: Pagefind keeps one index per language anyway, and the browser merges only the
-shards of the page's language; a language with few pages then has one shard (exactly one index's
-ranking) instead of a thin slice of every shard.
+Why merged at build time: Pagefind ranks a page with its own index's word statistics (BM25: a word's
+idf from how many of the index's pages hold it, a page's length against the index's average). Shards
+merged in the browser (Pagefind's `mergeIndex`, what sitegen did before) were each ranked by their own:
+at 10k the same top result as one index for 11-13 of 32 queries of bench/search.py, whether the shards
+were years or hashes. Re-scoring in the browser needed Pagefind's undocumented internals. Merged into
+one index, the pages, words, locations, filters and word counts are those of one Pagefind run over every
+page (tests/test_search_merge.py), so the ranking is one index's.
+
+Why a hash, not years: a new article changes one shard, never the boundaries of all; per-language
+shards are of even size.
+Why per language: Pagefind keeps one index per language anyway; a language's merged index is made
+again only when one of its shards changed (the key of each language is in the bundle's INDEX_KEYS).
 Why powers of two: a page's shard is its hash modulo the shard count, the smallest power of two whose
 largest shard holds at most SHARD_PAGES pages. Adding or editing an article changes one shard's key;
 only when the count doubles is every shard of that language indexed again (each splits in two).
@@ -36,9 +26,9 @@ Pagefind reads the indexer's copy of each page (search/reading.py: what Pagefind
 indexer), and a shard's key hashes those copies, not whole pages: a new backlink title or a changed
 menu does not index a shard again.
 
-Layout of `SITE/pagefind/`: one folder per shard (a complete Pagefind bundle) named `LANG-I-of-N`,
-`shards.json` listing them with their languages (of the shards that have the page's language, the
-first is the primary index and the others are merged into it), and the Default UI's files once.
+Where things are: the shards, each a complete Pagefind bundle in a folder named `LANG-I-of-N.KEY`, in
+the shard store (shard_store: sitegen's cache folder, not the site); `SITE/pagefind/` is one Pagefind
+bundle, as Pagefind itself writes it, with INDEX_KEYS beside it.
 """
 
 from __future__ import annotations
@@ -50,13 +40,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from sitegen.cache import cache_dir
 from sitegen.errors import SiteError
+from sitegen.search.merge import Merger
+from sitegen.search.pagefind_files import BundleError
 from sitegen.search.reading import indexer_page, page_language
 
 # Measured on the 10k benchmark corpus (bench/search.py): Pagefind peaks at ~240 MiB for 1.6k pages and
@@ -65,10 +59,8 @@ from sitegen.search.reading import indexer_page, page_language
 # merged index costs the browser a few small requests per query).
 SHARD_PAGES = 4000
 BUNDLE = "pagefind"
-MANIFEST = "shards.json"
 KEY_FILE = "sitegen-shard-key"
-# the Default UI, needed once beside the shards; everything else Pagefind writes belongs to one shard
-UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
 UNUSED = (
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
@@ -77,14 +69,15 @@ UNUSED = (
     "pagefind-highlight.js",
 )
 SCRATCH_IN_MEMORY = (Path("/dev/shm"),)  # Linux's memory file system (GitHub's runners have it)
-KEY_VERSION = "2"  # bump when the shard layout or the way pages are fed to Pagefind changes
+KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
 
 
 @dataclass(frozen=True)
 class Shard:
-    name: str  # the shard's folder under pagefind/: "ar-1-of-4", "en-1-of-1"…
+    name: str  # "ar-1-of-4", "en-1-of-1"…
     files: tuple[Path, ...]  # relative to the site
     key: str  # hash of the indexer's copies of the pages (and of the indexer's version)
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,7 +112,7 @@ def plan_shards(
             for p in members:
                 key.update(p.digest)
             name = f"{lang}-{number + 1}-of-{count}"
-            shards.append(Shard(name, tuple(p.rel for p in members), key.hexdigest()))
+            shards.append(Shard(name, tuple(p.rel for p in members), key.hexdigest(), lang))
     return shards
 
 
@@ -150,11 +143,13 @@ def index_search(
     limit: int = SHARD_PAGES,
     extra: Mapping[Path, str] | None = None,
 ) -> tuple[list[SiteError], list[str]]:
-    """Index the pages of `site` matching `glob` into `site/pagefind/`, shard by shard; a shard whose key
-    matches the one in `previous/pagefind/` (the last build's output, default: `site` itself) is copied
-    from there (hard links), not indexed again. `extra`: the pages to index, when not every one `glob`
-    matches, with HTML to add to each (by its path relative to `site`) for the indexer only. Returns the
-    errors (in plain words) and the shards indexed."""
+    """Index the pages of `site` matching `glob` into `site/pagefind/`: shard by shard into the shard
+    store of `previous` (the output folder the index is for, default: `site`; see shard_store), where a
+    shard whose key has not changed is not indexed again, then the shards merged into one index
+    (merge.py). A language whose shards have not changed keeps its merged index from
+    `previous/pagefind/`. `extra`: the pages to index, when not every one `glob` matches, with HTML to add
+    to each (by its path relative to `site`) for the indexer only. Returns the errors (in plain words)
+    and the shards indexed."""
     files = sorted(p.relative_to(site) for p in site.glob(glob) if p.is_file())
     if extra is not None:
         files = [f for f in files if f in extra]
@@ -162,41 +157,109 @@ def index_search(
         return run_pagefind(site, site / BUNDLE, glob), []
     extra = extra or {}
     shards = plan_shards(site, files, limit, extra)
-    old_bundle = (previous if previous is not None else site) / BUNDLE
+    output = previous if previous is not None else site
+    kept = shard_store(output)
+    store = kept or Path(tempfile.mkdtemp(prefix=".search-shards-", dir=site.parent))
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=_scratch_parent(site)))
     try:
-        stale = []
-        for shard in shards:
-            if _key(old_bundle / shard.name) == shard.key:
-                shutil.copytree(old_bundle / shard.name, bundle / shard.name, copy_function=_link)
-            else:
-                stale.append(shard)
+        store.mkdir(parents=True, exist_ok=True)
+        stale = [s for s in shards if _key(store / _folder(s)) != s.key]
         # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
         whole = glob if len(shards) == 1 and not extra else None
-        errors = _index_shards(site, stale, bundle, scratch, whole, extra)
-        if errors:
-            return errors, []
-        _move_ui(bundle, shards[0].name, old_bundle)
-        listed = [{"name": s.name, "languages": _languages(bundle / s.name)} for s in shards]
-        (bundle / MANIFEST).write_text(json.dumps({"shards": listed}, ensure_ascii=False), encoding="utf-8")
+        keys = _language_keys(shards)
+        old = output / BUNDLE
+        merger = Merger(bundle, {lang: old for lang, key in keys.items() if _old_keys(old).get(lang) == key})
+        left = Counter(s.lang for s in stale)
+        folders = {lang: [store / _folder(s) for s in shards if s.lang == lang] for lang in keys}
+
+        def indexed(lang: str) -> None:
+            left[lang] -= 1
+            if left[lang] <= 0:
+                merger.ready(lang, folders[lang], busy=sum(left.values()) > 0)
+
+        try:
+            for lang in keys:
+                if not left[lang]:
+                    merger.ready(lang, folders[lang], busy=bool(stale))
+            errors = _index_shards(site, stale, store, scratch, whole, extra, lambda s: indexed(s.lang))
+            if errors:
+                return errors, []
+            merger.finish([store / _folder(s) for s in shards])
+        except (BundleError, OSError) as exc:
+            return [
+                SiteError(
+                    None,
+                    None,
+                    f"the search index could not be put together from its shards: {exc}",
+                    f"build again; if it fails again, delete {store} and build again",
+                )
+            ], []
+        finally:
+            merger.close()
+        (bundle / INDEX_KEYS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
         os.chmod(bundle, 0o755)  # mkdtemp makes 0700; a web server must be able to read it
         _replace(bundle, site / BUNDLE)
+        _forget(store, {_folder(s) for s in shards})
     finally:
         shutil.rmtree(bundle, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(store, ignore_errors=True)
     return [], [s.name for s in stale]
+
+
+def shard_store(output: Path) -> Path | None:
+    """Where the shards of the index of `output` are kept between builds: in sitegen's cache folder
+    (cache.py; ~/.cache/sitegen, kept by the GitHub workflow), one folder per output folder. They are
+    not published: the site holds only the merged index. None without a cache folder: every shard is
+    then indexed again each time."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    return folder / f"search-{key}"
+
+
+def _folder(shard: Shard) -> str:
+    """A shard's folder in the store, named by its key: a changed shard is a new folder, so a build never
+    rewrites a folder another one (the dev server) may be reading."""
+    return f"{shard.name}.{shard.key[:16]}"
+
+
+def _language_keys(shards: Sequence[Shard]) -> dict[str, str]:
+    """A key per language, over its shards' keys: equal, the language's merged index is unchanged."""
+    keys: dict[str, hashlib._Hash] = {}
+    for shard in shards:
+        keys.setdefault(shard.lang, hashlib.sha256(KEY_VERSION.encode())).update(shard.key.encode())
+    return {lang: key.hexdigest() for lang, key in keys.items()}
+
+
+def _old_keys(bundle: Path) -> dict[str, str]:
+    try:
+        keys = json.loads((bundle / INDEX_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def _forget(store: Path, used: set[str]) -> None:
+    """Removes the store's shards this index does not use (older versions of its shards)."""
+    for folder in store.iterdir():
+        if folder.name not in used:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _index_shards(
     site: Path,
     stale: Sequence[Shard],
-    bundle: Path,
+    store: Path,
     scratch: Path,
     whole: str | None,
     extra: Mapping[Path, str],
+    indexed: Callable[[Shard], None],
 ) -> list[SiteError]:
-    """Pagefind over each shard in `stale`, one run at a time (memory), each into `bundle/NAME`.
+    """Pagefind over each shard in `stale`, one run at a time (memory), each into its folder in `store`.
 
     The CLI takes one folder: the indexer's copies of a shard's pages are laid out in a folder of their
     own under `scratch`, or, when `whole` is set, Pagefind reads the site with that glob. A helper thread makes the next shard's folder and removes the last one's while
@@ -210,7 +273,8 @@ def _index_shards(
             folder = ahead.result() if ahead is not None else None
             if whole is None and number + 1 < len(stale):
                 ahead = helper.submit(_lay_out, site, stale[number + 1], scratch / str(number + 1), extra)
-            target = bundle / shard.name
+            target = store / f".new-{_folder(shard)}"
+            shutil.rmtree(target, ignore_errors=True)
             errors = run_pagefind(site, target, whole) if folder is None else run_pagefind(folder, target)
             if folder is not None:
                 helper.submit(shutil.rmtree, folder, ignore_errors=True)
@@ -219,6 +283,9 @@ def _index_shards(
             for name in UNUSED:
                 (target / name).unlink(missing_ok=True)
             (target / KEY_FILE).write_text(shard.key, encoding="utf-8")
+            shutil.rmtree(store / _folder(shard), ignore_errors=True)  # a damaged one: no key file
+            os.replace(target, store / _folder(shard))
+            indexed(shard)
     return []
 
 
@@ -246,20 +313,6 @@ def _lay_out(site: Path, shard: Shard, folder: Path, extra: Mapping[Path, str]) 
     return folder
 
 
-def _move_ui(bundle: Path, first: str, old_bundle: Path) -> None:
-    """The Default UI's files, once, beside the shards (from a freshly indexed shard, or the last build)."""
-    for name in UI_FILES:
-        source = bundle / first / name
-        if source.exists():
-            os.replace(source, bundle / name)
-        elif (old_bundle / name).exists():
-            _link(old_bundle / name, bundle / name)
-    for shard in bundle.iterdir():
-        for name in UI_FILES:
-            if shard.is_dir():
-                (shard / name).unlink(missing_ok=True)
-
-
 def _replace(new: Path, target: Path) -> None:
     """`target` becomes `new`; the old one is removed after the swap (the dev server serves it meanwhile)."""
     old = None
@@ -269,13 +322,6 @@ def _replace(new: Path, target: Path) -> None:
     os.replace(new, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _languages(shard: Path) -> list[str]:
-    """The languages a shard has an index for: the browser merges, for a page in one language, only the
-    shards that have it (Pagefind would search another language's index in their place)."""
-    entry = json.loads((shard / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sorted(entry.get("languages", {}))
 
 
 def _key(shard: Path) -> str | None:

@@ -73,42 +73,18 @@
     return out.join(" ");
   }
 
-  /* The index comes in shards (sitegen/search/shards.py: each language's pages split by a hash, so every
-   * shard ranks with about the whole archive's word statistics), listed in shards.json: of those with an
-   * index in the page's language, the first is the primary index and the others are merged into it, so
-   * one query returns one ranked list with every filter. (A shard without that language is left out:
-   * Pagefind would search its index in another language instead.) */
-  function bundles(bundle, baseUrl, manifest, lang) {
-    var all = (manifest && manifest.shards) || [];
-    var shards = all.filter(function (s) { return s.languages.indexOf(lang) >= 0; });
-    if (!shards.length) shards = all;
-    if (!shards.length) return { bundlePath: bundle, mergeIndex: [] };
-    return {
-      bundlePath: bundle + shards[0].name + "/",
-      mergeIndex: shards.slice(1).map(function (s) {
-        return { bundlePath: bundle + s.name + "/", baseUrl: baseUrl };
-      })
-    };
-  }
-
+  /* The index is one Pagefind bundle: it is built in shards (bounded memory) and merged into one index
+   * at build time (sitegen/search/merge.py), so it ranks as one Pagefind index does. */
   function start(element) {
-    var bundle = element.getAttribute("data-bundle");
-    var load = root.fetch(bundle + "shards.json").then(function (response) {
-      return response.ok ? response.json() : null;
-    });
-    load.catch(function () { return null; }).then(function (manifest) {
-      var lang = (root.document.documentElement.lang || "").split("-")[0].toLowerCase();
-      draw(element, bundles(bundle, element.getAttribute("data-base-url"), manifest, lang));
-    });
+    draw(element, element.getAttribute("data-bundle"));
   }
 
-  function draw(element, index) {
+  function draw(element, bundle) {
     var lastQuery = "";
     var length = 30;
     new root.PagefindUI({
       element: element,
-      bundlePath: index.bundlePath,
-      mergeIndex: index.mergeIndex,
+      bundlePath: bundle,
       baseUrl: element.getAttribute("data-base-url"),
       showSubResults: false,
       showImages: false,
@@ -149,7 +125,7 @@
     }
   }
 
-  var api = { normalize: normalize, excerpt: excerpt, bundles: bundles, SENTINEL: SENTINEL };
+  var api = { normalize: normalize, excerpt: excerpt, SENTINEL: SENTINEL };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {
