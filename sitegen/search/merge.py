@@ -20,8 +20,9 @@ import heapq
 import itertools
 import json
 import multiprocessing
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,8 +233,10 @@ def _pages(runs: Runs) -> bytes:
 
 
 def _write_words(lang: str, shards: Sequence[_Shard], target: Path) -> list[list[str]]:
-    """The word index of `shards` as one, in chunks; returns the meta's chunk list."""
+    """The word index of `shards` as one, in chunks; returns the meta's chunk list. A thread compresses
+    and writes the chunks (zlib lets go of the interpreter) while the next are merged."""
     chunks: list[list[str]] = []
+    writing: deque[tuple[list[str], Future[str]]] = deque()
     words: list[bytes] = []
     first_word = ""
     size = 0
@@ -241,32 +244,35 @@ def _write_words(lang: str, shards: Sequence[_Shard], target: Path) -> list[list
     runs: Runs = []
     variants: dict[str, Runs] = {}
 
-    def close() -> None:
+    def close(writer: ThreadPoolExecutor, last: bool = False) -> None:
         nonlocal words, size, first_word
-        if not words:
-            first_word = word or ""
-        pieces = [b"\x83", cbor2.dumps(word), _pages(runs), array_header(len(variants))]
-        for variant, variant_runs in variants.items():
-            pieces += [b"\x82", cbor2.dumps(variant), _pages(variant_runs)]
-        words.append(b"".join(pieces))
-        size += sum(run.size for _, run in runs)  # variants are not counted, as Pagefind does
-        if size >= CHUNK_LOCATIONS:
-            chunks.append(_write_chunk(lang, first_word, word or "", words, target))
+        if word is not None:
+            if not words:
+                first_word = word
+            pieces = [b"\x83", cbor2.dumps(word), _pages(runs), array_header(len(variants))]
+            for variant, variant_runs in variants.items():
+                pieces += [b"\x82", cbor2.dumps(variant), _pages(variant_runs)]
+            words.append(b"".join(pieces))
+            size += sum(run.size for _, run in runs)  # variants are not counted, as Pagefind does
+        if words and (size >= CHUNK_LOCATIONS or last):
+            chunk = [first_word, word or "", ""]
+            writing.append((chunk, writer.submit(_write_chunk, lang, words, target)))
+            chunks.append(chunk)
             words, size = [], 0
+        while writing and (len(writing) > 4 or last):  # a few chunks in memory at most
+            chunk, name = writing.popleft()
+            chunk[2] = name.result()
 
     streams = [_words(shard, number) for number, shard in enumerate(shards)]
-    for text, _, pages, shard_variants in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
-        if text != word:
-            if word is not None:
-                close()
-            word, runs, variants = text, [], {}
-        runs += pages
-        for variant, variant_runs in shard_variants:
-            variants.setdefault(variant, []).extend(variant_runs)
-    if word is not None:
-        close()
-    if words:
-        chunks.append(_write_chunk(lang, first_word, word or "", words, target))
+    with ThreadPoolExecutor(1) as writer:
+        for text, _, pages, shard_variants in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
+            if text != word:
+                close(writer)
+                word, runs, variants = text, [], {}
+            runs += pages
+            for variant, variant_runs in shard_variants:
+                variants.setdefault(variant, []).extend(variant_runs)
+        close(writer, last=True)
     for before, after in itertools.pairwise(chunks):
         to, after[0] = _prefixes(before[1], after[0])
         # never shorter than the chunk's first word (a chunk of one word keeps it whole), as Pagefind does
@@ -274,11 +280,11 @@ def _write_words(lang: str, shards: Sequence[_Shard], target: Path) -> list[list
     return chunks
 
 
-def _write_chunk(lang: str, first: str, last: str, words: list[bytes], target: Path) -> list[str]:
+def _write_chunk(lang: str, words: list[bytes], target: Path) -> str:
     data = pack(array_header(1) + array_header(len(words)) + b"".join(words))
     name = unique_name(lang, data, target / "index", ".pf_index")
     (target / "index" / f"{name}.pf_index").write_bytes(data)
-    return [first, last, name]
+    return name
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:

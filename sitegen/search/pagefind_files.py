@@ -23,12 +23,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
+_GAP, _LOCATIONS, _META = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 class BundleError(Exception):
@@ -45,8 +47,9 @@ def read_file(path: Path) -> Any:
 
 def pack(raw: bytes) -> bytes:
     """A file's bytes from its CBOR."""
-    # level 6, not Pagefind's 9: at 10k the merged chunks compress ~4x faster for ~1.5 % more bytes
-    return gzip.compress(SIGNATURE + raw, compresslevel=6, mtime=0)
+    # level 5, not Pagefind's 9: measured on the 10k index, 1.1 s against 7.1 s for 3 % more bytes
+    # (level 6: 1.9 s, 1.5 %)
+    return gzip.compress(SIGNATURE + raw, compresslevel=5, mtime=0)
 
 
 def encode(value: Any) -> bytes:
@@ -136,8 +139,10 @@ class Chunk:
             rest = self._decode()
             self.buf.seek(at)
             self.buf.write(saved)
-        last = first[0] + sum(entry[0] for entry in rest)
-        size = sum(len(entry[1]) + len(entry[2]) for entry in rest) + len(first[1]) + len(first[2]) + count
+        # map and itemgetter: these two sums visit every page of every word (2M at 10k articles)
+        last = first[0] + sum(map(_GAP, rest))
+        size = sum(map(len, map(_LOCATIONS, rest))) + sum(map(len, map(_META, rest)))
+        size += len(first[1]) + len(first[2]) + count
         fields = self.fields
         if fields != tuple(range(len(fields))):  # rare: the shards know different metadata fields
             first = [first[0], first[1], renumber(first[2], fields)]
