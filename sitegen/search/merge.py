@@ -15,6 +15,7 @@ taken as it was (reuse_language). The file format is in pagefind_files.py.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import itertools
@@ -75,7 +76,15 @@ def languages(bundles: Sequence[Path]) -> list[str]:
 
 def merge_languages(bundles: Sequence[Path], target: Path) -> dict[str, dict[str, Any]]:
     """Every language of `bundles` merged into `target` (merge_language); their entries."""
-    return {lang: merge_language(lang, bundles, target) for lang in languages(bundles)}
+    # without the cycle collector: a merge makes millions of short-lived lists, none in a cycle, and in
+    # the build's process each collection walked the model's objects too (10k: 2.5 s became 7.7 s)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return {lang: merge_language(lang, bundles, target) for lang in languages(bundles)}
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def start_bundle(target: Path) -> None:
