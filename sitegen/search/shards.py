@@ -33,6 +33,7 @@ bundle, as Pagefind itself writes it, with INDEX_KEYS beside it.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import os
@@ -150,9 +151,10 @@ def index_search(
     `previous/pagefind/`. `extra`: the pages to index, when not every one `glob` matches, with HTML to add
     to each (by its path relative to `site`) for the indexer only. Returns the errors (in plain words)
     and the shards indexed."""
-    files = sorted(p.relative_to(site) for p in site.glob(glob) if p.is_file())
-    if extra is not None:
-        files = [f for f in files if f in extra]
+    if extra is not None:  # the pages are named: no walk of the whole site (41k files at 10k: ~1 s)
+        files = sorted(f for f in extra if _matches(f, glob) and (site / f).is_file())
+    else:
+        files = sorted(p.relative_to(site) for p in site.glob(glob) if p.is_file())
     if not files:  # Pagefind says what is wrong with an empty site in its own words
         return run_pagefind(site, site / BUNDLE, glob), []
     extra = extra or {}
@@ -207,6 +209,12 @@ def index_search(
         if kept is None:
             shutil.rmtree(store, ignore_errors=True)
     return [], [s.name for s in stale]
+
+
+def _matches(rel: Path, glob: str) -> bool:
+    """Whether Path.glob(glob) would list `rel` (`**/` also matches no folder at all)."""
+    text = rel.as_posix()
+    return fnmatch.fnmatch(text, glob) or (glob.startswith("**/") and fnmatch.fnmatch(text, glob[3:]))
 
 
 def shard_store(output: Path) -> Path | None:
