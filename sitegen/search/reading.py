@@ -39,7 +39,8 @@ def page_language(page: bytes) -> str:
 def indexer_page(page: bytes, added: bytes = b"") -> bytes:
     """The page as the indexer needs it, with `added` (HTML) at the end of its body; `added`'s leading
     filters element (FILTERS…</div>) is dropped when the page has filters of its own."""
-    if added.startswith(FILTERS) and OWN_FILTER.search(page):
+    # the substring first: the pattern scans every tag of a page without filters (90 µs against 9)
+    if added.startswith(FILTERS) and b"data-pagefind-filter" in page.lower() and OWN_FILTER.search(page):
         added = added[added.index(b"</div>") + len(b"</div>") :]
     spans = _read_spans(page) if BODY in page else None
     opening = HTML.search(page)
