@@ -265,12 +265,15 @@ def write_static(
 
 
 def index(
-    out: Path, regions: Mapping[Path, str], previous: Path | None = None, shard_pages: int = SHARD_PAGES
+    out: Path, regions: Mapping[Path, str], previous: Path | None = None, options: BuildOptions | None = None
 ) -> list[SiteError]:
-    """The search index of the article pages in `out`, in shards, with their normalized words (`regions`,
-    from search_regions); shards unchanged since the index in `previous` (default: `out` itself) are
-    copied from it, not indexed again."""
-    return index_search(out, ARTICLE_GLOB, previous, shard_pages, regions)[0]
+    """The search index of the article pages in `out`, with their normalized words (`regions`, from
+    search_regions); shards unchanged since the last index of `previous` (default: `out`) are not indexed
+    again, unless the build keeps no cache."""
+    options = options or BuildOptions()
+    return index_search(out, ARTICLE_GLOB, previous, options.search_shard_pages, regions, keep=options.cache)[
+        0
+    ]
 
 
 def search_regions(model: Model, hidden: Collection[str] = ()) -> Regions[Article]:
@@ -373,7 +376,7 @@ def _build(
                 progress("indexing for search")
             show.bar(progress, "search index", None)
             try:
-                errors = index(stage, regions, previous=out, shard_pages=options.search_shard_pages)
+                errors = index(stage, regions, previous=out, options=options)
             finally:
                 show.end(progress)
             if errors:

@@ -260,3 +260,15 @@ def test_index_in_place_reuses_its_own_shards(site: Path, tmp_path: Path) -> Non
     )
     errors, indexed = index_search(out, ARTICLE_GLOB, limit=2, extra=regions)
     assert errors == [] and indexed == ["ar-2-of-2"]  # the hama page's
+
+
+def test_a_build_without_its_cache_keeps_no_shards(site: Path, tmp_path: Path) -> None:
+    """`sitegen build --no-cache`: every shard indexed in a temporary folder, nothing kept for later."""
+    out = tmp_path / "public"
+    built = build_site(site, out, search=True, search_shard_pages=2, cache=False)  # type: ignore[arg-type]
+    assert built.ok, built.problems
+    store = shard_store(out)
+    assert store is not None and not store.exists()
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]

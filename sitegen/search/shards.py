@@ -143,11 +143,12 @@ def index_search(
     previous: Path | None = None,
     limit: int = SHARD_PAGES,
     extra: Mapping[Path, str] | None = None,
+    keep: bool = True,
 ) -> tuple[list[SiteError], list[str]]:
     """Index the pages of `site` matching `glob` into `site/pagefind/`: shard by shard into the shard
     store of `previous` (the output folder the index is for, default: `site`; see shard_store), where a
     shard whose key has not changed is not indexed again, then the shards merged into one index
-    (merge.py). A language whose shards have not changed keeps its merged index from
+    (merge.py). `keep` false: no store, every shard indexed in a temporary folder. A language whose shards have not changed keeps its merged index from
     `previous/pagefind/`. `extra`: the pages to index, when not every one `glob` matches, with HTML to add
     to each (by its path relative to `site`) for the indexer only. Returns the errors (in plain words)
     and the shards indexed."""
@@ -160,18 +161,17 @@ def index_search(
     extra = extra or {}
     shards = plan_shards(site, files, limit, extra)
     output = previous if previous is not None else site
-    kept = shard_store(output)
+    kept = _usable(shard_store(output)) if keep else None
     store = kept or Path(tempfile.mkdtemp(prefix=".search-shards-", dir=site.parent))
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=_scratch_parent(site)))
     try:
-        store.mkdir(parents=True, exist_ok=True)
         stale = [s for s in shards if _key(store / _folder(s)) != s.key]
         # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
         whole = glob if len(shards) == 1 and not extra else None
-        keys = _language_keys(shards)
-        old = output / BUNDLE
-        merger = Merger(bundle, {lang: old for lang, key in keys.items() if _old_keys(old).get(lang) == key})
+        keys, old = _language_keys(shards), output / BUNDLE
+        old_keys = _old_keys(old)
+        merger = Merger(bundle, {lang: old for lang, key in keys.items() if old_keys.get(lang) == key})
         left = Counter(s.lang for s in stale)
         folders = {lang: [store / _folder(s) for s in shards if s.lang == lang] for lang in keys}
 
@@ -227,6 +227,18 @@ def shard_store(output: Path) -> Path | None:
         return None
     key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
     return folder / f"search-{key}"
+
+
+def _usable(store: Path | None) -> Path | None:
+    """`store`, made if need be; None where it cannot be (a read-only home: the shards are then
+    temporary, as without a cache)."""
+    if store is None:
+        return None
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return store if os.access(store, os.W_OK) else None
 
 
 def _folder(shard: Shard) -> str:
