@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
 
+import cbor2
 import pytest
 
 from sitegen.search import run_pagefind
 from sitegen.search.merge import merge_bundles
 from sitegen.search.pagefind_files import BundleError, read_file
+from sitegen.search.shards import index_search
 
 WORDS = ["القصف", "المدفعي", "على", "الأحياء", "السكنية", "في", "مدينة", "حماة", "وريفها", "الشمالي"]
 
@@ -151,3 +154,46 @@ def test_a_damaged_shard_is_an_error_not_a_wrong_index(
     chunk.write_bytes(gzip.compress(b"not an index"))
     with pytest.raises(BundleError, match="not a Pagefind index file"):
         merge_bundles([shards[0], damaged], tmp_path / "merged")
+
+
+def test_pages_sorted_by_a_value_are_refused_with_a_fix(tmp_path: Path) -> None:
+    """Pagefind stores a sort as an order of pages, not values: shards cannot be merged. The build says
+    what to change instead of publishing a wrong order."""
+    for n in range(4):
+        page = tmp_path / "site" / f"p{n}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f'<html lang="en"><body><main data-pagefind-body><p>word {n}</p>'
+            f'<span data-pagefind-sort="weight">{n}</span></main></body></html>',
+            encoding="utf-8",
+        )
+    errors, _ = index_search(tmp_path / "site", "**/index.html", limit=2)
+    assert len(errors) == 1
+    assert "data-pagefind-sort" in errors[0].message
+    assert errors[0].hint == "remove data-pagefind-sort from the site's templates"
+    error = pickle.loads(pickle.dumps(BundleError("message", "the fix")))  # as a merge worker sends it
+    assert (str(error), error.hint) == ("message", "the fix")
+
+
+def test_two_shards_pages_with_the_same_short_name_both_stay(
+    indexes: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
+    """Pagefind names a page's record by 7 hex digits of its hash: two shards may use one name for two
+    different pages. The merged index keeps both, under longer names."""
+    _, shards = indexes
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(shards[0], first)
+    shutil.copytree(shards[1], second)
+    taken = next((first / "fragment").glob("ar_*")).stem
+    renamed = next((second / "fragment").glob("ar_*"))
+    renamed.rename(renamed.with_name(f"{taken}.pf_fragment"))
+    entry = json.loads((second / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta_file = second / f"pagefind.{entry['languages']['ar']['hash']}.pf_meta"
+    meta = read_file(meta_file)
+    meta[1] = [[taken if h == renamed.stem else h, n] for h, n in meta[1]]
+    meta_file.write_bytes(gzip.compress(b"pagefind_dcd" + cbor2.dumps(meta)))
+    merge_bundles([first, second], tmp_path / "merged")
+    urls = canonical(tmp_path / "merged")["ar"]["word_counts"]
+    assert len(urls) == len(canonical(first)["ar"]["word_counts"]) + len(
+        canonical(second)["ar"]["word_counts"]
+    )

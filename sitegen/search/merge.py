@@ -180,9 +180,15 @@ def merge_language(lang: str, bundles: Sequence[Path], target: Path) -> dict[str
         (folder, e["languages"][lang]) for folder in bundles if lang in (e := entry(folder))["languages"]
     ]
     metas = [read_file(folder / f"pagefind.{info['hash']}.pf_meta") for folder, info in holding]
-    for meta in metas:
-        if len(meta) != 6 or meta[4]:
-            raise BundleError("search shards with sort indexes, or of an unknown layout, cannot be merged")
+    for (folder, _), meta in zip(holding, metas, strict=True):
+        if len(meta) != 6:
+            raise BundleError(f"{folder}: a search index of an unknown layout")
+        if meta[4]:  # only the order of the pages is stored, not the values: shards cannot be merged
+            raise BundleError(
+                "a template marks pages with data-pagefind-sort (results sorted by a value), which the "
+                "search index, built in shards and merged, does not support",
+                "remove data-pagefind-sort from the site's templates",
+            )
     fields = sorted({field for meta in metas for field in meta[5]})
     shards, pages, offset = [], [], 0
     fragments: dict[str, bytes] = {}  # fragment name → its digest, for collisions between shards

@@ -34,7 +34,15 @@ _GAP, _LOCATIONS, _META = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 class BundleError(Exception):
-    """A Pagefind bundle that is not what this module reads (another Pagefind version, a damaged file)."""
+    """A Pagefind bundle that is not what this module reads (another Pagefind version, a damaged file);
+    `hint`: how to fix it, when building again is not the fix."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def __reduce__(self) -> tuple[type[BundleError], tuple[str, str]]:  # from a merge worker, hint and all
+        return (BundleError, (str(self), self.hint))
 
 
 def read_file(path: Path) -> Any:

@@ -189,12 +189,11 @@ def index_search(
                 return errors, []
             merger.finish([store / _folder(s) for s in shards])
         except (BundleError, OSError) as exc:
+            again = f"build again; if it fails again, delete {store} and build again"
+            hint = exc.hint if isinstance(exc, BundleError) and exc.hint else again
             return [
                 SiteError(
-                    None,
-                    None,
-                    f"the search index could not be put together from its shards: {exc}",
-                    f"build again; if it fails again, delete {store} and build again",
+                    None, None, f"the search index could not be put together from its shards: {exc}", hint
                 )
             ], []
         finally:
