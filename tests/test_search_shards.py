@@ -272,3 +272,40 @@ def test_a_build_without_its_cache_keeps_no_shards(site: Path, tmp_path: Path) -
     entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "site"]
+
+
+def test_the_dev_servers_indexer_finds_an_edited_article_in_the_merged_index(
+    site: Path, tmp_path: Path
+) -> None:
+    """`sitegen serve`: after an edit the background indexer rebuilds the shard and the merged index
+    in the folder it serves, and the new word is in the index the browser loads."""
+    import io
+    import time
+
+    from rich.console import Console
+
+    from sitegen.search.merge import entry
+    from sitegen.search.pagefind_files import read_file
+    from sitegen.serve.search import SearchIndexer
+
+    out = tmp_path / "public"
+    assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
+    before = entry(out / "pagefind")["languages"]["ar"]["hash"]
+    regions = dict(search_regions(load_model(site, BuildOptions(search=True))))
+    hama = Path("articles", "hama", "index.html")
+    regions[hama] += "<div data-pagefind-body><p>كلمةجديدةتماما</p></div>"  # Pagefind reads body regions only
+    indexer = SearchIndexer(out, Console(file=io.StringIO()), lambda: regions)
+    indexer.request()
+    deadline = time.monotonic() + 60
+    while entry(out / "pagefind")["languages"]["ar"]["hash"] == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    indexer.stop()
+    info = entry(out / "pagefind")["languages"]["ar"]
+    assert info["hash"] != before and info["page_count"] == 4
+    meta = read_file(out / "pagefind" / f"pagefind.{info['hash']}.pf_meta")
+    words = {
+        w[0]
+        for _, _, chunk in meta[2]
+        for w in read_file(out / "pagefind" / "index" / f"{chunk}.pf_index")[0]
+    }
+    assert any(word.startswith("كلمةجديد") for word in words)
