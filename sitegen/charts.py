@@ -159,12 +159,10 @@ def svg(
         h_ev = round(n_ev * height / peak, 1)
         bars = ""
         if n_art:
-            bars += (
-                f'<rect class="bar-articles" x="{x}" y="{height - h_art}" width="{BAR}" height="{h_art}"/>'
-            )
+            bars += f'<rect class="bar-articles" x="{x}" y="{round(height - h_art, 1)}" width="{BAR}" height="{h_art}"/>'
         if n_ev:
             bars += (
-                f'<rect class="bar-events" x="{x}" y="{height - h_art - h_ev}" width="{BAR}" '
+                f'<rect class="bar-events" x="{x}" y="{round(height - h_art - h_ev, 1)}" width="{BAR}" '
                 f'height="{h_ev}"/>'
             )
         if href is not None and (n_art or n_ev):
