@@ -8,6 +8,7 @@ import gzip
 import json
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -144,15 +145,25 @@ def test_a_language_of_an_earlier_merge_is_reused_as_it_is(
         assert linked == ("en_" in file.name or file.parent.name == "fragment"), file
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: gzip.compress(b"not an index"),  # another kind of file
+        lambda data: data[: len(data) // 2],  # cut short: gzip fails
+        lambda data: gzip.compress(gzip.decompress(data)[:200]),  # cut short inside: CBOR fails
+        lambda data: gzip.compress(b"pagefind_dcd" + cbor2.dumps([[["word", 3, []]]])),  # not a page list
+    ],
+    ids=["other", "truncated", "truncated-cbor", "wrong-shape"],
+)
 def test_a_damaged_shard_is_an_error_not_a_wrong_index(
-    indexes: tuple[Path, list[Path]], tmp_path: Path
+    indexes: tuple[Path, list[Path]], tmp_path: Path, damage: Callable[[bytes], bytes]
 ) -> None:
     _, shards = indexes
     damaged = tmp_path / "damaged"
     shutil.copytree(shards[1], damaged)
-    chunk = next((damaged / "index").iterdir())
-    chunk.write_bytes(gzip.compress(b"not an index"))
-    with pytest.raises(BundleError, match="not a Pagefind index file"):
+    chunk = max((damaged / "index").iterdir(), key=lambda p: p.stat().st_size)
+    chunk.write_bytes(damage(chunk.read_bytes()))
+    with pytest.raises(BundleError, match=r"not a Pagefind index file|damaged"):
         merge_bundles([shards[0], damaged], tmp_path / "merged")
 
 

@@ -13,7 +13,8 @@ import pytest
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
 from sitegen.search import run_pagefind, shards
 from sitegen.search.reading import FILTERS, indexer_page
-from sitegen.search.shards import index_search, plan_shards, shard_store
+from sitegen.search.shards import index_search, plan_shards
+from sitegen.search.store import shard_store
 from tests.support import FIXTURES, build_site
 
 
@@ -309,3 +310,22 @@ def test_the_dev_servers_indexer_finds_an_edited_article_in_the_merged_index(
         for w in read_file(out / "pagefind" / "index" / f"{chunk}.pf_index")[0]
     }
     assert any(word.startswith("كلمةجديد") for word in words)
+
+
+def test_a_damaged_kept_shard_is_indexed_again_not_reported(site: Path, tmp_path: Path) -> None:
+    """A shard in the cache damaged between builds (a disk, an interrupted copy): the build indexes every
+    shard again, once, instead of failing until someone deletes the cache."""
+    out = tmp_path / "public"
+    assert build_site(site, out, search=True, search_shard_pages=2).ok  # type: ignore[arg-type]
+    first = inodes(out)
+    store = shard_store(out)
+    assert store is not None
+    chunk = next(store.glob("ar-1-of-2.*/index/*.pf_index"))
+    chunk.write_bytes(chunk.read_bytes()[:40])
+    (out / "pagefind" / "sitegen-index-keys.json").unlink()  # no language kept: every one merged
+    built = build_site(site, out, search=True, search_shard_pages=2)  # type: ignore[arg-type]
+    assert built.ok, built.problems
+    again = inodes(out)
+    assert sorted(again) == sorted(first) and all(again[name] != first[name] for name in first)
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}

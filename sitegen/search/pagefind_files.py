@@ -21,6 +21,7 @@ import hashlib
 import io
 import os
 import shutil
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
@@ -45,12 +46,27 @@ class BundleError(Exception):
         return (BundleError, (str(self), self.hint))
 
 
-def read_file(path: Path) -> Any:
-    """A Pagefind index file (pf_meta, pf_index, pf_filter), decoded."""
-    data = gzip.decompress(path.read_bytes())
+# what a damaged file raises while it is read (gzip's own errors are OSError or EOFError)
+DAMAGED = (EOFError, zlib.error, cbor2.CBORDecodeError, ValueError, IndexError, TypeError, KeyError)
+
+
+def unpacked(path: Path) -> bytes:
+    """A file's CBOR: gunzipped, its signature checked."""
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (EOFError, zlib.error) as exc:
+        raise BundleError(f"{path}: a damaged search index file ({exc})") from exc
     if not data.startswith(SIGNATURE):
         raise BundleError(f"{path}: not a Pagefind index file")
-    return cbor2.loads(data[len(SIGNATURE) :])
+    return data
+
+
+def read_file(path: Path) -> Any:
+    """A Pagefind index file (pf_meta, pf_index, pf_filter), decoded."""
+    try:
+        return cbor2.loads(unpacked(path)[len(SIGNATURE) :])
+    except DAMAGED as exc:
+        raise BundleError(f"{path}: a damaged search index file ({exc})") from exc
 
 
 def pack(raw: bytes) -> bytes:
@@ -83,15 +99,20 @@ class Chunk:
 
     def __init__(self, path: Path, fields: tuple[int, ...]) -> None:
         """`fields`: the merged index's number of each of the chunk's metadata fields, by the chunk's."""
-        data = gzip.decompress(path.read_bytes())
-        if not data.startswith(SIGNATURE):
-            raise BundleError(f"{path}: not a Pagefind index file")
+        data = unpacked(path)
         self.raw, self.path, self.fields = data, path, fields
         self.buf = io.BytesIO(data)
         self.decoder = cbor2.CBORDecoder(self.buf)
         self.pos = len(SIGNATURE)
 
     def words(self) -> Iterator[tuple[str, list[Run], list[tuple[str, list[Run]]]]]:
+        """(word, its pages, its spelling variants and theirs), in the chunk's order."""
+        try:
+            yield from self._words()
+        except DAMAGED as exc:
+            raise BundleError(f"{self.path}: a damaged search index file ({exc})") from exc
+
+    def _words(self) -> Iterator[tuple[str, list[Run], list[tuple[str, list[Run]]]]]:
         if self._array() != 1:
             raise BundleError(f"{self.path}: an index chunk of an unknown layout")
         for _ in range(self._array()):

@@ -48,11 +48,22 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from sitegen.cache import cache_dir
 from sitegen.errors import SiteError
 from sitegen.search.merge import Merger
 from sitegen.search.pagefind_files import BundleError
 from sitegen.search.reading import indexer_page, page_language
+from sitegen.search.store import (
+    INDEX_KEYS,
+    KEY_FILE,
+    KEY_VERSION,
+    folder,
+    forget,
+    key_of,
+    language_keys,
+    old_keys,
+    shard_store,
+    usable,
+)
 
 # Measured on the 10k benchmark corpus (bench/search.py): Pagefind peaks at ~240 MiB for 1.6k pages and
 # ~2.4 GiB for 16k; 4000 pages keeps one run well under 1 GiB, and a 100k-article archive (~160k pages)
@@ -60,8 +71,6 @@ from sitegen.search.reading import indexer_page, page_language
 # merged index costs the browser a few small requests per query).
 SHARD_PAGES = 4000
 BUNDLE = "pagefind"
-KEY_FILE = "sitegen-shard-key"
-INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
 UNUSED = (
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
@@ -70,7 +79,6 @@ UNUSED = (
     "pagefind-highlight.js",
 )
 SCRATCH_IN_MEMORY = (Path("/dev/shm"),)  # Linux's memory file system (GitHub's runners have it)
-KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
 
 
 @dataclass(frozen=True)
@@ -161,19 +169,54 @@ def index_search(
     extra = extra or {}
     shards = plan_shards(site, files, limit, extra)
     output = previous if previous is not None else site
-    kept = _usable(shard_store(output)) if keep else None
+    kept = usable(shard_store(output)) if keep else None
+    try:
+        return _index(site, glob, shards, extra, output, kept, reuse=True)
+    except _Damaged:  # a kept shard (or the last index) was damaged: everything indexed again, once
+        assert kept is not None
+        shutil.rmtree(kept, ignore_errors=True)
+        try:
+            return _index(site, glob, shards, extra, output, usable(kept), reuse=False)
+        except _Damaged as exc:
+            return [_merge_error(exc.error, kept)], []
+
+
+class _Damaged(Exception):
+    def __init__(self, error: BundleError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _merge_error(exc: Exception, store: Path) -> SiteError:
+    again = f"build again; if it fails again, delete {store} and build again"
+    hint = exc.hint if isinstance(exc, BundleError) and exc.hint else again
+    return SiteError(None, None, f"the search index could not be put together from its shards: {exc}", hint)
+
+
+def _index(
+    site: Path,
+    glob: str,
+    shards: Sequence[Shard],
+    extra: Mapping[Path, str],
+    output: Path,
+    kept: Path | None,
+    reuse: bool,
+) -> tuple[list[SiteError], list[str]]:
+    """index_search with its shards planned: `kept` the shard store (None: a temporary one); `reuse`:
+    languages whose shards did not change keep their files from `output/pagefind/`. Raises _Damaged
+    when a kept file cannot be read."""
     store = kept or Path(tempfile.mkdtemp(prefix=".search-shards-", dir=site.parent))
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=_scratch_parent(site)))
     try:
-        stale = [s for s in shards if _key(store / _folder(s)) != s.key]
+        stale = [s for s in shards if key_of(store / folder(s)) != s.key]
         # one shard and nothing to add: Pagefind reads the site itself, no scratch folder
         whole = glob if len(shards) == 1 and not extra else None
-        keys, old = _language_keys(shards), output / BUNDLE
-        old_keys = _old_keys(old)
-        merger = Merger(bundle, {lang: old for lang, key in keys.items() if old_keys.get(lang) == key})
+        keys, old = language_keys(shards), output / BUNDLE
+        last = old_keys(old) if reuse else {}
+        merger = Merger(bundle, {lang: old for lang, key in keys.items() if last.get(lang) == key})
         left = Counter(s.lang for s in stale)
-        folders = {lang: [store / _folder(s) for s in shards if s.lang == lang] for lang in keys}
+        folders = {lang: [store / folder(s) for s in shards if s.lang == lang] for lang in keys}
 
         def indexed(lang: str) -> None:
             left[lang] -= 1
@@ -187,21 +230,19 @@ def index_search(
             errors = _index_shards(site, stale, store, scratch, whole, extra, lambda s: indexed(s.lang))
             if errors:
                 return errors, []
-            merger.finish([store / _folder(s) for s in shards])
-        except (BundleError, OSError) as exc:
-            again = f"build again; if it fails again, delete {store} and build again"
-            hint = exc.hint if isinstance(exc, BundleError) and exc.hint else again
-            return [
-                SiteError(
-                    None, None, f"the search index could not be put together from its shards: {exc}", hint
-                )
-            ], []
+            merger.finish([store / folder(s) for s in shards])
+        except BundleError as exc:
+            if kept is not None and not exc.hint:
+                raise _Damaged(exc) from exc
+            return [_merge_error(exc, store)], []
+        except OSError as exc:
+            return [_merge_error(exc, store)], []
         finally:
             merger.close()
         (bundle / INDEX_KEYS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
         os.chmod(bundle, 0o755)  # mkdtemp makes 0700; a web server must be able to read it
         _replace(bundle, site / BUNDLE)
-        _forget(store, {_folder(s) for s in shards})
+        forget(store, {folder(s) for s in shards})
     finally:
         shutil.rmtree(bundle, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -214,59 +255,6 @@ def _matches(rel: Path, glob: str) -> bool:
     """Whether Path.glob(glob) would list `rel` (`**/` also matches no folder at all)."""
     text = rel.as_posix()
     return fnmatch.fnmatch(text, glob) or (glob.startswith("**/") and fnmatch.fnmatch(text, glob[3:]))
-
-
-def shard_store(output: Path) -> Path | None:
-    """Where the shards of the index of `output` are kept between builds: in sitegen's cache folder
-    (cache.py; ~/.cache/sitegen, kept by the GitHub workflow), one folder per output folder. They are
-    not published: the site holds only the merged index. None without a cache folder: every shard is
-    then indexed again each time."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
-    return folder / f"search-{key}"
-
-
-def _usable(store: Path | None) -> Path | None:
-    """`store`, made if need be; None where it cannot be (a read-only home: the shards are then
-    temporary, as without a cache)."""
-    if store is None:
-        return None
-    try:
-        store.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return store if os.access(store, os.W_OK) else None
-
-
-def _folder(shard: Shard) -> str:
-    """A shard's folder in the store, named by its key: a changed shard is a new folder, so a build never
-    rewrites a folder another one (the dev server) may be reading."""
-    return f"{shard.name}.{shard.key[:16]}"
-
-
-def _language_keys(shards: Sequence[Shard]) -> dict[str, str]:
-    """A key per language, over its shards' keys: equal, the language's merged index is unchanged."""
-    keys: dict[str, hashlib._Hash] = {}
-    for shard in shards:
-        keys.setdefault(shard.lang, hashlib.sha256(KEY_VERSION.encode())).update(shard.key.encode())
-    return {lang: key.hexdigest() for lang, key in keys.items()}
-
-
-def _old_keys(bundle: Path) -> dict[str, str]:
-    try:
-        keys = json.loads((bundle / INDEX_KEYS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return keys if isinstance(keys, dict) else {}
-
-
-def _forget(store: Path, used: set[str]) -> None:
-    """Removes the store's shards this index does not use (older versions of its shards)."""
-    for folder in store.iterdir():
-        if folder.name not in used:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _index_shards(
@@ -289,21 +277,21 @@ def _index_shards(
     with ThreadPoolExecutor(max_workers=1) as helper:
         ahead = helper.submit(_lay_out, site, stale[0], scratch / "0", extra) if whole is None else None
         for number, shard in enumerate(stale):
-            folder = ahead.result() if ahead is not None else None
+            copies = ahead.result() if ahead is not None else None
             if whole is None and number + 1 < len(stale):
                 ahead = helper.submit(_lay_out, site, stale[number + 1], scratch / str(number + 1), extra)
-            target = store / f".new-{_folder(shard)}"
+            target = store / f".new-{folder(shard)}"
             shutil.rmtree(target, ignore_errors=True)
-            errors = run_pagefind(site, target, whole) if folder is None else run_pagefind(folder, target)
-            if folder is not None:
-                helper.submit(shutil.rmtree, folder, ignore_errors=True)
+            errors = run_pagefind(site, target, whole) if copies is None else run_pagefind(copies, target)
+            if copies is not None:
+                helper.submit(shutil.rmtree, copies, ignore_errors=True)
             if errors:
                 return errors  # Pagefind missing or failing fails every shard alike: once
             for name in UNUSED:
                 (target / name).unlink(missing_ok=True)
             (target / KEY_FILE).write_text(shard.key, encoding="utf-8")
-            shutil.rmtree(store / _folder(shard), ignore_errors=True)  # a damaged one: no key file
-            os.replace(target, store / _folder(shard))
+            shutil.rmtree(store / folder(shard), ignore_errors=True)  # a damaged one: no key file
+            os.replace(target, store / folder(shard))
             indexed(shard)
     return []
 
@@ -341,21 +329,6 @@ def _replace(new: Path, target: Path) -> None:
     os.replace(new, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def _key(shard: Path) -> str | None:
-    try:
-        return (shard / KEY_FILE).read_text(encoding="utf-8")
-    except OSError:
-        return None
-
-
-def _link(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
-    """A hard link (no bytes copied); a copy where the file system has none."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _indexer_version() -> str:

@@ -1,0 +1,89 @@
+"""The shard store: where the search shards are kept between builds (in sitegen's cache folder, not the
+site), and the keys that tell which shards, and which languages' merged indexes, are still current."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from sitegen.cache import cache_dir
+
+KEY_FILE = "sitegen-shard-key"  # in each shard: its key
+INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
+KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
+
+
+class Keyed(Protocol):
+    """A shard as the store knows it (shards.Shard)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+
+
+def shard_store(output: Path) -> Path | None:
+    """Where the shards of the index of `output` are kept between builds: in sitegen's cache folder
+    (cache.py; ~/.cache/sitegen, kept by the GitHub workflow), one folder per output folder. They are
+    not published: the site holds only the merged index. None without a cache folder: every shard is
+    then indexed again each time."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
+    return folder / f"search-{key}"
+
+
+def usable(store: Path | None) -> Path | None:
+    """`store`, made if need be; None where it cannot be (a read-only home: the shards are then
+    temporary, as without a cache)."""
+    if store is None:
+        return None
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return store if os.access(store, os.W_OK) else None
+
+
+def folder(shard: Keyed) -> str:
+    """A shard's folder in the store, named by its key: a changed shard is a new folder, so a build never
+    rewrites a folder another one (the dev server) may be reading."""
+    return f"{shard.name}.{shard.key[:16]}"
+
+
+def language_keys(shards: Sequence[Keyed]) -> dict[str, str]:
+    """A key per language, over its shards' keys: equal, the language's merged index is unchanged."""
+    keys: dict[str, hashlib._Hash] = {}
+    for shard in shards:
+        keys.setdefault(shard.lang, hashlib.sha256(KEY_VERSION.encode())).update(shard.key.encode())
+    return {lang: key.hexdigest() for lang, key in keys.items()}
+
+
+def old_keys(bundle: Path) -> dict[str, str]:
+    try:
+        keys = json.loads((bundle / INDEX_KEYS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return keys if isinstance(keys, dict) else {}
+
+
+def forget(store: Path, used: set[str]) -> None:
+    """Removes the store's shards this index does not use (older versions of its shards)."""
+    for folder in store.iterdir():
+        if folder.name not in used:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def key_of(shard: Path) -> str | None:
+    try:
+        return (shard / KEY_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
