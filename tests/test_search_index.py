@@ -147,3 +147,23 @@ def test_failing_pagefind_is_a_plain_error(tmp_path: Path, main: str | None, mes
     assert "Traceback" not in proc.stderr
     assert not out.exists()  # nothing half-built was published
     assert not list(tmp_path.glob(".search-*")) and not list(tmp_path.glob(".pagefind-*"))
+
+
+def test_the_cli_merges_a_language_in_a_worker_and_builds_once(tmp_path: Path) -> None:
+    """`python -m sitegen build`: the Arabic index is merged in a spawned worker while Pagefind indexes
+    the English pages. The worker must not run the command line again (a package's `__main__` is not
+    re-run in a spawned process): one build line, a complete index."""
+    out = tmp_path / "public"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", str(FIXTURES / "search"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SITEGEN_CACHE_DIR": str(tmp_path / "cache"), "NO_COLOR": "1"},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (proc.stdout + proc.stderr).count("built ") == 1
+    entry = json.loads((out / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"ar": 4, "en": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "public"]
