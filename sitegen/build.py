@@ -270,10 +270,8 @@ def index(
     """The search index of the article pages in `out`, with their normalized words (`regions`, from
     search_regions); shards unchanged since the last index of `previous` (default: `out`) are not indexed
     again, unless the build keeps no cache."""
-    options = options or BuildOptions()
-    return index_search(out, ARTICLE_GLOB, previous, options.search_shard_pages, regions, keep=options.cache)[
-        0
-    ]
+    o = options or BuildOptions()
+    return index_search(out, ARTICLE_GLOB, previous, o.search_shard_pages, regions, keep=o.cache)[0]
 
 
 def search_regions(model: Model, hidden: Collection[str] = ()) -> Regions[Article]:
