@@ -156,10 +156,10 @@ def index_search(
     """Index the pages of `site` matching `glob` into `site/pagefind/`: shard by shard into the shard
     store of `previous` (the output folder the index is for, default: `site`; see shard_store), where a
     shard whose key has not changed is not indexed again, then the shards merged into one index
-    (merge.py). `keep` false: no store, every shard indexed in a temporary folder. A language whose shards have not changed keeps its merged index from
-    `previous/pagefind/`. `extra`: the pages to index, when not every one `glob` matches, with HTML to add
-    to each (by its path relative to `site`) for the indexer only. Returns the errors (in plain words)
-    and the shards indexed."""
+    (merge.py). A language whose shards have not changed keeps its merged index from
+    `previous/pagefind/`. `keep` false: no store, every shard indexed in a temporary folder. `extra`: the
+    pages to index, when not every one `glob` matches, with HTML to add to each (by its path relative to
+    `site`) for the indexer only. Returns the errors (in plain words) and the shards indexed."""
     if extra is not None:  # the pages are named: no walk of the whole site (41k files at 10k: ~1 s)
         files = sorted(f for f in extra if _matches(f, glob) and (site / f).is_file())
     else:
@@ -187,8 +187,8 @@ class _Damaged(Exception):
         self.error = error
 
 
-def _merge_error(exc: Exception, store: Path) -> SiteError:
-    again = f"build again; if it fails again, delete {store} and build again"
+def _merge_error(exc: Exception, kept: Path | None) -> SiteError:
+    again = "build again" + (f"; if it fails again, delete {kept} and build again" if kept else "")
     hint = exc.hint if isinstance(exc, BundleError) and exc.hint else again
     return SiteError(None, None, f"the search index could not be put together from its shards: {exc}", hint)
 
@@ -234,9 +234,9 @@ def _index(
         except BundleError as exc:
             if kept is not None and not exc.hint:
                 raise _Damaged(exc) from exc
-            return [_merge_error(exc, store)], []
+            return [_merge_error(exc, kept)], []
         except OSError as exc:
-            return [_merge_error(exc, store)], []
+            return [_merge_error(exc, kept)], []
         finally:
             merger.close()
         (bundle / INDEX_KEYS).write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
