@@ -40,8 +40,8 @@ sys.path.insert(0, str(ROOT))
 
 from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions  # noqa: E402
 from sitegen.search import run_pagefind  # noqa: E402
-from sitegen.search.shards import SHARD_PAGES, Shard, _lay_out, index_search  # noqa: E402
-from sitegen.search.store import shard_store  # noqa: E402
+from sitegen.search.shards import SHARD_PAGES, _lay_out, index_search  # noqa: E402
+from sitegen.search.store import Shard, shard_store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 CORPORA = Path("/work/corpora")

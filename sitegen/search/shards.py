@@ -56,6 +56,7 @@ from sitegen.search.store import (
     INDEX_KEYS,
     KEY_FILE,
     KEY_VERSION,
+    Shard,
     folder,
     forget,
     key_of,
@@ -79,14 +80,6 @@ UNUSED = (
     "pagefind-highlight.js",
 )
 SCRATCH_IN_MEMORY = (Path("/dev/shm"),)  # Linux's memory file system (GitHub's runners have it)
-
-
-@dataclass(frozen=True)
-class Shard:
-    name: str  # "ar-1-of-4", "en-1-of-1"…
-    files: tuple[Path, ...]  # relative to the site
-    key: str  # hash of the indexer's copies of the pages (and of the indexer's version)
-    lang: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import json
 import os
 import shutil
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from sitegen.cache import cache_dir
 
@@ -18,15 +18,14 @@ INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each 
 KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
 
 
-class Keyed(Protocol):
-    """A shard as the store knows it (shards.Shard)."""
+@dataclass(frozen=True)
+class Shard:
+    """A shard as shards.plan_shards makes it."""
 
-    @property
-    def name(self) -> str: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
+    name: str  # "ar-1-of-4", "en-1-of-1"…
+    files: tuple[Path, ...]  # relative to the site
+    key: str  # hash of the indexer's copies of the pages (and of the indexer's version)
+    lang: str = ""
 
 
 def shard_store(output: Path) -> Path | None:
@@ -53,13 +52,13 @@ def usable(store: Path | None) -> Path | None:
     return store if os.access(store, os.W_OK) else None
 
 
-def folder(shard: Keyed) -> str:
+def folder(shard: Shard) -> str:
     """A shard's folder in the store, named by its key: a changed shard is a new folder, so a build never
     rewrites a folder another one (the dev server) may be reading."""
     return f"{shard.name}.{shard.key[:16]}"
 
 
-def language_keys(shards: Sequence[Keyed]) -> dict[str, str]:
+def language_keys(shards: Sequence[Shard]) -> dict[str, str]:
     """A key per language, over its shards' keys: equal, the language's merged index is unchanged."""
     keys: dict[str, hashlib._Hash] = {}
     for shard in shards:
