@@ -63,11 +63,16 @@ def cache_dir() -> Path | None:
 
 def cache_file(site_dir: Path) -> Path | None:
     """One cache file per site folder."""
-    folder = cache_dir()
-    if folder is None:
+    return cache_path("read-", site_dir, ".pickle")
+
+
+def cache_path(prefix: str, folder: Path, suffix: str = "") -> Path | None:
+    """A name in the cache folder for what belongs to `folder` (a site or an output folder); None
+    without a cache folder."""
+    cache = cache_dir()
+    if cache is None:
         return None
-    key = hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:20]
-    return folder / f"read-{key}.pickle"
+    return cache / f"{prefix}{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:20]}{suffix}"
 
 
 def salt(*settings: Any) -> str:

@@ -68,8 +68,7 @@ from sitegen.search.store import (
 
 # Measured on the 10k benchmark corpus (bench/search.py): Pagefind peaks at ~240 MiB for 1.6k pages and
 # ~2.4 GiB for 16k; 4000 pages keeps one run well under 1 GiB, and a 100k-article archive (~160k pages)
-# has 32 Arabic and 16 or 32 English shards, of which a search page merges only its language's (each
-# merged index costs the browser a few small requests per query).
+# has 32 Arabic and 16 or 32 English shards (merged into one index: the browser never sees them).
 SHARD_PAGES = 4000
 BUNDLE = "pagefind"
 UNUSED = (
@@ -165,19 +164,13 @@ def index_search(
     kept = usable(shard_store(output)) if keep else None
     try:
         return _index(site, glob, shards, extra, output, kept, reuse=True)
-    except _Damaged:  # a kept shard (or the last index) was damaged: everything indexed again, once
+    except BundleError:  # a kept shard (or the last index) was damaged: everything indexed again, once
         assert kept is not None
         shutil.rmtree(kept, ignore_errors=True)
         try:
             return _index(site, glob, shards, extra, output, usable(kept), reuse=False)
-        except _Damaged as exc:
-            return [_merge_error(exc.error, kept)], []
-
-
-class _Damaged(Exception):
-    def __init__(self, error: BundleError) -> None:
-        super().__init__(str(error))
-        self.error = error
+        except BundleError as exc:
+            return [_merge_error(exc, kept)], []
 
 
 def _merge_error(exc: Exception, kept: Path | None) -> SiteError:
@@ -196,8 +189,8 @@ def _index(
     reuse: bool,
 ) -> tuple[list[SiteError], list[str]]:
     """index_search with its shards planned: `kept` the shard store (None: a temporary one); `reuse`:
-    languages whose shards did not change keep their files from `output/pagefind/`. Raises _Damaged
-    when a kept file cannot be read."""
+    languages whose shards did not change keep their files from `output/pagefind/`. Raises BundleError
+    (without a hint) when a kept file cannot be read."""
     store = kept or Path(tempfile.mkdtemp(prefix=".search-shards-", dir=site.parent))
     bundle = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))
     scratch = Path(tempfile.mkdtemp(prefix=".search-shard-", dir=_scratch_parent(site)))
@@ -211,22 +204,22 @@ def _index(
         left = Counter(s.lang for s in stale)
         folders = {lang: [store / folder(s) for s in shards if s.lang == lang] for lang in keys}
 
-        def indexed(lang: str) -> None:
-            left[lang] -= 1
-            if left[lang] <= 0:
-                merger.ready(lang, folders[lang], busy=sum(left.values()) > 0)
+        def indexed(shard: Shard) -> None:
+            left[shard.lang] -= 1
+            if left[shard.lang] <= 0:
+                merger.ready(shard.lang, folders[shard.lang], busy=sum(left.values()) > 0)
 
         try:
             for lang in keys:
                 if not left[lang]:
                     merger.ready(lang, folders[lang], busy=bool(stale))
-            errors = _index_shards(site, stale, store, scratch, whole, extra, lambda s: indexed(s.lang))
+            errors = _index_shards(site, stale, store, scratch, whole, extra, indexed)
             if errors:
                 return errors, []
             merger.finish([store / folder(s) for s in shards])
         except BundleError as exc:
             if kept is not None and not exc.hint:
-                raise _Damaged(exc) from exc
+                raise
             return [_merge_error(exc, kept)], []
         except OSError as exc:
             return [_merge_error(exc, kept)], []

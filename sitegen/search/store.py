@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import cache_dir
+from sitegen.cache import cache_path
 
 KEY_FILE = "sitegen-shard-key"  # in each shard: its key
 INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
@@ -33,11 +33,7 @@ def shard_store(output: Path) -> Path | None:
     (cache.py; ~/.cache/sitegen, kept by the GitHub workflow), one folder per output folder. They are
     not published: the site holds only the merged index. None without a cache folder: every shard is
     then indexed again each time."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    key = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:20]
-    return folder / f"search-{key}"
+    return cache_path("search-", output)
 
 
 def usable(store: Path | None) -> Path | None:
