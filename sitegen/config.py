@@ -23,6 +23,7 @@ KNOWN_KEYS = {
     "date_locale",
     "numerals",
     "per_page",
+    "term_per_page",
     "allow_html",
     "search",
 }
@@ -114,6 +115,12 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
     if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
         err("per_page", "per_page must be a whole number above 0", "write: per_page: 20")
         per_page = 20
+    # tag, author and source pages list titles and dates only (Hugo's and Zola's term pages): a line each,
+    # so more of them a page
+    term_per_page = raw.get("term_per_page", 100)
+    if not isinstance(term_per_page, int) or isinstance(term_per_page, bool) or term_per_page < 1:
+        err("term_per_page", "term_per_page must be a whole number above 0", "write: term_per_page: 100")
+        term_per_page = 100
     for flag in ("allow_html", "search"):
         if flag in raw and not isinstance(raw[flag], bool):
             err(flag, f"{flag} must be true or false", f"write: {flag}: false")
@@ -141,6 +148,7 @@ def load_config(site_dir: Path, base_url: str | None = None) -> tuple[Config, li
         date_locale=date_locale,
         numerals=numerals,
         per_page=per_page,
+        term_per_page=term_per_page,
         allow_html=bool(raw.get("allow_html", False)),
         search=bool(raw.get("search", True)),
         config_path=path if path.exists() else None,

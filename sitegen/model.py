@@ -36,7 +36,8 @@ class Config:
     base_url: str  # always ends with "/"; may be just "/"
     date_locale: dict[str, str]
     numerals: dict[str, str]  # "latn" or "arab" per language
-    per_page: int = 20
+    per_page: int = 20  # home pages (entries with their summaries)
+    term_per_page: int = 100  # tag, author and source pages (a title and a date each)
     allow_html: bool = False
     search: bool = True
     config_path: Path | None = None

@@ -259,7 +259,7 @@ def _taxonomy_pages(site: Site, graph: Graph, timelines: dict[Lang, list[Timelin
                 def url_of(n: int, lang: Lang = lang, key: str = key, section: str = section) -> URLPath:
                     return urls.section_url(config, lang, section, key, n)
 
-                for pager, chunk in _paginate(slugs, config.per_page, url_of):
+                for pager, chunk in _paginate(slugs, config.term_per_page, url_of):
                     ctx: dict[str, Any] = {"key": key, "slugs": chunk, "pager": pager, "count": len(slugs)}
                     reads = set(chunk)
                     if pager.number == 1:  # "coverage over time", above the list

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-from tests.support import Built, build_site, html
+from tests.support import FIXTURES, Built, build_site, html
 
 
 def section_links(page, section: str) -> list[str]:
@@ -46,9 +47,9 @@ def test_tag_given_by_id_or_label_in_either_language_is_one_tag(bilingual_out: P
     ar = html(bilingual_out / "tags/ain-issa/index.html")
     en = html(bilingual_out / "en/tags/ain-issa/index.html")
     assert ar.xpath("//h1")[0].text == "عين عيسى" and en.xpath("//h1")[0].text == "Ain Issa"
-    ar_items = [a.get("href") for a in ar.xpath('//ol[@class="entries"]//h2/a')]
+    ar_items = [a.get("href") for a in ar.xpath('//ol[@class="titles"]/li/a')]
     assert ar_items == ["/articles/withdrawal/", "/articles/trenches/"]
-    en_items = [(a.get("href"), a.get("lang")) for a in en.xpath('//ol[@class="entries"]//h2/a')]
+    en_items = [(a.get("href"), a.get("lang")) for a in en.xpath('//ol[@class="titles"]/li/a')]
     assert en_items == [("/en/articles/withdrawal/", None), ("/articles/trenches/", "ar")]
     # each language's tag page links to the other
     assert ar.xpath('//p[@class="other-lang"]/a/@href') == ["/en/tags/ain-issa/"]
@@ -76,16 +77,16 @@ def test_authors_from_registry_and_free_text(bilingual_out: Path) -> None:
     # "Rami Fakhori" (English name) and "rami-fakhori" (id) land on the same author
     en = html(bilingual_out / "en/authors/rami-fakhori/index.html")
     assert en.xpath("//h1/bdi")[0].text == "Rami Fakhori"
-    assert en.xpath('//ol[@class="entries"]//h2/a/@href') == ["/en/articles/withdrawal/"]
+    assert en.xpath('//ol[@class="titles"]/li/a/@href') == ["/en/articles/withdrawal/"]
     free = html(bilingual_out / "authors/سلمى-الخطيب/index.html")
-    assert free.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/trenches/"]
+    assert free.xpath('//ol[@class="titles"]/li/a/@href') == ["/articles/trenches/"]
 
 
 def test_sources_have_pages(bilingual_out: Path) -> None:
     index = html(bilingual_out / "sources/index.html")
     assert "عنب بلدي" in [b.text for b in index.xpath("//ul[@class='term-list']//bdi")]
     page = html(bilingual_out / "sources/عنب-بلدي/index.html")
-    assert page.xpath('//ol[@class="entries"]//h2/a/@href') == ["/articles/trenches/"]
+    assert page.xpath('//ol[@class="titles"]/li/a/@href') == ["/articles/trenches/"]
 
 
 def test_home_is_paginated_newest_first(bilingual_out: Path) -> None:
@@ -98,6 +99,36 @@ def test_home_is_paginated_newest_first(bilingual_out: Path) -> None:
     second = html(bilingual_out / "page/2/index.html")
     assert second.xpath('//ol[@class="entries"]//h2/a/@href') == ["/en/articles/old-report/"]
     assert second.xpath('//a[@rel="prev"]/@href') == ["/"]
+
+
+def test_term_pages_list_titles_and_dates_home_entries_say_more(bilingual_out: Path) -> None:
+    # a tag's, author's or source's list: the title (linked) and the date, nothing the article page repeats
+    tag = html(bilingual_out / "tags/ain-issa/index.html")
+    items = tag.xpath('//ol[@class="titles"]/li')
+    assert [li.xpath("time/@datetime") for li in items] == [["2020-12-21"], ["2020-12-18"]]
+    assert [len(li) for li in items] == [2, 2]  # <a>, <time>: no summary, author or source
+    assert not tag.xpath('//ol[@class="entries"]')
+    # the home page's entries keep the authors, the source and the summary
+    home = html(bilingual_out / "index.html")
+    entry = home.xpath('//ol[@class="entries"]/li')[0]
+    assert entry.xpath(".//a[@rel='author']") and len(entry.xpath("p")) == 2
+
+
+def test_term_pages_have_their_own_page_size(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "bilingual", site)
+    (site / "site.yaml").write_text(
+        (site / "site.yaml").read_text(encoding="utf-8") + "term_per_page: 1\n", encoding="utf-8"
+    )
+    built = build_site(site, tmp_path / "public")
+    assert built.ok, built.problems
+    first = html(built.out / "tags/ain-issa/index.html")
+    assert first.xpath('//ol[@class="titles"]/li/a/@href') == ["/articles/withdrawal/"]
+    assert first.xpath('//a[@rel="next"]/@href') == ["/tags/ain-issa/page/2/"]
+    second = html(built.out / "tags/ain-issa/page/2/index.html")
+    assert second.xpath('//ol[@class="titles"]/li/a/@href') == ["/articles/trenches/"]
+    # the home page keeps per_page (2 in the fixture)
+    assert len(html(built.out / "index.html").xpath('//ol[@class="entries"]/li')) == 2
 
 
 def test_partial_and_approximate_dates_sort_in_the_timeline(bilingual_out: Path) -> None:

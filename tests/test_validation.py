@@ -134,6 +134,7 @@ def test_bom_and_crlf_are_fine(tmp_path: Path) -> None:
             r"site\.yaml:2: error: default_language 'fr' is not one of",
         ),
         ("per_page: many\n", r"site\.yaml:1: error: per_page must be a whole number"),
+        ("term_per_page: 0\n", r"site\.yaml:1: error: term_per_page must be a whole number"),
         ("base_url: github.io/x\n", r"site\.yaml:1: error: base_url must be a path like /archive/"),
         ("numerals: {ar: roman}\n", r"site\.yaml:1: error: numerals for 'ar' must be latn"),
         ("title: [unclosed\n", r"site\.yaml:1: error: invalid YAML"),

@@ -22,7 +22,7 @@ from sitegen.graph import Graph, TimelineEntry
 from sitegen.model import Lang, Page, Site
 from sitegen.parallel import pmap, release_freed_memory, resident_bytes, workers
 from sitegen.render.environment import TEMPLATE_SUFFIXES, render_template
-from sitegen.render.lists import ENTRY, EVENT
+from sitegen.render.lists import ENTRY, EVENT, TITLE
 from sitegen.render.view import View
 from sitegen.size import SiteSize
 from sitegen.write import write_file
@@ -189,7 +189,9 @@ def warm_partials(
     workers render (parallel.pmap); its exceptions are raised."""
     # the keys come in runs of one kind and language, each run a sequence the model already holds: no
     # tuple per item (at 100k articles ~800k items, ~55 MB held by the main process through the warm-up)
-    runs: list[tuple[str, str, Sequence[Any]]] = [(ENTRY, lang, job.graph.order) for lang in job.views]
+    runs: list[tuple[str, str, Sequence[Any]]] = [
+        (kind, lang, job.graph.order) for kind in (ENTRY, TITLE) for lang in job.views
+    ]
     if events is not None:
         runs += [(EVENT, lang, items) for lang, items in events.items()]
     for page in job.pages if events is None else ():
@@ -244,7 +246,14 @@ def _warm_range(
     parts, ends, end = [], [], 0
     try:
         for key in keys[lo:hi]:
-            part = str(view.entry(key) if kind == ENTRY else view.timeline_entry(key)).encode()
+            made = (
+                view.entry(key)
+                if kind == ENTRY
+                else view.title_entry(key)
+                if kind == TITLE
+                else view.timeline_entry(key)
+            )
+            part = str(made).encode()
             parts.append(part)
             end += len(part)
             ends.append(end)

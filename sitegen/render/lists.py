@@ -18,8 +18,8 @@ from sitegen.render.links import TaxonomyHelpers
 
 # partials rendered from Python, by name: any page may show them (the dev server's dependency tracking
 # reads this list)
-ENTRY, EVENT, NAV = "_entry.html", "_timeline_entry.html", "_nav.html"
-PYTHON_PARTIALS = (ENTRY, EVENT, NAV)
+ENTRY, TITLE, EVENT, NAV = "_entry.html", "_title_entry.html", "_timeline_entry.html", "_nav.html"
+PYTHON_PARTIALS = (ENTRY, TITLE, EVENT, NAV)
 
 
 class ListHelpers(TaxonomyHelpers):
@@ -31,6 +31,7 @@ class ListHelpers(TaxonomyHelpers):
         # HTML around an Arabic title takes 1 byte a character, not 2): the largest holder of the main
         # process once the bodies are out, read by every render worker
         self._entries: dict[Slug, Markup] = {}
+        self._titles: dict[Slug, Markup] = {}
         self._events: dict[TimelineEntry, Markup] = {}
         self._nav: dict[str, Markup] = {}
         self._kept = _Packed()
@@ -84,6 +85,25 @@ class ListHelpers(TaxonomyHelpers):
     def entries(self, slugs: Sequence[Slug]) -> Markup:
         """Articles as list items: one call for a whole list (a template loop pays Jinja's call per item)."""
         return Markup("".join([self.entry(slug) for slug in slugs]))
+
+    def title_entry(self, slug: Slug) -> Markup:
+        """An article as a line of a tag, author or source list (`_title_entry.html`): its title and date."""
+
+        def ctx() -> dict[str, Any]:
+            a = self.article(slug)
+            return {
+                "slug": slug,
+                "a": a,
+                "link": self.link(slug),
+                "day": self.date(a.date),
+                "iso": a.date.isoformat(),
+            }
+
+        return self._partial(self._titles, slug, TITLE, ctx)
+
+    def title_entries(self, slugs: Sequence[Slug]) -> Markup:
+        """Articles as lines of a tag, author or source list, one call for the whole list."""
+        return Markup("".join([self.title_entry(slug) for slug in slugs]))
 
     def timeline_entries(self, entries: Sequence[TimelineEntry]) -> Markup:
         """Events as list items; a tag's timeline can hold thousands."""
