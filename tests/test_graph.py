@@ -131,6 +131,23 @@ def test_term_pages_have_their_own_page_size(tmp_path: Path) -> None:
     assert len(html(built.out / "index.html").xpath('//ol[@class="entries"]/li')) == 2
 
 
+def test_a_timeline_event_links_its_article_under_its_months_heading(bilingual_out: Path) -> None:
+    page = html(bilingual_out / "timeline/2020/index.html")
+    month = page.xpath('//section[@id="m2020-12"]')[0]
+    assert month.xpath("h3/time/@datetime") == ["2020-12"]
+    event = month.xpath(".//li[not(@class)]")[0]
+    # the day alone (Arabic digits or not as the site says), the whole date in datetime; the event's text is
+    # the link to the article that reports it
+    assert event.xpath("time/@datetime") == ["2020-12-20"] and event.xpath("time")[0].text == "20"
+    link = event.xpath("a")[0]
+    assert (
+        link.get("href") == "/articles/withdrawal/" and link.text_content() == "انسحاب رتل عسكري من عين عيسى"
+    )
+    publications = month.xpath('.//li[@class="is-publication"]/a/text()')
+    assert "نظام الأسد يسحب قواته من مدينة عين عيسى" in publications
+    # an approximate date keeps its words (test_partial_and_approximate_dates_sort_in_the_timeline)
+
+
 def test_partial_and_approximate_dates_sort_in_the_timeline(bilingual_out: Path) -> None:
     page = html(bilingual_out / "timeline/2019/index.html")
     dates = [t.get("datetime") for t in page.xpath('//ol[@class="timeline-entries"]/li/time[1]')]

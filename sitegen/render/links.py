@@ -62,17 +62,22 @@ class LinkHelpers(TextHelpers):
         Written in Python, not as a template macro: lists call it thousands of times per build."""
         return Markup(self._link_html(slug))
 
-    def _link_html(self, slug: Slug) -> str:
+    def event_link(self, slug: Slug, text: str) -> Markup:
+        """A link to an article whose text is one of its events (`text`, in the same version's language)."""
+        return Markup(self._link_html(slug, text))
+
+    def _link_html(self, slug: Slug, text: str | None = None) -> str:
         a = self.graph.versions[slug].get(self._lang_key) or self.graph.version(slug, self.lang)
+        label = a.title if text is None else text
         ends = self._article_hrefs.get(a.lang)
         if ends is None:  # pragma: no cover - every version is in one of the site's languages
             href = esc(self.href(urls.article_url(self.config, a.lang, slug)))
         else:
             href = f"{ends[0]}{esc(slug)}{ends[1]}"
         if a.lang == self.lang:
-            title = isolate_ltr(a.title) if self.dir == "rtl" else esc(a.title)
+            title = isolate_ltr(label) if self.dir == "rtl" else esc(label)
             return f'<a href="{href}">{title}</a>'
-        title = isolate_ltr(a.title) if direction(a.lang) == "rtl" else esc(a.title)
+        title = isolate_ltr(label) if direction(a.lang) == "rtl" else esc(label)
         return (
             f'<a href="{href}" lang="{a.lang}" dir="{direction(a.lang)}" hreflang="{a.lang}">'
             f'{title}</a> <span class="lang-marker">({esc(self.lang_name(a.lang, self.lang))})'
