@@ -24,9 +24,11 @@ def test_related_shows_on_both_ends(bilingual_out: Path) -> None:
 
 
 def test_backlinks_are_deduplicated(bilingual_out: Path) -> None:
-    # withdrawal links trenches three ways (related, wikilink, .md link) in two languages: one backlink
-    backlinks = section_links(html(bilingual_out / "articles/trenches/index.html"), "backlinks")
-    assert backlinks == ["/articles/withdrawal/"]
+    # withdrawal links trenches three ways (related, wikilink, .md link) in two languages: one link back, in
+    # trenches' related list, and not again among its backlinks
+    trenches = html(bilingual_out / "articles/trenches/index.html")
+    assert section_links(trenches, "related") == ["/articles/withdrawal/"]
+    assert section_links(trenches, "backlinks") == []
     # an English-only article that links withdrawal shows up on both language versions of withdrawal
     assert "/en/articles/old-report/" in section_links(
         html(bilingual_out / "en/articles/withdrawal/index.html"), "backlinks"

@@ -84,6 +84,12 @@ class LinkHelpers(TextHelpers):
             "</span>"
         )
 
+    @staticmethod
+    def backlinks_beyond(related: Sequence[Slug], backlinks: Sequence[Slug]) -> list[Slug]:
+        """The backlinks not already among `related` (an article's page lists each other article once)."""
+        shown = set(related)
+        return [slug for slug in backlinks if slug not in shown]
+
     def link_items(self, slugs: Sequence[Slug]) -> Markup:
         """`<li>` links to these articles (related, backlinks)."""
         return Markup("".join([f"<li>{self._link_html(slug)}</li>" for slug in slugs]))
