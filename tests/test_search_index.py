@@ -58,6 +58,11 @@ def test_only_articles_are_indexed_with_body_title_and_summary(out: Path) -> Non
     assert ain["meta"]["date"] == "2020-12-21"
     # search results show the date as the article page does (CLDR, Arabic month), not the ISO one
     assert ain["meta"]["date_text"] == "21 كانون الأول 2020"
+    # both come from the indexer's copy (search.dates_html): the published page only shows the date, and
+    # the date's words are not searched as content
+    published = (out / "articles/ain-issa/index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-meta="date' not in published and "data-date-text" not in published
+    assert "كانون الأول 2020" not in ain["content"]
     assert "إسرائيل" in ain["content"]
     for outside in ("الرئيسية", "الوسوم", "طيف بوست", "رامي فاخوري", "غارات"):  # nav, filters, related
         assert outside not in ain["content"], outside
