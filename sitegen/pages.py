@@ -166,7 +166,7 @@ def research_pages(site: Site, graph: Graph, states: TranslationStates) -> list[
 
 
 def _feed_pages(site: Site, graph: Graph, pages: list[Page]) -> list[Page]:
-    """Atom feed per language, sitemap with hreflang alternates, robots.txt."""
+    """Atom feed per language, sitemap, robots.txt."""
     config = site.config
     out: list[Page] = []
     for lang in config.languages:
