@@ -39,6 +39,11 @@ PARTS = [  # (name, pattern); each match is counted once, in this order, and cut
 LIST_PARTS = [  # (name, pattern) on every page that is not an article page; counted like PARTS
     # both patterns match the markup before and after the theme dropped the entries' classes
     ("list entries", r'<li(?: class="entry")?>\s*<h2.*?</li>'),
+    # a tag's, author's or source's list: a title and a date a line (_title_entry.html)
+    (
+        "title entries",
+        r'<li><a [^>]*>(?:(?!</li>).)*?</a>(?: <span class="lang-marker">[^<]*</span>)? <time [^>]*>[^<]*</time></li>',
+    ),
     ("timeline entries", r'<li(?: class="[^"]*")?>\s*<time datetime.*?</li>'),
     ("charts (inline SVG)", r"<svg.*?</svg>"),
     ("head", r"<head>.*?</head>"),
