@@ -1,4 +1,5 @@
-"""Citations: what every format shares (`Citation`), then a ready text, BibTeX, RIS and JSON-LD.
+"""Citations: what every format shares (`Citation`), then a ready text and the page's metadata (Highwire tags,
+Open Graph, JSON-LD); the BibTeX and RIS files are cite_files.py's.
 
 People cite these pages in reports and court submissions, so a citation states only what the
 content says: the translation link is claimed only when a version declares `translated_from`, and
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,19 +18,9 @@ from markupsafe import Markup
 
 from sitegen import i18n, urls
 from sitegen.bidi import isolate
-from sitegen.cite_escape import bib_text, bib_url, one_line
 from sitegen.escape import esc
 from sitegen.graph import Graph
 from sitegen.model import Article, Config, Site, Source
-
-BIBTEX_LANGS = {
-    "ar": "arabic",
-    "en": "english",
-    "fr": "french",
-    "fa": "persian",
-    "tr": "turkish",
-    "ku": "kurdish",
-}
 
 
 @dataclass(frozen=True)
@@ -101,7 +91,7 @@ def citation(site: Site, graph: Graph, article: Article) -> Citation:
     )
 
 
-def _slashed(day: dt.date) -> str:
+def slashed(day: dt.date) -> str:
     """`2020/05/17`, as `strftime("%Y/%m/%d")` writes it (~2 us a call), at C speed for 4-digit years."""
     return day.isoformat().replace("-", "/") if day.year >= 1000 else day.strftime("%Y/%m/%d")
 
@@ -173,115 +163,14 @@ def text_html(
     return Markup(" ".join(parts))
 
 
-def _notes(c: Citation) -> str:
-    """The provenance as one English sentence set, for BibTeX `note` and RIS `N1`."""
-    notes = []
-    if c.translated_from:
-        by = f" by {c.translator}" if c.translator else ""
-        notes.append(
-            f"Translated from {i18n.language_name(c.translated_from.lang, 'en')}{by}: "
-            f"{c.translated_from.url}."
-        )
-    s = c.source
-    if s.name or s.url:
-        notes.append("Original source: " + ", ".join(x for x in (s.name, s.url) if x) + ".")
-    if s.accessed:
-        notes.append(f"Accessed {s.accessed.isoformat()}.")
-    if s.archive_url:
-        notes.append(f"Archived copy: {s.archive_url}.")
-    if s.sha256:
-        notes.append(f"SHA-256 of the original: {s.sha256}.")
-    return " ".join(notes)
-
-
-# --- BibTeX ---------------------------------------------------------------------------------------
-
-
-def bibtex(c: Citation) -> str:
-    fields: list[tuple[str, str]] = []
-    if c.authors:
-        # each name braced: BibTeX must not split "رامي فاخوري" into first and last names
-        fields.append(("author", " and ".join("{" + bib_text(a) + "}" for a in c.authors)))
-    url = bib_url(c.url)
-    fields += [
-        ("title", "{" + bib_text(c.title) + "}"),
-        ("date", c.date.isoformat()),
-        ("year", str(c.date.year)),
-        ("month", str(c.date.month)),
-        ("publisher", bib_text(c.site)),
-        ("howpublished", r"\url{" + url + "}"),
-        ("url", url),
-        ("language", BIBTEX_LANGS.get(c.lang, c.lang)),
-        ("langid", BIBTEX_LANGS.get(c.lang, c.lang)),
-    ]
-    if c.summary:
-        fields.append(("abstract", bib_text(c.summary)))
-    if c.keywords:
-        fields.append(("keywords", bib_text(", ".join(c.keywords))))
-    if c.translator:
-        fields.append(("translator", "{" + bib_text(c.translator) + "}"))
-    note = _notes(c)
-    if note:
-        fields.append(("note", bib_text(note)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{c.key},\n{body}\n}}\n"
-
-
-# --- RIS ------------------------------------------------------------------------------------------
-
-
-def ris(c: Citation) -> str:
-    """RIS (Zotero, EndNote, Mendeley). A value never spans lines: a title cannot forge a tag."""
-    rows: list[tuple[str, str]] = [("TY", "NEWS"), ("TI", c.title)]
-    rows += [("AU", a) for a in c.authors]
-    rows += [
-        ("PY", str(c.date.year)),
-        ("DA", _slashed(c.date)),
-        ("T2", c.site),
-        ("PB", c.site),
-        ("LA", c.lang),
-        ("UR", c.url),
-    ]
-    if c.translator:
-        rows.append(("A4", c.translator))  # RIS "translator" role
-    if c.summary:
-        rows.append(("AB", c.summary))
-    rows += [("KW", k) for k in c.keywords]
-    note = _notes(c)
-    if note:
-        rows.append(("N1", note))
-    rows.append(("ER", ""))
-    return "".join([f"{tag}  - {one_line(value)}\r\n" for tag, value in rows])
-
-
-# --- downloads without files ----------------------------------------------------------------------
-
-# what a data: URL cannot hold as is: `%` and `#` would change its meaning, the URL parser drops tabs and
-# newlines, control characters are not allowed. The rest (Arabic included) stays raw UTF-8, a third of
-# its percent-encoded size; the HTML attribute's own escaping (esc, Jinja) is applied on top.
-_DATA_URL_ESCAPES = re.compile("[%#\x00-\x1f\x7f]")
-_RARE_CONTROLS = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")  # all but the newlines
-
-
-def data_url(text: str, media_type: str) -> str:
-    """`text` as a `data:` URL, for an <a download> link (docs/data.md says why not a file)."""
-    # the four a citation holds, with str.replace (C speed); any other control character by the pattern:
-    # a call per character escaped was ~40 us of every article page (two downloads, ~25 newlines each)
-    body = text
-    for char, code in (("%", "%25"), ("#", "%23"), ("\n", "%0A"), ("\r", "%0D")):
-        if char in body:  # a search is ~10x faster than a replace that finds nothing (Arabic text)
-            body = body.replace(char, code)
-    if _RARE_CONTROLS.search(text):
-        body = _DATA_URL_ESCAPES.sub(
-            lambda m: m.group(0) if m.group(0) == "%" else f"%{ord(m.group(0)):02X}", body
-        )
-    return f"data:{media_type};charset=utf-8,{body}"
+COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 # --- JSON-LD and meta tags ------------------------------------------------------------------------
 
 
 def json_ld(c: Citation) -> dict[str, Any]:
+    # theme/static/cite.js writes the .bib/.ris from this: a fact dropped here must go into script_data
     # each fact once: `name` would repeat `headline`, and `url` and `mainEntityOfPage` the `@id` (the page's
     # address, which translations cite; search engines read it from <link rel="canonical">, og:url and the
     # page itself); on a 10k-article site each copy cost ~1-3 MB.
@@ -319,12 +208,10 @@ def json_ld(c: Citation) -> dict[str, Any]:
     return data
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(data, ensure_ascii=False), one encoder for all
-
-
 def script_json(data: Any) -> Markup:
     """JSON for a <script> element: no `</script>`, `<!--` or `&` can appear in it, whatever the titles say."""
-    text = _JSON.encode(data)  # compact: the C encoder, ~10x faster than indent=
+    # the C encoder (~10x faster than indent=), without the spaces after `,` and `:` (~40 B a page)
+    text = COMPACT_JSON.encode(data)
     for char, code in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -347,9 +234,9 @@ def head_html(config: Config, c: Citation, alternates: tuple[tuple[str, str], ..
     """The article page's citation metadata: Highwire tags (Zotero, Google Scholar), Open Graph and JSON-LD.
     Written here rather than in a template: ~30 tags on every article page cost a third of its rendering
     as template expressions. Every value is escaped. No <link rel="alternate"> to the .bib/.ris: they are
-    data: URLs in the page's own "cite" block (data_url), and a second copy in the head would double them."""
+    made in the page by cite.js, which reads these tags (script_data), or are data: URLs (data_url)."""
     e = esc
-    day = _slashed(c.date)
+    day = slashed(c.date)
     lines = [f'<meta name="citation_title" content="{e(c.title)}">']
     lines += [f'<meta name="citation_author" content="{e(name)}">' for name in c.authors]
     # citation_publication_date only: citation_date is its older synonym (Zotero and Google Scholar read both)

@@ -152,7 +152,8 @@ def article_pages(site: Site, graph: Graph, slug: Slug) -> list[Page]:
 
 def research_pages(site: Site, graph: Graph, states: TranslationStates) -> list[Page]:
     """`articles.json` and `articles.csv` at the root (data for other tools: export.py formats them,
-    docs/data.md documents them). An article's BibTeX and RIS are data: URLs in its page, not files."""
+    docs/data.md documents them). An article's BibTeX and RIS are made in its page by assets/cite.js,
+    not files."""
     config = site.config
     pages: list[Page] = []
     everything = read_set(graph.order)

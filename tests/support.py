@@ -8,14 +8,18 @@ tests. `run_sitegen`/`build` start the CLI in a subprocess: for tests of the CLI
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 import lxml.html
+import pytest
 
 from sitegen.build import BuildOptions, BuildReport
 from sitegen.build import build as build_in_process
@@ -24,6 +28,7 @@ from sitegen.errors import SiteError, SiteErrors
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "sites"
 SHARED = REPO.parent / "shared"
+CITE_JS = REPO / "sitegen" / "theme" / "static" / "cite.js"
 
 
 def run_sitegen(
@@ -109,13 +114,63 @@ def html_files(out: Path) -> list[Path]:
 
 
 def cite_download(page: Path, ext: str) -> str:
-    """The text a reader gets from the page's .bib or .ris download link: its data: URL decoded as a browser
-    does (attribute unescaped by the HTML parser, then percent-decoded bytes, UTF-8)."""
-    [href] = html(page).xpath(
-        f'//ul[@class="cite-downloads"]//a[substring(@download, string-length(@download) - 3) = ".{ext}"]/@href'
+    """The text a reader gets from the page's .bib or .ris download link: a data: URL (a site's own
+    templates/cite.bib) decoded as a browser does (attribute unescaped by the HTML parser, then
+    percent-decoded bytes, UTF-8), or the file the page's cite.js makes, run under node on what the page
+    gives a browser (page_facts; test_research.py clicks the links in Chromium and compares)."""
+    doc = html(page)
+    [link] = doc.xpath(
+        f'//ul[@class="cite-downloads"]//a[substring(@download, string-length(@download) - 3) = ".{ext}"]'
     )
-    assert href.startswith("data:") and ";charset=utf-8," in href, href[:80]
-    return unquote_to_bytes(href.partition(",")[2]).decode("utf-8")
+    href = link.get("href")
+    if href is not None:
+        assert href.startswith("data:") and ";charset=utf-8," in href, href[:80]
+        return unquote_to_bytes(href.partition(",")[2]).decode("utf-8")
+    [data] = doc.xpath('//ul[@class="cite-downloads"]/@data-cite')
+    [made] = cite_js("file", [[page_facts(doc), json.loads(data or "{}"), link.get("download")]])
+    return str(made["text"])
+
+
+def page_facts(doc: lxml.html.HtmlElement) -> dict[str, Any]:
+    """What cite.js's pageFacts reads from an article page: its NewsArticle JSON-LD, the description just
+    before the citation tags, citation_keywords and citation_publication_date."""
+    lds = [json.loads(script.text) for script in doc.xpath('//script[@type="application/ld+json"]')]
+    ld = next(one for one in lds if one.get("@type") == "NewsArticle")
+    [title] = doc.xpath('//meta[@name="citation_title"]')
+    described = title.getprevious()
+    assert described is not None and described.get("name") == "description"
+
+    def meta(name: str) -> str | None:
+        found = doc.xpath(f'//meta[@name="{name}"]/@content')
+        return str(found[0]) if found else None
+
+    return {
+        "ld": ld,
+        "description": described.get("content"),
+        "keywords": meta("citation_keywords"),
+        "slashed": meta("citation_publication_date"),
+    }
+
+
+def cite_js(name: str, calls: list[list[Any]]) -> list[Any]:
+    """`name` of sitegen/theme/static/cite.js called under node once per argument list in `calls` (its value,
+    for a table); the results, through JSON. Skips the test where node is not installed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = (
+        "const m = require(process.argv[1]), f = m[process.argv[2]];"
+        "const calls = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(calls.map(a => typeof f === 'function' ? f(...a) : f)));"
+    )
+    proc = subprocess.run(
+        [node, "-e", script, str(CITE_JS), name],
+        input=json.dumps(calls),
+        capture_output=True,
+        encoding="utf-8",
+        check=True,
+    )
+    return list(json.loads(proc.stdout))
 
 
 @dataclass(frozen=True)

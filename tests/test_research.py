@@ -8,11 +8,12 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
 
-from sitegen import bidi, cite, export
+from sitegen import bidi, cite, cite_escape, cite_files, export
 from tests.support import FIXTURES, build_site, check_links, cite_download, html, html_files
 
 BASE = "https://archive.example/sub/"
@@ -67,7 +68,9 @@ def test_json_ld_cannot_be_closed_by_a_title(built: tuple[Path, str]) -> None:
     script = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in script and ">" not in script and "&" not in script
     assert json_ld(page(out, "en", "hostile"))["headline"] == HOSTILE
-    assert not html(page(out, "en", "hostile")).xpath("//script[not(@type)]")  # no injected script runs
+    # no injected script runs: the one script of the page is the theme's, for the citation downloads
+    scripts = html(page(out, "en", "hostile")).xpath("//script[not(@type)]")
+    assert [(s.get("src"), s.text) for s in scripts] == [("/sub/assets/cite.js", None)]
 
 
 def test_highwire_and_open_graph(built: tuple[Path, str]) -> None:
@@ -100,13 +103,23 @@ def test_cite_block_localized_with_downloads(built: tuple[Path, str]) -> None:
     assert text.xpath('.//bdi[@lang="ar"]/text()') == ["سامر الحمصي", "عنب بلدي"]
     links = en.xpath('//ul[@class="cite-downloads"]//a')
     assert [a.get("download") for a in links] == ["raqqa-detention-en.bib", "raqqa-detention-en.ris"]
-    assert [a.get("href").partition(",")[0] for a in links] == [
-        "data:application/x-bibtex;charset=utf-8",
-        "data:application/x-research-info-systems;charset=utf-8",
-    ]
+    # made by the theme's script, under the site's base path (check_links: the file is there)
+    assert [a.get("href") for a in links] == [None, None]
+    assert en.xpath('//section[@class="cite"]/script/@src') == ["/sub/assets/cite.js"]
     assert check_links(out, "/sub/") == []
-    # no file per article and language: the downloads live in the page
-    assert not list(out.rglob("cite.*"))
+    # no file per article and language: the downloads are made in the page
+    assert [p.relative_to(out).as_posix() for p in out.rglob("cite.*")] == ["assets/cite.js"]
+
+
+def test_without_javascript_the_download_list_is_hidden(built: tuple[Path, str]) -> None:
+    """No dead link without JavaScript: the links have no address until cite.js gives them their files, so
+    the list and its label are `hidden` in the HTML (the script shows them); the ready citation is not."""
+    out, _ = built
+    for path in (page(out, "ar", "raqqa-detention"), page(out, "en", "hostile")):
+        [section] = html(path).xpath('//section[@class="cite"]')
+        assert [el.tag for el in section.xpath('*[@class="cite-downloads"][@hidden]')] == ["p", "ul"]
+        assert section.xpath('p[@class="citation"][not(@hidden)]')
+        assert section.xpath("ul//a[@href]") == []
 
 
 def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
@@ -120,8 +133,36 @@ def test_a_site_can_override_the_citation_files(tmp_path: Path) -> None:
     out = tmp_path / "public"
     assert build_site(site, out).ok
     hostile = page(out, "en", "hostile")
+    # the site's template is the truth: its output as today's data: URL, which the script leaves alone
+    [bib] = html(hostile).xpath('//ul[@class="cite-downloads"]//a[@download="hostile-en.bib"]/@href')
+    assert bib.startswith("data:application/x-bibtex;charset=utf-8,%25 ours%0A@misc{hostile-en,%0A")
     assert cite_download(hostile, "bib").startswith("% ours\n@misc{hostile-en,\n")
+    # the theme's RIS is still made by the script
+    assert html(hostile).xpath('//a[@download="hostile-en.ris"]/@href') == []
     assert cite_download(hostile, "ris").startswith("TY  - ")
+
+
+def test_a_site_with_its_own_article_template_keeps_data_urls(tmp_path: Path) -> None:
+    """cite.js reads the tags the theme's article.html writes; a site's own article.html may write others,
+    so its downloads stay data: URLs, shown without JavaScript."""
+    import shutil
+
+    from sitegen.render.environment import THEME_DIR
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "research", site)
+    (site / "templates").mkdir(exist_ok=True)
+    shutil.copy(THEME_DIR / "templates" / "article.html", site / "templates" / "article.html")
+    out = tmp_path / "public"
+    assert build_site(site, out).ok
+    [section] = html(page(out, "en", "hostile")).xpath('//section[@class="cite"]')
+    hrefs = section.xpath("ul//a/@href")
+    assert [h.partition(",")[0] for h in hrefs] == [
+        "data:application/x-bibtex;charset=utf-8",
+        "data:application/x-research-info-systems;charset=utf-8",
+    ]
+    assert not section.xpath("*[@hidden] | script")
+    assert cite_download(page(out, "en", "hostile"), "bib").startswith("@misc{hostile-en,\n")
 
 
 def test_bibtex_and_ris_files(built: tuple[Path, str]) -> None:
@@ -249,8 +290,8 @@ def test_script_lang(text: str, lang: str | None) -> None:
 
 
 def test_bib_text_stays_one_field() -> None:
-    assert cite.bib_text("a}\n@misc{x,") == r"a\} @misc\{x,"
-    assert cite.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
+    assert cite_escape.bib_text("a}\n@misc{x,") == r"a\} @misc\{x,"
+    assert cite_escape.bib_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
 
 
 @pytest.mark.parametrize(
@@ -265,7 +306,7 @@ def test_bib_text_stays_one_field() -> None:
 def test_data_url_keeps_every_byte(text: str, written: str) -> None:
     from urllib.parse import unquote_to_bytes
 
-    url = cite.data_url(text, "application/x-bibtex")
+    url = cite_files.data_url(text, "application/x-bibtex")
     assert url == "data:application/x-bibtex;charset=utf-8," + written
     assert unquote_to_bytes(url.partition(",")[2]).decode("utf-8") == text
 
@@ -280,7 +321,7 @@ def test_data_url_round_trips_any_text() -> None:
     alphabet = "ab %#\n\r\t\x00\x1f\x7f\x01عر{}\\"
     for _ in range(5000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
-        body = cite.data_url(text, "text/plain").partition(",")[2]
+        body = cite_files.data_url(text, "text/plain").partition(",")[2]
         assert unquote_to_bytes(body).decode("utf-8") == text, repr(text)
         assert not re.search("[#\x00-\x1f\x7f]|%(?![0-9A-F]{2})", body), repr(body)
 
@@ -330,43 +371,181 @@ def ris_fields(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
-def test_the_citation_downloads_save_files_a_reference_manager_reads(built: tuple[Path, str]) -> None:
-    """A click on each link saves a file named for the article whose bytes are the BibTeX/RIS, Arabic intact."""
+# articles added to a copy of the research site: what the page's tags cannot say or say only with a
+# fallback (no summary, a summary that is the title, keywords holding "; ", NUL, an archived copy without
+# a source), next to text made to break the files, the page or the script; the research site's own
+# articles bring the rest (a translation with its translator, an archived copy, an Arabic page)
+CITE_ARTICLES = {
+    "unsummarized.ar.md": r"""---
+title: "تقرير \u200fعن «Human Rights Watch» {x} ~ ^ _ $ 50% #3 \"quoted\" 'single' </script>\u00a0\u0085"
+date: 2019-07-04
+author: "{Anon} O'Brien \\ & co"
+source:
+  archive_url: "https://web.archive.org/web/2019/https://ex.org/a?b=1&c={d} e"
+  accessed: 2019-07-05
+  sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+tags: [raqqa, semicolons]
+---
+نص.
+""",
+    "unsummarized.en.md": r"""---
+title: "\ufeffA\tB </script> \u2028 C\r\nD \u202eevil"
+date: 2019-07-04
+author: "Lina \"The\" Saleh"
+translated_from: ar
+summary: "\ufeffA\tB </script> \u2028 C\r\nD \u202eevil"
+tags: [semicolons]
+---
+Text.
+""",
+    "nul.en.md": r"""---
+title: "Nul"
+date: 2019-07-06
+summary: "a\0b\rc"
+---
+Text.
+""",
+}
+SEMICOLONS_TAG = 'semicolons:\n  ar: "اعتقال; تعذيب"\n  en: "arrest; torture"\n'
+
+
+def cite_site(root: Path, own_bib: str = "") -> tuple[Path, dict[tuple[str, str], cite.Citation]]:
+    """The research site with CITE_ARTICLES (and `own_bib` as its templates/cite.bib), built under its
+    base path /sub/ in `root`; the built site and every article's Citation, as cite.py makes it."""
+    import shutil
+
+    from sitegen.build import BuildOptions, load_site
+
+    site = root / "site"
+    shutil.copytree(FIXTURES / "research", site)
+    for name, text in CITE_ARTICLES.items():
+        (site / "content" / "articles" / name).write_text(text, encoding="utf-8")
+    with (site / "data" / "tags.yaml").open("a", encoding="utf-8") as tags:
+        tags.write(SEMICOLONS_TAG)
+    if own_bib:
+        (site / "templates").mkdir()
+        (site / "templates" / "cite.bib").write_text(own_bib, encoding="utf-8")
+    out = root / "served" / "sub"
+    result = build_site(site, out)
+    assert result.ok, result.text
+    linked = load_site(site, BuildOptions(cache=False))
+    citations = {
+        (slug, lang): cite.citation(linked.site, linked.graph, article)
+        for (slug, lang), article in linked.site.articles.items()
+    }
+    return out, citations
+
+
+def page_path(slug: str, lang: str) -> str:
+    return "/sub/" + ("" if lang == "ar" else f"{lang}/") + f"articles/{slug}/"
+
+
+def click_downloads(served: Path, paths: list[str], javascript: bool = True) -> dict[str, dict[str, Any]]:
+    """Each page of `paths` in Chromium (`served` over HTTP), each of its download links clicked: per saved
+    file, its bytes, the link's href, label markup and media type; without JavaScript, what is shown."""
     from playwright.sync_api import sync_playwright
 
     from tests.test_a11y import LAUNCH_ARGS, serve
 
-    out, _ = built
-    server, origin = serve(out)
-    saved: dict[str, bytes] = {}
+    server, origin = serve(served)
+    found: dict[str, dict[str, Any]] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            tab = browser.new_page(accept_downloads=True)
-            for url in ("/articles/raqqa-detention/", "/en/articles/hostile/"):
-                tab.goto(origin + url)
-                for link in tab.locator(".cite-downloads a").all():
+            tab = browser.new_context(accept_downloads=True, java_script_enabled=javascript).new_page()
+            errors: list[str] = []
+            tab.on("pageerror", lambda exc: errors.append(str(exc)))
+            for path in paths:
+                tab.goto(origin + path)
+                list_ = tab.locator("ul.cite-downloads")
+                if not javascript:
+                    found[path] = {
+                        "shown": list_.is_visible(),
+                        "links": tab.get_by_role("link").all_inner_texts(),
+                    }
+                    continue
+                list_.wait_for(state="visible")
+                for link in list_.locator("a").all():
                     with tab.expect_download() as info:
                         link.click()
                     download = info.value
-                    saved[download.suggested_filename] = Path(download.path()).read_bytes()
+                    found[download.suggested_filename] = {
+                        "bytes": Path(download.path()).read_bytes(),
+                        "href": link.get_attribute("href"),
+                        "label": link.inner_html(),
+                        "type": link.evaluate("a => fetch(a.href).then(r => r.headers.get('content-type'))"),
+                        "page": path,
+                    }
             browser.close()
+            assert errors == []
     finally:
         server.shutdown()
-    assert sorted(saved) == [
-        "hostile-en.bib",
-        "hostile-en.ris",
-        "raqqa-detention-ar.bib",
-        "raqqa-detention-ar.ris",
-    ]
-    key, fields = bibtex_fields(saved["raqqa-detention-ar.bib"].decode("utf-8"))
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
+def test_the_downloads_are_the_files_cite_py_writes(tmp_path: Path) -> None:
+    """A click on each link of every article page (Arabic and English, under the site's sub-path) saves a
+    file named for the article whose bytes are exactly cite_files.bibtex(c) / cite_files.ris(c), hostile text included;
+    the labels are the page's own markup."""
+    out, citations = cite_site(tmp_path)
+    saved = click_downloads(out.parent, [page_path(slug, lang) for slug, lang in sorted(citations)])
+    assert len(saved) == 2 * len(citations) == 12
+    for (slug, lang), c in citations.items():
+        for ext, text, media in (
+            ("bib", cite_files.bibtex(c), "application/x-bibtex;charset=utf-8"),
+            ("ris", cite_files.ris(c), "application/x-research-info-systems;charset=utf-8"),
+        ):
+            name = f"{slug}-{lang}.{ext}"
+            got = saved[name]
+            assert got["bytes"] == text.encode("utf-8"), name
+            assert got["href"].startswith("blob:") and got["type"] == media
+            raw = (out / got["page"].removeprefix("/sub/") / "index.html").read_text(encoding="utf-8")
+            assert f'<a download="{name}">{got["label"]}</a>' in raw  # the label as the HTML has it
+            # what the tests without a browser read (tests/support.py runs cite.js under node)
+            assert cite_download(out / got["page"].removeprefix("/sub/") / "index.html", ext) == text
+    # the facts a page's tags do not say came through
+    assert "abstract" not in saved["unsummarized-ar.bib"]["bytes"].decode()
+    assert b"AB  - " in saved["unsummarized-en.ris"]["bytes"]  # a summary that is the title is one
+    assert "KW  - arrest; torture\r\n" in saved["unsummarized-en.ris"]["bytes"].decode()
+    assert "Accessed 2019-07-05. Archived copy: https://web.archive.org/" in saved["unsummarized-ar.ris"][
+        "bytes"
+    ].decode("utf-8")
+    en = saved["raqqa-detention-en.ris"]["bytes"].decode("utf-8")
+    assert "A4  - Maya Khoury\r\n" in en and "N1  - Translated from Arabic by Maya Khoury: " in en
+    # read as a reference manager does: one field, one record, Arabic intact
+    key, fields = bibtex_fields(saved["raqqa-detention-ar.bib"]["bytes"].decode("utf-8"))
     assert key == "raqqa-detention-ar" and fields["title"] == "{شهادات عن مراكز الاعتقال في الرقة}"
     assert fields["url"] == BASE + "articles/raqqa-detention/"
-    rows = ris_fields(saved["raqqa-detention-ar.ris"].decode("utf-8"))
+    rows = ris_fields(saved["raqqa-detention-ar.ris"]["bytes"].decode("utf-8"))
     assert ("TI", "شهادات عن مراكز الاعتقال في الرقة") in rows and ("LA", "ar") in rows
-    # a title made to break out of the file, the URL or the page: still one field, read back whole
-    _, fields = bibtex_fields(saved["hostile-en.bib"].decode("utf-8"))
-    assert fields["title"] == "{" + cite.bib_text(HOSTILE) + "}"
-    assert ("TI", HOSTILE) in ris_fields(saved["hostile-en.ris"].decode("utf-8"))
+    _, fields = bibtex_fields(saved["hostile-en.bib"]["bytes"].decode("utf-8"))
+    assert fields["title"] == "{" + cite_escape.bib_text(HOSTILE) + "}"
+    assert ("TI", HOSTILE) in ris_fields(saved["hostile-en.ris"]["bytes"].decode("utf-8"))
+    for name in ("unsummarized-ar", "unsummarized-en", "nul-en"):
+        bibtex_fields(saved[name + ".bib"]["bytes"].decode("utf-8"))
+        ris_fields(saved[name + ".ris"]["bytes"].decode("utf-8"))
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
+def test_without_javascript_no_download_link_is_shown(tmp_path: Path) -> None:
+    out, _ = cite_site(tmp_path)
+    path = page_path("raqqa-detention", "ar")
+    shown = click_downloads(out.parent, [path], javascript=False)[path]
+    assert shown["shown"] is False and shown["links"]  # the page's other links are there
+    assert not [text for text in shown["links"] if "BibTeX" in text or "RIS" in text]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium")
+def test_a_sites_own_cite_bib_stays_its_data_url_in_the_browser(tmp_path: Path) -> None:
+    out, citations = cite_site(tmp_path, own_bib="% ours\n{{ h.bibtex(article) }}")
+    saved = click_downloads(out.parent, [page_path("hostile", "en"), page_path("raqqa-detention", "ar")])
+    for slug, lang in (("hostile", "en"), ("raqqa-detention", "ar")):
+        c = citations[slug, lang]
+        bib, ris = saved[f"{slug}-{lang}.bib"], saved[f"{slug}-{lang}.ris"]
+        assert bib["href"].startswith("data:application/x-bibtex;charset=utf-8,%25 ours")  # left alone
+        assert bib["bytes"] == ("% ours\n" + cite_files.bibtex(c)).encode("utf-8")
+        assert ris["href"].startswith("blob:") and ris["bytes"] == cite_files.ris(c).encode("utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from sitegen import charts, cite, export
+from sitegen import charts, cite, cite_files, export
 from sitegen.check.translations import TranslationState, translation_states
 from sitegen.graph import Graph
 from sitegen.model import Article, Lang, Page, Site, Slug
@@ -23,17 +23,17 @@ CITE_TYPES = {"cite.bib": "application/x-bibtex", "cite.ris": "application/x-res
 
 class View(ListHelpers):
     """Every template helper of one page language; the research layer (citations, exports) is defined here,
-    its logic lives in cite.py and export.py."""
+    its logic lives in cite.py, cite_files.py and export.py."""
 
     def __init__(self, site: Site, graph: Graph, lang: str, env: jinja2.Environment, search: bool = True):
         super().__init__(site, graph, lang, env, search)
-        # the last article's: its page asks for it four times (head, citation, .bib, .ris), one after the other;
+        # the last article's: its page asks for it three times (head, citation, data-cite), one after the other;
         # kept for every article, a worker held a Citation per page it had rendered
         self._last_citation: tuple[Article, cite.Citation] | None = None
-        self._own_cite_templates: dict[str, bool] = {}  # name -> the site overrides the theme's template
+        self._own_templates: dict[str, bool] = {}  # name -> the site overrides the theme's template
 
     def citation(self, article: Article) -> cite.Citation:
-        """The article's citation data, made once per article page: the page uses it four times."""
+        """The article's citation data, made once per article page: the page uses it several times."""
         last = self._last_citation
         if last is None or last[0] is not article:
             last = self._last_citation = (article, cite.citation(self.site, self.graph, article))
@@ -44,10 +44,10 @@ class View(ListHelpers):
         return cite.text_html(c, self.lang, self.config.languages, self.t, self.date, self.name_html)
 
     def bibtex(self, article: Article) -> Markup:
-        return Markup(cite.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
+        return Markup(cite_files.bibtex(self.citation(article)))  # Markup: a .bib file is not HTML
 
     def ris(self, article: Article) -> Markup:
-        return Markup(cite.ris(self.citation(article)))
+        return Markup(cite_files.ris(self.citation(article)))
 
     def citation_head(self, article: Article, page: Page) -> Markup:
         """Highwire, Open Graph and JSON-LD metadata of an article page."""
@@ -56,20 +56,37 @@ class View(ListHelpers):
     def cite_download(self, article: Article, name: str) -> str:
         """`cite.bib` or `cite.ris` as a data: URL for the page's download link (no file per article). The
         theme's own formats are called directly; a site's own `templates/cite.bib` is rendered instead."""
-        own = self._own_cite_templates.get(name)
-        if own is None:
-            filename = self.env.get_template(name).filename or ""
-            own = self._own_cite_templates[name] = (
-                not Path(filename).resolve().is_relative_to(THEME_DIR.resolve())
-            )
         c = self.citation(article)
-        if own:
+        if self._own_template(name):
             text = self.env.get_template(name).render(
                 article=article, h=self, t=self.t, lang=self.lang, config=self.config, site=self.site
             )
         else:
-            text = cite.bibtex(c) if name == "cite.bib" else cite.ris(c)
-        return cite.data_url(text, CITE_TYPES[name])
+            text = cite_files.bibtex(c) if name == "cite.bib" else cite_files.ris(c)
+        return cite_files.data_url(text, CITE_TYPES[name])
+
+    def cite_by_script(self, name: str) -> bool:
+        """Whether the page's cite.js makes download `name` (`cite.bib`, `cite.ris`) in the browser."""
+        # only with the theme's writer and the theme's article.html, which writes the tags the script reads;
+        # otherwise the link is a data: URL (cite_download): a site's own template is the truth
+        return not self._own_template(name) and not self._own_template("article.html")
+
+    def cite_data(self, article: Article) -> Markup | None:
+        """The download list's data-cite (cite_files.script_data), or None when cite.js makes no link of the page."""
+        if not (self.cite_by_script("cite.bib") or self.cite_by_script("cite.ris")):
+            return None
+        data = cite_files.script_data(self.citation(article))
+        return (
+            cite_files.single_quoted_json(data) if data else Markup("")
+        )  # a bare `data-cite`: 6 B less a page
+
+    def _own_template(self, name: str) -> bool:
+        """True when the site has its own template `name`, over the theme's (asked once per name)."""
+        own = self._own_templates.get(name)
+        if own is None:
+            filename = self.env.get_template(name).filename or ""
+            own = self._own_templates[name] = not Path(filename).resolve().is_relative_to(THEME_DIR.resolve())
+        return own
 
     def chart(self, coverage: charts.Coverage, small: bool = False) -> Markup:
         return charts.figure(self, coverage, small)
