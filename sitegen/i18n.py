@@ -27,6 +27,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "latest": "Latest reports",
         "by": "By",
         "published": "Published",
+        "published_article": "Published:",  # before an article's title in a timeline, telling it from events
         "read_in": "Read in English",
         "not_translated": "This article has not been translated into {lang} yet.",
         "translation": "Translation",
@@ -109,6 +110,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "latest": "أحدث التقارير",
         "by": "بقلم",
         "published": "نُشر في",
+        "published_article": "نُشر:",
         "read_in": "اقرأ بالعربية",
         "not_translated": "لم تُترجم هذه المقالة إلى {lang} بعد.",
         "translation": "الترجمة",
