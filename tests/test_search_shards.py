@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from sitegen.build import ARTICLE_GLOB, BuildOptions, load_model, search_regions
 from sitegen.search import run_pagefind, shards
 from sitegen.search.reading import FILTERS, indexer_page
 from sitegen.search.shards import index_search, plan_shards
-from sitegen.search.store import shard_store
+from sitegen.search.store import IDLE_SECONDS, OWNER_FILE, shard_store
 from tests.support import FIXTURES, build_site
 
 
@@ -227,7 +229,28 @@ def test_rebuild_indexes_only_the_shard_whose_article_changed(
     assert laid_out and all(folder.is_relative_to(memory) for folder in laid_out)
     assert not list(memory.iterdir())
     store = shard_store(out)
-    assert store is not None and len(list(store.iterdir())) == 3  # the replaced shard is gone
+    assert (
+        store is not None and len([p for p in store.iterdir() if p.is_dir()]) == 3
+    )  # the replaced one is gone
+
+
+def test_the_store_of_a_deleted_output_folder_goes_once_idle(site: Path, tmp_path: Path) -> None:
+    """Shard stores are per output folder: one built once and deleted would stay in the cache for good."""
+    gone, there, built = tmp_path / "gone", tmp_path / "there", tmp_path / "built"
+    stores = {}
+    for out in (gone, there):
+        assert build_site(site, out, search=True).ok
+        stores[out] = shard_store(out)
+        assert (stores[out] / OWNER_FILE).read_text(encoding="utf-8") == str(out.resolve())
+    shutil.rmtree(gone)
+    assert build_site(site, built, search=True).ok
+    assert stores[gone].is_dir()  # used a moment ago: a first build of `gone` may still be under way
+    day_ago = time.time() - IDLE_SECONDS - 60
+    for out in (gone, there):
+        os.utime(stores[out] / OWNER_FILE, (day_ago, day_ago))
+    assert build_site(site, built, search=True).ok
+    assert not stores[gone].exists()
+    assert stores[there].is_dir()  # idle as long, but its output folder is still there
 
 
 def test_without_a_cache_folder_every_shard_is_indexed_and_nothing_is_left(

@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -57,12 +58,14 @@ from sitegen.search.store import (
     KEY_FILE,
     KEY_VERSION,
     Shard,
+    claim,
     folder,
     forget,
     key_of,
     language_keys,
     old_keys,
     shard_store,
+    sweep,
     usable,
 )
 
@@ -162,6 +165,9 @@ def index_search(
     shards = plan_shards(site, files, limit, extra)
     output = previous if previous is not None else site
     kept = usable(shard_store(output)) if keep else None
+    if kept is not None:
+        claim(kept, output)
+        sweep(kept, time.time())
     try:
         return _index(site, glob, shards, extra, output, kept, reuse=True)
     except BundleError:  # a kept shard (or the last index) was damaged: everything indexed again, once

@@ -16,6 +16,10 @@ from sitegen.cache import cache_path
 KEY_FILE = "sitegen-shard-key"  # in each shard: its key
 INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
 KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
+OWNER_FILE = "sitegen-output"  # in each store: the output folder its shards are for
+# a store whose output folder is gone is removed once no build has used it for this long (a build of another
+# output folder that is under way has used its store seconds ago)
+IDLE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,38 @@ def old_keys(bundle: Path) -> dict[str, str]:
 def forget(store: Path, used: set[str]) -> None:
     """Removes the store's shards this index does not use (older versions of its shards)."""
     for folder in store.iterdir():
-        if folder.name not in used:
+        if folder.name not in used and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def claim(store: Path, output: Path) -> None:
+    """Notes in `store` which output folder it serves, and that a build uses it now (sweep reads both)."""
+    try:
+        (store / OWNER_FILE).write_text(str(output.resolve()), encoding="utf-8")
+    except OSError:
+        pass  # a store that cannot be written to is not used (usable): nothing to note
+
+
+def sweep(store: Path, now: float) -> list[Path]:
+    """Removes the other shard stores of the cache folder whose output folder no longer exists and that no
+    build has used for IDLE_SECONDS: those of deleted or one-off output folders (~55 MB each at 10k
+    articles, ~500 MB at 100k) would otherwise stay until the cache is deleted. Returns them. A store
+    without OWNER_FILE (made by an older sitegen) is removed once idle: its next build indexes again."""
+    prefix = store.name.split("-", 1)[0] + "-"
+    removed = []
+    for other in store.parent.glob(prefix + "*"):
+        if other == store or not other.is_dir():
+            continue
+        owner = other / OWNER_FILE
+        try:
+            used = (owner if owner.exists() else other).stat().st_mtime
+            gone = not owner.exists() or not Path(owner.read_text(encoding="utf-8")).exists()
+        except OSError:
+            continue
+        if gone and now - used > IDLE_SECONDS:
+            shutil.rmtree(other, ignore_errors=True)
+            removed.append(other)
+    return removed
 
 
 def key_of(shard: Path) -> str | None:
