@@ -21,7 +21,7 @@ from sitegen.render.links import TaxonomyHelpers
 ENTRY, TITLE, EVENT, NAV = "_entry.html", "_title_entry.html", "_timeline_entry.html", "_nav.html"
 PYTHON_PARTIALS = (ENTRY, TITLE, EVENT, NAV)
 # timeline.json's columns: each event is a list of values in this order (the keys on every event were
-# 5 MB of the two files at 10k articles)
+# 2.6 MB of the two files at 10k articles, 16.7 → 14.1 MB with articles.json)
 TIMELINE_COLUMNS = ("date", "end", "circa", "title", "kind", "slug", "lang", "url")
 
 
