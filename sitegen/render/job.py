@@ -37,6 +37,10 @@ from sitegen.write import write_file
 FRESH_EVERY = 8
 COPY_BUDGET = 2 << 30
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
+# a range of pages ends after `chunk` pages or once its pages depend on this many articles: a re-forked
+# worker copies what its ranges read, and a list page of 100 titles reads 100 articles where an article
+# page reads ~15 (at 100k the end of the render, 200 such pages a range, peaked ~150 MiB higher)
+RANGE_READS = 4000
 WHOLE_SITE = 2  # a page that reads 1/WHOLE_SITE of the articles or more is rendered by the main process
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
 # adds its live-reload script to the pages it serves)
@@ -288,9 +292,10 @@ def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None]
         render_own()
     heavy: list[tuple[int, int]] = []
     ranges: list[tuple[int, int]] = []
-    start = 0
+    start = reads = 0
     skip = set(own)
     for i, page in enumerate(job.pages):
+        reads += len(page.slugs)
         if i in skip or len(page.slugs) > HEAVY:
             # a page that lists much of the site (tags, authors, timeline years) gets a range of its own,
             # handed out first: one of them last would leave the other cores idle at the end, and a
@@ -299,10 +304,10 @@ def render_all(job: RenderJob, chunk: int = 200, progress: Callable[[int], None]
                 ranges.append((start, i))
             if i not in skip:
                 heavy.append((i, i + 1))
-            start = i + 1
-        elif i + 1 - start >= chunk:
+            start, reads = i + 1, 0
+        elif i + 1 - start >= chunk or reads >= RANGE_READS:
             ranges.append((start, i + 1))
-            start = i + 1
+            start, reads = i + 1, 0
     if start < len(job.pages):
         ranges.append((start, len(job.pages)))
     # a heavy page weighs like a range of ordinary ones in deciding whether a pool is worth starting
