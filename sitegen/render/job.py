@@ -39,7 +39,8 @@ COPY_BUDGET = 2 << 30
 HEAVY = 300  # a page that depends on more articles than this is rendered first, on its own (render_all)
 # a range of pages ends after `chunk` pages or once its pages depend on this many articles: a re-forked
 # worker copies what its ranges read, and a list page of 100 titles reads 100 articles where an article
-# page reads ~15 (at 100k the end of the render, 200 such pages a range, peaked ~150 MiB higher)
+# page reads ~15 (at 100k, with 200 such pages a range, the end of the render peaked at 1,934 MiB for the
+# tree; 1,835 MiB with this)
 RANGE_READS = 4000
 WHOLE_SITE = 2  # a page that reads 1/WHOLE_SITE of the articles or more is rendered by the main process
 # `extra_head` stays defined, empty, for sites whose base.html copied an older theme's (the dev server now
