@@ -67,46 +67,35 @@ class ListHelpers(TaxonomyHelpers):
         return cached
 
     def entry(self, slug: Slug) -> Markup:
-        """An article as a list item (`_entry.html`); each article shows up in many lists."""
-
-        def ctx() -> dict[str, Any]:
-            # the parts made here, not called from the template: 60k list items at 10k articles, and a
-            # call from a template costs more than the helper it calls
-            a = self.article(slug)
-            return {
-                "slug": slug,
-                "a": a,
-                "link": self.link(slug),
-                "day": self.date(a.date),
-                "iso": a.date.isoformat(),
-                "authors": self.author_links(a) if a.authors else Markup(""),
-                "source": self.bidi(a.source.name) if a.source.name else Markup(""),
-            }
-
-        return self._partial(self._entries, slug, ENTRY, ctx)
-
-    def entries(self, slugs: Sequence[Slug]) -> Markup:
-        """Articles as list items: one call for a whole list (a template loop pays Jinja's call per item)."""
-        return Markup("".join([self.entry(slug) for slug in slugs]))
+        """An article as a list item of the home pages (`_entry.html`): title, date, authors, source, summary."""
+        return self._partial(self._entries, slug, ENTRY, lambda: self._article_item(slug, full=True))
 
     def title_entry(self, slug: Slug) -> Markup:
         """An article as a line of a tag, author or source list (`_title_entry.html`): its title and date."""
+        return self._partial(self._titles, slug, TITLE, lambda: self._article_item(slug, full=False))
 
-        def ctx() -> dict[str, Any]:
-            a = self.article(slug)
-            return {
-                "slug": slug,
-                "a": a,
-                "link": self.link(slug),
-                "day": self.date(a.date),
-                "iso": a.date.isoformat(),
-            }
+    def _article_item(self, slug: Slug, full: bool) -> dict[str, Any]:
+        """What an article's list item is given: its link and date, and with `full` its authors and source."""
+        # the parts made here, not called from the template: 60k list items at 10k articles, and a call from
+        # a template costs more than the helper it calls
+        a = self.article(slug)
+        ctx = {
+            "slug": slug,
+            "a": a,
+            "link": self.link(slug),
+            "day": self.date(a.date),
+            "iso": a.date.isoformat(),
+        }
+        if full:
+            ctx["authors"] = self.author_links(a) if a.authors else Markup("")
+            ctx["source"] = self.bidi(a.source.name) if a.source.name else Markup("")
+        return ctx
 
-        return self._partial(self._titles, slug, TITLE, ctx)
-
-    def title_entries(self, slugs: Sequence[Slug]) -> Markup:
-        """Articles as lines of a tag, author or source list, one call for the whole list."""
-        return Markup("".join([self.title_entry(slug) for slug in slugs]))
+    def entries(self, slugs: Sequence[Slug], titles: bool = False) -> Markup:
+        """Articles as list items (`titles`: as lines of a term list), one call for a whole list (a template
+        loop pays Jinja's call per item)."""
+        item = self.title_entry if titles else self.entry
+        return Markup("".join([item(slug) for slug in slugs]))
 
     def timeline_entries(self, entries: Sequence[TimelineEntry]) -> Markup:
         """Events as list items; a tag's timeline can hold thousands."""
