@@ -248,17 +248,13 @@ def _warm_range(
     run, lo, hi = bounds
     kind, lang, keys = runs[run]
     view = job.views[lang]
+    make: Callable[[Any], Markup] = (
+        view.entry if kind == ENTRY else view.title_entry if kind == TITLE else view.timeline_entry
+    )
     parts, ends, end = [], [], 0
     try:
         for key in keys[lo:hi]:
-            made = (
-                view.entry(key)
-                if kind == ENTRY
-                else view.title_entry(key)
-                if kind == TITLE
-                else view.timeline_entry(key)
-            )
-            part = str(made).encode()
+            part = str(make(key)).encode()
             parts.append(part)
             end += len(part)
             ends.append(end)
