@@ -133,6 +133,24 @@ def test_term_pages_have_their_own_page_size(tmp_path: Path) -> None:
     assert len(html(built.out / "index.html").xpath('//ol[@class="entries"]/li')) == 2
 
 
+def test_a_site_puts_the_summaries_back_in_term_lists_with_its_own_title_entry(tmp_path: Path) -> None:
+    """docs/content.md: the term lists' item is the `_title_entry.html` partial, which a site can replace."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "bilingual", site)
+    (site / "templates").mkdir()
+    (site / "templates/_title_entry.html").write_text(
+        '<li>{{ link }} <time datetime="{{ iso }}">{{ day }}</time><p class="summary">{{ a.summary }}</p></li>\n',
+        encoding="utf-8",
+    )
+    built = build_site(site, tmp_path / "public")
+    assert built.ok, built.problems
+    tag = html(built.out / "tags/ain-issa/index.html")
+    assert tag.xpath('//ol[@class="titles"]/li/p[@class="summary"]/text()') == [
+        "واصل نظام الأسد سحب قواته من عدة مواقع في المنطقة.",
+        "حفر الخنادق والأنفاق في محيط المدينة.",
+    ]
+
+
 def test_a_timeline_event_links_its_article_under_its_months_heading(bilingual_out: Path) -> None:
     page = html(bilingual_out / "timeline/2020/index.html")
     month = page.xpath('//section[@id="m2020-12"]')[0]
