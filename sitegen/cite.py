@@ -226,7 +226,7 @@ def script_json(data: Any) -> Markup:
 
 def og_locale(config: Config, lang: str) -> str:
     """Open Graph wants ll_TT: the date locale (ar_SY) when it has a territory, else the bare code."""
-    locale = config.date_locale.get(lang, lang)
+    locale = config.date_style(lang)[0]
     return locale if "_" in locale else lang
 
 

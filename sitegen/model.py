@@ -42,6 +42,10 @@ class Config:
     search: bool = True
     config_path: Path | None = None
 
+    def date_style(self, lang: str) -> tuple[str, str]:
+        """The CLDR locale and the digits (latn or arab) that dates in `lang` are written with."""
+        return self.date_locale.get(lang, lang), self.numerals.get(lang, "latn")
+
     @property
     def base_path(self) -> str:
         """The URL path the site lives under: "/" or "/archive/"."""

@@ -30,8 +30,7 @@ class ViewState:
         self.t = i18n.strings(lang)
         self.dir = direction(lang)
         self._prefix = site.config.base_path.rstrip("/")  # computed once: href() runs ~50 times a page
-        self._locale = site.config.date_locale.get(lang, lang)
-        self._digits = site.config.numerals.get(lang, "latn")
+        self._locale, self._digits = site.config.date_style(lang)
         # Babel loads a locale's data on first use: once here, before the workers fork, it is shared by
         # them instead of loaded by each (~5 MB a worker)
         i18n.format_partial(PartialDate(2000, 1), self._locale, self._digits)

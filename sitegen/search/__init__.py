@@ -94,12 +94,7 @@ def dates_html(site: Site, article: Article) -> str:
     Pagefind metadata, added to the indexer's copy of its page only, after the filters (in an element of
     its own: a page whose template writes its own filters loses the filters element, never the dates).
     On the published page they were ~110 B of attributes repeating the date it shows."""
-    config = site.config
-    shown = i18n.format_day(
-        article.date,
-        config.date_locale.get(article.lang, article.lang),
-        config.numerals.get(article.lang, "latn"),
-    )
+    shown = i18n.format_day(article.date, *site.config.date_style(article.lang))
     return (
         # not FILTERS' opening (reading.indexer_page would take it for the filters element)
         f'<div data-pagefind-ignore hidden><span data-pagefind-meta="date:{article.date.isoformat()}"></span>'
