@@ -76,9 +76,8 @@ class View(ListHelpers):
         if not (self.cite_by_script("cite.bib") or self.cite_by_script("cite.ris")):
             return None
         data = cite_files.script_data(self.citation(article))
-        return (
-            cite_files.single_quoted_json(data) if data else Markup("")
-        )  # a bare `data-cite`: 6 B less a page
+        # empty: a bare `data-cite`, 6 B less a page than `data-cite='{}'`
+        return cite_files.single_quoted_json(data) if data else Markup("")
 
     def _own_template(self, name: str) -> bool:
         """True when the site has its own template `name`, over the theme's (asked once per name)."""

@@ -16,6 +16,7 @@ from sitegen.cache import cache_path
 KEY_FILE = "sitegen-shard-key"  # in each shard: its key
 INDEX_KEYS = "sitegen-index-keys.json"  # in the merged bundle: the key of each language's shards
 KEY_VERSION = "3"  # bump when the shard layout or the way pages are fed to Pagefind changes
+STORE_PREFIX = "search-"  # the stores' names in the cache folder: the prefix, then the output folder's hash
 OWNER_FILE = "sitegen-output"  # in each store: the output folder its shards are for
 # a store whose output folder is gone is removed once no build has used it for this long (a build of another
 # output folder that is under way has used its store seconds ago)
@@ -37,7 +38,7 @@ def shard_store(output: Path) -> Path | None:
     (cache.py; ~/.cache/sitegen, kept by the GitHub workflow), one folder per output folder. They are
     not published: the site holds only the merged index. None without a cache folder: every shard is
     then indexed again each time."""
-    return cache_path("search-", output)
+    return cache_path(STORE_PREFIX, output)
 
 
 def usable(store: Path | None) -> Path | None:
@@ -94,15 +95,15 @@ def sweep(store: Path, now: float) -> list[Path]:
     build has used for IDLE_SECONDS: those of deleted or one-off output folders (~55 MB each at 10k
     articles, ~500 MB at 100k) would otherwise stay until the cache is deleted. Returns them. A store
     without OWNER_FILE (made by an older sitegen) is removed once idle: its next build indexes again."""
-    prefix = store.name.split("-", 1)[0] + "-"
     removed = []
-    for other in store.parent.glob(prefix + "*"):
+    for other in store.parent.glob(STORE_PREFIX + "*"):
         if other == store or not other.is_dir():
             continue
         owner = other / OWNER_FILE
         try:
-            used = (owner if owner.exists() else other).stat().st_mtime
-            gone = not owner.exists() or not Path(owner.read_text(encoding="utf-8")).exists()
+            owned = owner.exists()
+            used = (owner if owned else other).stat().st_mtime
+            gone = not owned or not Path(owner.read_text(encoding="utf-8")).exists()
         except OSError:
             continue
         if gone and now - used > IDLE_SECONDS:
